@@ -1,0 +1,70 @@
+"""Checks across sections of a validated scenario: ids that must exist, be unique, or add up.
+
+Each finding is ``(path, message)`` so the loader can point at the offending line.
+"""
+
+from collections.abc import Iterator
+
+from opssim.scenario.positions import Path
+from opssim.scenario.schema import Scenario
+
+#: Users a scenario may send in over its whole run (a cap against exhausting memory).
+MAX_TOTAL_USERS = 200_000_000
+
+
+def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
+    """Yield every cross-reference problem of ``sc``."""
+    stage_ids = [s.id for s in sc.funnel.stages]
+    known = set(stage_ids)
+
+    def stage_ref(path: Path, stage: str) -> Iterator[tuple[Path, str]]:
+        if stage not in known:
+            yield path, f"unknown stage {stage!r} (stages: {', '.join(stage_ids)})"
+
+    yield from _duplicates(("funnel", "stages"), stage_ids)
+    yield from _duplicates(("channels",), [c.id for c in sc.channels])
+    for i, stage in enumerate(sc.funnel.stages):
+        if i == 0 and stage.convert is not None:
+            yield ("funnel", "stages", 0, "convert"), "the first stage has no conversion"
+        if i > 0 and stage.convert is None:
+            yield ("funnel", "stages", i), f"stage {stage.id!r} needs convert (0..1)"
+    if sc.funnel.churn:
+        yield from stage_ref(("funnel", "churn", "stage"), sc.funnel.churn.stage)
+    for i, ch in enumerate(sc.channels):
+        yield from stage_ref(("channels", i, "enters"), ch.enters)
+    d = sc.duties
+    for i, lift in enumerate(d.copy_.lifts):
+        yield from stage_ref(("duties", "copy", "lifts", i, "stage"), lift.stage)
+    if d.copy_.reach_per_piece:
+        yield from stage_ref(("duties", "copy", "reach_per_piece", "enters"),
+                             d.copy_.reach_per_piece.enters)
+    if d.events.spike:
+        yield from stage_ref(("duties", "events", "spike", "enters"), d.events.spike.enters)
+    for i, lift in enumerate(d.events.lifts):
+        yield from stage_ref(("duties", "events", "lifts", i, "stage"), lift.stage)
+    for i, src in enumerate(d.support.tickets):
+        yield from stage_ref(("duties", "support", "tickets", i, "from"), src.from_)
+    yield from stage_ref(("duties", "ground", "enters"), d.ground.enters)
+    yield from _duplicates(("reviews", "targets"), [t.kpi for t in sc.reviews.targets], "kpi")
+    for i, target in enumerate(sc.reviews.targets):
+        yield from stage_ref(("reviews", "targets", i, "stage"), target.stage)
+    total = sum(sc.plan.hours().values())
+    if total > sc.specialist.max_hours:
+        yield ("plan",), (
+            f"the plan allocates {total:g} hours but the week allows at most "
+            f"{sc.specialist.max_hours:g} (contract_hours + overtime_cap)"
+        )
+    users = sc.weeks * sum(c.per_week for c in sc.channels)
+    if users > MAX_TOTAL_USERS:
+        yield ("channels",), (
+            f"channels send {users:,.0f} users over {sc.weeks} weeks; the cap is "
+            f"{MAX_TOTAL_USERS:,}"
+        )
+
+
+def _duplicates(path: Path, ids: list[str], field: str = "id") -> Iterator[tuple[Path, str]]:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            yield (*path, i, field), f"duplicate {field} {ident!r}"
+        seen.add(ident)

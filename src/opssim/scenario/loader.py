@@ -1,0 +1,141 @@
+"""Load a scenario file: YAML 1.2 (ruamel round-trip) → plain data → validated ``Scenario``.
+
+Every problem becomes an :class:`ErrorLine` with file, line and column; all are reported at once.
+"""
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path as FsPath
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from opssim.scenario.checks import cross_checks
+from opssim.scenario.errors import ErrorLine, ScenarioError
+from opssim.scenario.positions import Path, Positions, TreeError, to_plain
+from opssim.scenario.schema import Scenario
+
+#: Largest scenario file accepted, in bytes.
+MAX_FILE_BYTES = 1_000_000
+
+DEFAULT_SCENARIO = "starter"
+
+
+def default_scenario_path() -> FsPath:
+    """The scenario played when none is named (shipped inside the package)."""
+    return FsPath(str(resources.files("opssim") / "scenarios" / f"{DEFAULT_SCENARIO}.yaml"))
+
+
+def load_scenario(path: str | FsPath) -> Scenario:
+    """Read and validate the scenario at ``path``; raise :class:`ScenarioError` on any problem."""
+    name = str(path)
+    p = FsPath(path)
+    try:
+        if p.is_dir():
+            raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "is a directory, not a file")])
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "no such file")]) from None
+    except OSError as exc:
+        raise ScenarioError([ErrorLine(name, 1, 1, "(file)", exc.strerror or str(exc))]) from None
+    return parse_scenario(raw, name)
+
+
+def parse_scenario(raw: bytes | str, name: str = "<scenario>") -> Scenario:
+    """Validate scenario text ``raw``; ``name`` labels the error lines."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [ErrorLine(name, 1, 1, "(file)", f"file larger than {MAX_FILE_BYTES:,} bytes")]
+        )
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ScenarioError([ErrorLine(name, line, 1, "(file)", "not valid UTF-8")]) from None
+    yaml = YAML(typ="rt")
+    try:
+        tree = yaml.load(raw)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise ScenarioError([ErrorLine(name, line, col, "(yaml)", message)]) from None
+    except (YAMLError, RecursionError, ValueError) as exc:
+        raise ScenarioError([ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0])]) from None
+    try:
+        data, pos = to_plain(tree)
+    except TreeError as exc:
+        line, col = exc.positions.find(exc.path)
+        raise ScenarioError([ErrorLine(name, line, col, _dotted(exc.path), str(exc))]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([ErrorLine(name, 1, 1, "(root)", "a scenario must be a YAML mapping")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_from_pydantic(exc, data, pos, name)) from None
+    problems = [_at(name, pos, path, msg) for path, msg in cross_checks(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def scenario_hash(sc: Scenario) -> str:
+    """A short hash of the scenario's content (not its comments or layout)."""
+    canon = json.dumps(sc.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(canon.encode()).hexdigest()[:16]
+
+
+def _from_pydantic(exc: ValidationError, data: dict, pos: Positions, name: str) -> list[ErrorLine]:
+    out = []
+    for err in exc.errors(include_url=False):
+        path = _data_path(err["loc"], data)
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+            line, col = pos.find(path, key=True)
+        elif err["type"] == "missing":
+            line, col = pos.find(path[:-1])
+            message = "missing required key"
+        else:
+            line, col = pos.find(path)
+            if err["type"].endswith("_type"):
+                message = f"{message}, got {_yaml_type(err['input'])}"
+        out.append(ErrorLine(name, line, col, _dotted(path), message))
+    return out
+
+
+def _data_path(loc: tuple, data: object) -> Path:
+    """Drop pydantic's own loc entries (validator names, union tags) that are not data keys."""
+    path: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif last and isinstance(part, str) and isinstance(node, dict):
+            path.append(part)  # a missing key
+        # else: a validator or union tag, not part of the document
+    return tuple(path)
+
+
+def _at(name: str, pos: Positions, path: Path, message: str) -> ErrorLine:
+    line, col = pos.find(path)
+    return ErrorLine(name, line, col, _dotted(path), message)
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path) or "(root)"
+
+
+def _yaml_type(value: object) -> str:
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
+             int: "an integer", float: "a number", type(None): "nothing (null)"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,103 @@
+"""Turn a ruamel.yaml round-trip tree into plain Python data plus a map of source positions.
+
+Pydantic validates the plain data; the position map lets each error name its line and column.
+Walking the tree also enforces caps, so an alias bomb or a deep nest fails fast.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
+Path = tuple[str | int, ...]
+
+MAX_NODES = 100_000
+MAX_DEPTH = 32
+
+
+class TreeError(Exception):
+    """The YAML tree is not plain scenario data; ``path`` says where."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = path
+        self.positions = Positions()
+        super().__init__(message)
+
+
+@dataclass
+class Positions:
+    """1-based (line, col) of each value and, inside mappings, of each key."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        for cut in range(len(path), -1, -1):
+            head = path[:cut]
+            if head in table:
+                return table[head]
+            if head in self.values:
+                return self.values[head]
+        return (1, 1)
+
+
+def to_plain(root: Any) -> tuple[Any, Positions]:
+    """Return ``root`` as plain dicts, lists and scalars, with its positions."""
+    pos = Positions(values={(): (1, 1)})
+    count = 0
+
+    def walk(node: Any, path: Path, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > MAX_NODES:
+            raise TreeError(path, f"scenario too large: more than {MAX_NODES} values")
+        if depth > MAX_DEPTH:
+            raise TreeError(path, f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(node, TaggedScalar) or _explicit_tag(node):
+            raise TreeError(path, "YAML tags are not allowed in scenario files")
+        if isinstance(node, CommentedMap):
+            out: dict[str, Any] = {}
+            for k in node:
+                if not isinstance(k, str):
+                    line, col = node.lc.key(k)
+                    pos.keys[(*path, str(k))] = (line + 1, col + 1)
+                    raise TreeError((*path, str(k)), f"keys must be strings, got {k!r}")
+                sub = (*path, k)
+                kl, kc = node.lc.key(k)
+                vl, vc = node.lc.value(k)
+                pos.keys[sub] = (kl + 1, kc + 1)
+                pos.values[sub] = (vl + 1, vc + 1)
+                out[k] = walk(node[k], sub, depth + 1)
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, item in enumerate(node):
+                line, col = node.lc.item(i)
+                pos.values[(*path, i)] = (line + 1, col + 1)
+                items.append(walk(item, (*path, i), depth + 1))
+            return items
+        if node is None or isinstance(node, bool):
+            return node
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            return float(node)
+        if isinstance(node, str):
+            return str(node)
+        raise TreeError(
+            path, f"unsupported value ({type(node).__name__}): quote it to make it a string"
+        )
+
+    try:
+        return walk(root, (), 0), pos
+    except TreeError as exc:
+        exc.positions = pos
+        raise
+
+
+def _explicit_tag(node: Any) -> bool:
+    """Whether a mapping or list carries an explicit tag such as ``!!python/object``."""
+    tag = getattr(node, "tag", None)
+    return tag is not None and getattr(tag, "value", None) is not None
