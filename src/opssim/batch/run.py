@@ -1,0 +1,104 @@
+"""One headless run, from scenario and seed to an immutable summary."""
+
+import platform
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+import opssim
+from opssim.model.records import BlameEvent, Review, WeekStarted
+from opssim.scenario import Scenario, scenario_hash
+from opssim.sim import HOURS_PER_WEEK, Engine
+
+from .policy import Policy, parse_policy
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The result of one run: everything ``opssim run --json`` prints (picklable, JSON-ready)."""
+
+    data: dict[str, Any]
+
+    @property
+    def outcome(self) -> str:
+        """``promoted``, ``kept`` or ``fired``."""
+        return self.data["outcome"]
+
+
+def versions() -> dict[str, str]:
+    """Versions that a run's numbers depend on."""
+    return {
+        "opssim": opssim.__version__,
+        "numpy": np.__version__,
+        "simpy": simpy.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def run_one(scenario: Scenario, seed: int, policy: str | Policy = "plan") -> RunSummary:
+    """Run ``scenario`` from ``seed`` to the end under ``policy`` (a SPEC or a Policy)."""
+    policy = parse_policy(policy, scenario) if isinstance(policy, str) else policy
+    return RunSummary(summarize(run_engine(scenario, seed, policy), policy.spec))
+
+
+def run_engine(scenario: Scenario, seed: int, policy: Policy) -> Engine:
+    """Play ``scenario`` headless under ``policy``, week by week; return the finished engine."""
+    engine = Engine(scenario, seed=seed)
+    for week in range(scenario.weeks):
+        if engine.finished:
+            break
+        engine.set_allocation(policy.hours(engine.snapshot()))
+        engine.advance_to((week + 1) * HOURS_PER_WEEK)
+    return engine
+
+
+def summarize(engine: Engine, policy: str) -> dict[str, Any]:
+    """The JSON-friendly summary of a finished (or fired) run."""
+    sc = engine.scenario
+    snap = engine.snapshot()
+    allocations = {r.week: dict(r.allocation) for r in engine.events if isinstance(r, WeekStarted)}
+    reviews = {r.week: r for r in engine.events if isinstance(r, Review)}
+    weeks_run = len(allocations)
+    weekly = []
+    for w in range(weeks_run):
+        start, end = w * HOURS_PER_WEEK, (w + 1) * HOURS_PER_WEEK
+        kpis = []
+        for t in sc.reviews.targets:
+            if t.per_week is not None:
+                kpis.append({"kpi": t.kpi, "stage": t.stage, "per_week": True,
+                             "actual": engine.entered(t.stage, start, end), "target": t.per_week})
+            else:
+                kpis.append({"kpi": t.kpi, "stage": t.stage, "per_week": False,
+                             "actual": engine.entered(t.stage, 0, end), "target": t.total_by_end})
+        review = reviews.get(w + 1)
+        weekly.append({
+            "week": w + 1,
+            "allocation": allocations[w],
+            "kpis": kpis,
+            "reviewed": review is not None,
+        })
+    blame = [
+        {"week": r.week, "kpi": r.kpi, "target": r.target, "actual": r.actual,
+         "verdict": r.verdict, "reputation_delta": r.reputation_delta}
+        for r in engine.events if isinstance(r, BlameEvent)
+    ]
+    return {
+        "scenario": sc.id,
+        "scenario_hash": scenario_hash(sc),
+        "seed": engine.seed,
+        "policy": policy,
+        "weeks": sc.weeks,
+        "weeks_played": weeks_run,
+        "funnel": [{"stage": s.id, "reached": s.reached, "now": s.now, "dropped": s.dropped}
+                   for s in snap.stages],
+        "weekly": weekly,
+        "support": {"tickets": snap.support.arrived, "answered": snap.support.served,
+                    "late": snap.support.late_total, "waiting": snap.support.waiting,
+                    "users_lost": snap.support.users_lost},
+        "blame_events": blame,
+        "reputation": round(engine.reputation, 6),
+        "outcome": engine.outcome,
+        "versions": versions(),
+    }

@@ -1,0 +1,154 @@
+"""The ``opssim`` command line: one thin layer over scenarios, runs and the window.
+
+Every failure a user can cause ends in one line on stderr and a non-zero exit, never a
+traceback: 2 for bad input (a flag, a scenario, a policy), 3 when no display is available.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from opssim.batch import PolicyError, parse_policy, run_one
+from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
+
+app = typer.Typer(
+    name="opssim",
+    help="An operations-simulation game: a funnel, a specialist's hours, and the blame.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+ScenarioArg = Annotated[
+    Path | None,
+    typer.Argument(help="scenario YAML file (default: the bundled starter scenario)",
+                   show_default=False),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``opssim: message`` on stderr and exit with ``code``."""
+    print(f"opssim: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _load(path: Path | None) -> Scenario:
+    try:
+        return load_scenario(path or default_scenario_path())
+    except ScenarioError as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg = None,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
+    policy: Annotated[str, typer.Option(help="plan | even | fixed:copy=10,events=8,...")] = "plan",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Run a scenario headless to the end and print the result."""
+    sc = _load(scenario)
+    try:
+        pol = parse_policy(policy, sc)
+    except PolicyError as exc:
+        fail(f"--policy: {exc}")
+    summary = run_one(sc, seed, pol)
+    if as_json:
+        print(json.dumps(summary.data, ensure_ascii=False, sort_keys=False))
+    else:
+        from opssim.report import print_summary
+
+        print_summary(summary.data, sc)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to check")],
+) -> None:
+    """Check scenario files; print every problem as FILE:LINE:COL: path: message."""
+    bad = 0
+    for f in files:
+        try:
+            load_scenario(f)
+        except ScenarioError as exc:
+            bad += 1
+            for line in exc.errors:
+                print(line, file=sys.stderr)
+        else:
+            print(f"{f}: ok")
+    if bad:
+        raise SystemExit(2)
+
+
+@app.command()
+def play(
+    scenario: ScenarioArg = None,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
+    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    frames: Annotated[
+        int | None, typer.Option(min=1, help="run this many frames on the plan, then quit")
+    ] = None,
+    screenshot: Annotated[
+        Path | None, typer.Option(help="save the last frame as PNG (with --frames)")
+    ] = None,
+) -> None:
+    """Play a scenario in a window."""
+    if lang not in ("en", "zh"):
+        fail(f"--lang: expected en or zh, got {lang!r}")
+    if screenshot is not None and frames is None:
+        frames = 120
+    if screenshot is not None and not screenshot.parent.is_dir():
+        fail(f"--screenshot: folder {screenshot.parent} does not exist")
+    sc = _load(scenario)
+    if frames is not None and not _has_display():
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen
+    elif not _has_display():
+        fail("play: no display found (DISPLAY is not set); to run headless use: opssim run", 3)
+    from opssim.render import play as play_window
+
+    raise SystemExit(
+        play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot)
+    )
+
+
+def _has_display() -> bool:
+    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
+        return True
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def main() -> None:
+    """Entry point: run the app, turning usage errors into one line."""
+    command = typer.main.get_command(app)
+    args = sys.argv[1:] or ["--help"]
+    try:
+        code = command.main(args=args, prog_name="opssim", standalone_mode=False)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:
+        # Usage errors come from click (vendored by newer typer, so matched by shape, not class).
+        if type(exc).__name__ == "Abort":
+            fail("interrupted", 130)
+        if not callable(getattr(exc, "format_message", None)):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        path = ctx.command_path.removeprefix("opssim").strip() if ctx is not None else ""
+        where = f"{path}: " if path else ""
+        message = " ".join(exc.format_message().split())
+        fail(f"{where}{message} (see --help)", getattr(exc, "exit_code", 2) or 2)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
