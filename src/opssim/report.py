@@ -35,9 +35,8 @@ def print_summary(data: dict[str, Any], scenario: Scenario, console: Console | N
     for w in data["weekly"]:
         cells = []
         for k in w["kpis"]:
-            mark = "✓" if k["actual"] >= k["target"] else "✗"
-            checked = w["reviewed"] and (k["per_week"] or w["week"] == data["weeks"])
-            cells.append(f"{k['actual']:,} / {k['target']:,.0f} {mark if checked else ' '}")
+            mark = {True: "✓", False: "✗", None: " "}[k["hit"]]
+            cells.append(f"{k['actual']:,} / {k['target']:,.0f} {mark}")
         weekly.add_row(str(w["week"]), *cells)
     console.print(weekly)
 

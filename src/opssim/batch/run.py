@@ -64,21 +64,22 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
     weekly = []
     for w in range(weeks_run):
         start, end = w * HOURS_PER_WEEK, (w + 1) * HOURS_PER_WEEK
+        review = reviews.get(w + 1)
+        checked = {r.kpi: r for r in review.results} if review else {}
         kpis = []
         for t in sc.reviews.targets:
-            if t.per_week is not None:
-                kpis.append({"kpi": t.kpi, "stage": t.stage, "per_week": True,
-                             "actual": engine.entered(t.stage, start, end), "target": t.per_week})
-            else:
-                kpis.append({"kpi": t.kpi, "stage": t.stage, "per_week": False,
-                             "actual": engine.entered(t.stage, 0, end), "target": t.total_by_end})
-        review = reviews.get(w + 1)
-        weekly.append({
-            "week": w + 1,
-            "allocation": allocations[w],
-            "kpis": kpis,
-            "reviewed": review is not None,
-        })
+            weekly_kpi = t.per_week is not None
+            result = checked.get(t.kpi)
+            kpis.append({
+                "kpi": t.kpi,
+                "stage": t.stage,
+                "per_week": weekly_kpi,
+                "actual": engine.entered(t.stage, start if weekly_kpi else 0, end),
+                "target": t.per_week if weekly_kpi else t.total_by_end,
+                "reviewed": result is not None,
+                "hit": result.hit if result else None,
+            })
+        weekly.append({"week": w + 1, "allocation": allocations[w], "kpis": kpis})
     blame = [
         {"week": r.week, "kpi": r.kpi, "target": r.target, "actual": r.actual,
          "verdict": r.verdict, "reputation_delta": r.reputation_delta}

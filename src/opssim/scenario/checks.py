@@ -35,9 +35,8 @@ def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
     d = sc.duties
     for i, lift in enumerate(d.copy_.lifts):
         yield from stage_ref(("duties", "copy", "lifts", i, "stage"), lift.stage)
-    if d.copy_.reach_per_piece:
-        yield from stage_ref(("duties", "copy", "reach_per_piece", "enters"),
-                             d.copy_.reach_per_piece.enters)
+    if d.copy_.reach:
+        yield from stage_ref(("duties", "copy", "reach", "enters"), d.copy_.reach.enters)
     if d.events.spike:
         yield from stage_ref(("duties", "events", "spike", "enters"), d.events.spike.enters)
     for i, lift in enumerate(d.events.lifts):
@@ -48,6 +47,10 @@ def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
     yield from _duplicates(("reviews", "targets"), [t.kpi for t in sc.reviews.targets], "kpi")
     for i, target in enumerate(sc.reviews.targets):
         yield from stage_ref(("reviews", "targets", i, "stage"), target.stage)
+        if target.from_week > sc.weeks:
+            yield ("reviews", "targets", i, "from_week"), (
+                f"from_week {target.from_week} is after the last week ({sc.weeks})"
+            )
     total = sum(sc.plan.hours().values())
     if total > sc.specialist.max_hours:
         yield ("plan",), (

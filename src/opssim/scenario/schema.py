@@ -149,14 +149,22 @@ class Inflow(Model):
     users: Users
 
 
+class CopyReach(Model):
+    """Organic users that live pieces of copy bring in, saturating in pieces."""
+
+    enters: Id
+    max_per_week: Users = Field(description="the most users a week all pieces together bring")
+    half_at_pieces: Annotated[float, Field(gt=0.0, le=1000.0)] = Field(
+        description="live pieces that bring half the most users"
+    )
+
+
 class CopyDuty(Model):
     """Copywriting: hours produce pieces (landing pages, posts) that lift conversion and reach."""
 
     hours_per_piece: PositiveHours = 6.0
     lifts: Annotated[list[CopyLift], Field(max_length=12)] = []
-    reach_per_piece: Inflow | None = Field(
-        None, description="organic users each piece brings over its first week"
-    )
+    reach: CopyReach | None = Field(None, description="organic users that live pieces bring")
     stale_after_weeks: Annotated[int, Field(ge=1, le=104)] = Field(
         3, description="weeks a piece keeps working"
     )
@@ -237,6 +245,9 @@ class Target(Model):
     stage: Id
     per_week: Users | None = Field(None, description="new users per week, checked every review")
     total_by_end: Users | None = Field(None, description="users reached by the last week")
+    from_week: Annotated[int, Field(ge=1, le=104)] = Field(
+        1, description="first week whose review checks this target (a ramp-up grace period)"
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Target":

@@ -62,7 +62,7 @@ class Engine:
         self._entry = np.array(
             [idx(c.enters) for c in sc.channels]
             + [
-                idx(d.copy_.reach_per_piece.enters) if d.copy_.reach_per_piece else 0,
+                idx(d.copy_.reach.enters) if d.copy_.reach else 0,
                 idx(d.events.spike.enters) if d.events.spike else 0,
                 idx(d.ground.enters),
             ]
@@ -79,7 +79,6 @@ class Engine:
         self._pending: Allocation | None = None
         self._copy_progress = 0.0
         self._pieces_live = 0
-        self._pieces_reaching = 0
         self._event_progress = 0.0
         self._event_live = False
         self._events_ready = 0
@@ -215,28 +214,24 @@ class Engine:
         return offsets
 
     def _piece(self, offset: int) -> Iterator[simpy.Event]:
-        """A piece of copy: published after ``offset`` hours, reaches users for a week, goes stale."""
+        """A piece of copy: published after ``offset`` hours, live until it goes stale."""
         copy = self.scenario.duties.copy_
         yield self.env.timeout(offset)
         self._sync()
-        self._pieces_live += 1
-        self._set_reach(+1)
+        self._set_pieces(+1)
         self.events.append(PiecePublished(self._t(), self._pieces_live))
-        yield self.env.timeout(HOURS_PER_WEEK)
+        yield self.env.timeout(copy.stale_after_weeks * HOURS_PER_WEEK)
         self._sync()
-        self._set_reach(-1)
-        stale_in = (copy.stale_after_weeks - 1) * HOURS_PER_WEEK
-        if stale_in:
-            yield self.env.timeout(stale_in)
-            self._sync()
-        self._pieces_live -= 1
+        self._set_pieces(-1)
         self.events.append(PieceStale(self._t(), self._pieces_live))
 
-    def _set_reach(self, change: int) -> None:
-        reach = self.scenario.duties.copy_.reach_per_piece
-        self._pieces_reaching += change
+    def _set_pieces(self, change: int) -> None:
+        """Change the live pieces, and with them copy's organic reach."""
+        self._pieces_live += change
+        reach = self.scenario.duties.copy_.reach
         if reach is not None:
-            self._rate[self._seg["copy"]] = self._pieces_reaching * reach.users / HOURS_PER_WEEK
+            users = saturating(self._pieces_live, reach.max_per_week, reach.half_at_pieces)
+            self._rate[self._seg["copy"]] = users / HOURS_PER_WEEK
 
     def _event(self, offset: int) -> Iterator[simpy.Event]:
         """An event whose planning finished: launches (after any live one), runs, ends."""
@@ -272,6 +267,8 @@ class Engine:
         end = week * HOURS_PER_WEEK
         results = []
         for target in sc.reviews.targets:
+            if week < target.from_week:
+                continue
             if target.per_week is not None:
                 goal = target.per_week * (end - self._last_review) / HOURS_PER_WEEK
                 actual = self.entered(target.stage, self._last_review, end)
