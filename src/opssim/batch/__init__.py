@@ -3,4 +3,13 @@
 from opssim.batch.policy import Policy, PolicyError, parse_policy
 from opssim.batch.run import RunSummary, run_engine, run_one, summarize, versions
 
-__all__ = ["Policy", "PolicyError", "RunSummary", "parse_policy", "run_engine", "run_one", "summarize", "versions"]
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "RunSummary",
+    "parse_policy",
+    "run_engine",
+    "run_one",
+    "summarize",
+    "versions",
+]

@@ -66,5 +66,7 @@ def _parse_hours(arg: str) -> dict[str, float]:
         try:
             hours[duty] = float(value)
         except ValueError:
-            raise PolicyError(f"hours for {duty!r} must be a number, got {value.strip()!r}") from None
+            raise PolicyError(
+                f"hours for {duty!r} must be a number, got {value.strip()!r}"
+            ) from None
     return hours

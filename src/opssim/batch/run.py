@@ -95,8 +95,8 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
         "funnel": [{"stage": s.id, "reached": s.reached, "now": s.now, "dropped": s.dropped}
                    for s in snap.stages],
         "weekly": weekly,
-        "support": {"tickets": snap.support.arrived, "answered": snap.support.served,
-                    "late": snap.support.late_total, "waiting": snap.support.waiting,
+        "support": {"tickets": snap.support.arrived, "answered": snap.support.answered,
+                    "late": snap.support.late, "waiting": snap.support.waiting,
                     "users_lost": snap.support.users_lost},
         "blame_events": blame,
         "reputation": round(engine.reputation, 6),

@@ -24,7 +24,7 @@ class Model(BaseModel):
 
 
 class Text(Model):
-    """Player-facing text in English, optionally in Simplified Chinese. A plain string is English."""
+    """Player-facing text in English and optionally Simplified Chinese (a string: English)."""
 
     en: Annotated[str, Field(max_length=2000, description="English text")]
     zh: Annotated[str | None, Field(max_length=2000, description="Simplified Chinese text")] = None
@@ -71,7 +71,11 @@ class Delay(Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Delay":
-        given = [k for k in ("exponential", "lognormal", "uniform", "fixed") if getattr(self, k) is not None]
+        given = [
+            k
+            for k in ("exponential", "lognormal", "uniform", "fixed")
+            if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError("give exactly one of exponential, lognormal, uniform, fixed")
         return self
@@ -294,8 +298,12 @@ class Plan(Model):
 
     def hours(self) -> dict[str, float]:
         """Hours per duty id."""
-        return {"copy": self.copy_, "events": self.events, "support": self.support,
-                "ground": self.ground}
+        return {
+            "copy": self.copy_,
+            "events": self.events,
+            "support": self.support,
+            "ground": self.ground,
+        }
 
 
 class Scenario(Model):

@@ -32,7 +32,7 @@ from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, Urgent
 from opssim.sim.funnel import FunnelState
 from opssim.sim.snapshot import KpiView, Snapshot, StageView, SupportView
 from opssim.sim.streams import Streams
-from opssim.sim.support import Backlog
+from opssim.sim.tickets import TicketQueue
 
 #: Segments that duties add after the scenario's channels.
 DUTY_SEGMENTS = ("copy", "events", "ground")
@@ -73,7 +73,8 @@ class Engine:
         self._seg = {name: i for i, name in enumerate(self.segments)}
         self._base = np.array([s.convert or 0.0 for s in stages])
         self.funnel = FunnelState([s.delay_hours for s in stages], n_seg, self.horizon)
-        self.backlog = Backlog(len(d.support.tickets), self.horizon, math.ceil(d.support.patience_hours))
+        self.tickets = TicketQueue(len(d.support.tickets), d.support.patience_hours, None)
+        self.tickets_late = 0
 
         self.allocation = self._build_allocation(sc.plan.hours())
         self._pending: Allocation | None = None
@@ -135,7 +136,7 @@ class Engine:
             )
             for s, sid in enumerate(self.stage_ids)
         )
-        b = self.backlog
+        q = self.tickets
         return Snapshot(
             t=self.env.now,
             week=min(now // HOURS_PER_WEEK, self.scenario.weeks),
@@ -143,8 +144,13 @@ class Engine:
             stages=stages,
             allocation=tuple(self.allocation.hours.items()),
             kpis=tuple(self._kpis(now)),
-            support=SupportView(b.waiting, int(b.late.sum()), b.arrived, b.served,
-                                b.late_total, self.users_lost),
+            support=SupportView(
+                waiting=q.waiting(now),
+                arrived=int(np.searchsorted(q.arrival, now)),
+                answered=q.answered(now),
+                late=self.tickets_late,
+                users_lost=self.users_lost,
+            ),
             pieces_live=self._pieces_live,
             event_live=self._event_live,
             event_progress=self._event_progress / self.scenario.duties.events.planning_hours,
@@ -176,6 +182,7 @@ class Engine:
         users = saturating(self.allocation.get("ground"), g.users_per_week.max,
                            g.users_per_week.half_at_hours)
         self._rate[self._seg["ground"]] = users / HOURS_PER_WEEK
+        self.tickets.set_rate(self._t(), self.allocation.get("support") / HOURS_PER_WEEK)
         self.events.append(WeekStarted(self._t(), week, tuple(self.allocation.hours.items())))
 
     def _work_day(self, day: int) -> None:
@@ -185,12 +192,6 @@ class Engine:
             self.env.process(self._piece(offset))
         for offset in self._finished_today("events", d.events.planning_hours):
             self.env.process(self._event(offset))
-        rng = self.streams.get("tickets", day)
-        for i, src in enumerate(d.support.tickets):
-            if src.per_user_per_week is not None:
-                pop = int(self.funnel.current(self.scenario.stage_index(src.from_), t).sum())
-                n = rng.binomial(pop, src.per_user_per_week / 7)
-                self.backlog.add(i, t, np.array([n]))
         churn = self.scenario.funnel.churn
         if churn is not None and churn.per_week > 0:
             s = self.scenario.stage_index(churn.stage)
@@ -341,26 +342,40 @@ class Engine:
         return np.clip((self._base * (1.0 + lift))[:, None] * self._intent[None, :], 0.0, 1.0)
 
     def _support(self, t0: int, t1: int, day: int) -> None:
-        """New pre-sales tickets, an interval of support work, and users lost to late answers."""
+        """The tickets of hours ``[t0, t1)``, and the users lost to answers that came late."""
         sup = self.scenario.duties.support
         rng = self.streams.get("tickets", day)
+        times, sources = [], []
         for i, src in enumerate(sup.tickets):
-            if src.per_user is not None:
-                cohort = self.funnel.entered[self.scenario.stage_index(src.from_), :, t0:t1]
-                self.backlog.add(i, t0, rng.binomial(cohort.sum(axis=0), src.per_user))
-        minutes = self.allocation.get("support") / HOURS_PER_WEEK * (t1 - t0) * 60.0
-        capacity = int(rng.poisson(minutes / sup.minutes_per_ticket))
-        result = self.backlog.serve(capacity, t1, rng)
-        if not result.late.any():
+            s = self.scenario.stage_index(src.from_)
+            if src.per_user is not None:  # pre-sales: a share of the users entering the stage
+                per_hour = rng.binomial(self.funnel.entered[s, :, t0:t1].sum(axis=0), src.per_user)
+            else:  # after-sales: a rate per user in the stage
+                pop = int(self.funnel.current(s, t0).sum())
+                lam = pop * (src.per_user_per_week or 0.0) / HOURS_PER_WEEK
+                per_hour = rng.poisson(lam, t1 - t0)
+            n = int(per_hour.sum())
+            if n:
+                hours = np.repeat(np.arange(t0, t1), per_hour)
+                times.append(hours + rng.random(n))  # uniform within the hour: a Poisson process
+                sources.append(np.full(n, i))
+        if times:
+            t = np.concatenate(times)
+            order = np.argsort(t, kind="stable")
+            work = self.streams.get("service", day).exponential(sup.minutes_per_ticket / 60, len(t))
+            self.tickets.add(t[order], np.concatenate(sources)[order], work)
+        late = self.tickets.overdue(t1).late
+        if not late.any():
             return
+        self.tickets_late += int(late.sum())
         rng = self.streams.get("lost", day)
         lost = 0
         for i, src in enumerate(sup.tickets):
-            n = int(rng.binomial(result.late[i], sup.lost_if_late))
+            n = int(rng.binomial(late[i], sup.lost_if_late))
             if n:
                 lost += self.funnel.remove(self.scenario.stage_index(src.from_), n, t1, rng)
         self.users_lost += lost
-        self.events.append(TicketsLate(t1, int(result.late.sum()), lost))
+        self.events.append(TicketsLate(t1, int(late.sum()), lost))
 
     # -- helpers --------------------------------------------------------------------------
 

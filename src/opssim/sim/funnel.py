@@ -71,10 +71,12 @@ class FunnelState:
         delay = draw_hours(rng, spec, total)
         # Keep each user in its own segment row; late arrivals go to the overflow bin.
         row_end = (base // width) * width + self.horizon
-        hist += np.bincount(np.minimum(base + delay, row_end), minlength=g * width).reshape(g, width)
+        hist += np.bincount(np.minimum(base + delay, row_end), minlength=g * width).reshape(
+            g, width
+        )
 
     def current(self, s: int, now: int) -> np.ndarray:
-        """Users per segment at stage ``s`` at hour ``now`` (reached, neither moved on nor dropped)."""
+        """Users per segment at stage ``s`` at hour ``now``: reached, not moved on, not dropped."""
         return (
             self.entered[s, :, :now].sum(axis=1)
             - self.moves[s, :, :now].sum(axis=1)
@@ -89,7 +91,9 @@ class FunnelState:
         """
         if s + 1 == self.n_stages:
             pool = self.current(s, t)
-            take = rng.multivariate_hypergeometric(pool, min(n, int(pool.sum())), method="marginals")
+            take = rng.multivariate_hypergeometric(
+                pool, min(n, int(pool.sum())), method="marginals"
+            )
             self.drops[s, :, t] += take
             return int(take.sum())
         fut_moves = self.moves[s, :, t:]

@@ -26,13 +26,12 @@ class KpiView:
 
 @dataclass(frozen=True, slots=True)
 class SupportView:
-    """The ticket backlog."""
+    """The support queue: tickets so far, waiting now, answered, late, and users lost."""
 
     waiting: int
-    late_waiting: int
     arrived: int
-    served: int
-    late_total: int
+    answered: int
+    late: int
     users_lost: int
 
 

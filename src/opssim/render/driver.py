@@ -1,0 +1,124 @@
+"""The window's hold on the engine: phases, speed and a fixed step of simulated time per frame.
+
+No pygame here, so the stepping can be tested (and compared with a headless run) on its own.
+The driver only issues engine commands (:meth:`Engine.set_allocation`, :meth:`Engine.advance_to`)
+and reads :attr:`Engine.events` through a cursor; it never writes engine attributes.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from opssim.model.records import Record
+from opssim.sim import HOURS_PER_WEEK, Engine
+
+#: Simulated hours per frame at speeds 1, 2 and 3 (keys 1/2/3). Not wall clock: a run of N
+#: frames covers the same simulated time on every machine.
+SPEEDS: dict[int, float] = {1: 0.5, 2: 1.5, 3: 4.0}
+
+#: Speed of a scripted (``--frames``) run.
+AUTO_SPEED = 2
+
+#: Frames a scripted run holds at each week boundary, so the plan (and any blame) is seen.
+AUTO_HOLD_FRAMES = 40
+
+
+class Phase(Enum):
+    """Where the run is: planning the next week, running it, or over."""
+
+    PLANNING = "planning"
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+@dataclass
+class FrameReport:
+    """What one frame did: the new log records and whether the phase changed."""
+
+    records: list[Record]
+    entered_planning: bool = False
+    started_week: bool = False
+    finished: bool = False
+
+
+class Driver:
+    """Steps an :class:`Engine` frame by frame.
+
+    ``auto=True`` plays the scenario's reference plan without waiting for input: it holds
+    ``hold_frames`` frames at each week boundary, then starts the week on the plan.
+    """
+
+    def __init__(self, engine: Engine, *, auto: bool = False,
+                 hold_frames: int = AUTO_HOLD_FRAMES) -> None:
+        self.engine = engine
+        self.auto = auto
+        self.hold_frames = hold_frames
+        self.speed = AUTO_SPEED if auto else 1
+        self.paused = False
+        self.phase = Phase.PLANNING
+        self.week = 0  # 0-based week being planned or run
+        self.frame = 0
+        self._cursor = 0
+        self._held = 0
+
+    # -- commands -------------------------------------------------------------------------
+
+    def set_speed(self, speed: int) -> None:
+        """Choose speed 1, 2 or 3."""
+        if speed in SPEEDS:
+            self.speed = speed
+
+    def toggle_pause(self) -> None:
+        """Pause or resume the clock (planning is a pause of its own)."""
+        self.paused = not self.paused
+
+    def start_week(self, hours: Mapping[str, float]) -> None:
+        """Commit ``hours`` for the week being planned and run it (raises ``AllocationError``)."""
+        if self.phase is not Phase.PLANNING:
+            return
+        self.engine.set_allocation(hours)
+        self.phase = Phase.RUNNING
+        self._held = 0
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def hours_per_frame(self) -> float:
+        """Simulated hours one running frame advances."""
+        return SPEEDS[self.speed]
+
+    @property
+    def plan(self) -> dict[str, float]:
+        """The manager's reference allocation."""
+        return self.engine.scenario.plan.hours()
+
+    # -- the frame ------------------------------------------------------------------------
+
+    def step(self) -> FrameReport:
+        """One frame: advance the clock if running, hold or wait if planning."""
+        self.frame += 1
+        report = FrameReport([])
+        eng = self.engine
+        if self.phase is Phase.PLANNING and self.auto:
+            self._held += 1
+            if self._held >= self.hold_frames:
+                self.start_week(self.plan)
+                report.started_week = True
+        elif self.phase is Phase.RUNNING and not self.paused:
+            boundary = (self.week + 1) * HOURS_PER_WEEK
+            eng.advance_to(min(eng.now + self.hours_per_frame, boundary))
+            if eng.finished:
+                self.phase = Phase.FINISHED
+                report.finished = True
+            elif eng.now >= boundary:
+                self.week += 1
+                self.phase = Phase.PLANNING
+                report.entered_planning = True
+        report.records = self._new_records()
+        return report
+
+    def _new_records(self) -> list[Record]:
+        log = self.engine.events
+        new = log[self._cursor:]
+        self._cursor = len(log)
+        return list(new)

@@ -1,0 +1,118 @@
+"""The support queue: tickets as numpy arrays, served first in, first out, exactly.
+
+The specialist answers tickets only in the hours allocated to support, so the queue runs on
+*work time*: ``W(t)``, the support hours worked by clock hour ``t`` (piecewise linear; its
+slope is the week's support share of the clock, times the specialist's speed). In work time the
+queue is a plain single-server FIFO queue, and since later arrivals never delay earlier ones,
+each ticket's completion is known the moment it arrives — by Lindley's recursion, vectorised:
+
+    done[n] = c[n] + max(free, max_{k<=n}(w[k] - c[k-1]))      (c = cumulative service)
+
+Whether a ticket was answered within its user's patience is then one comparison,
+``done <= W(arrival + patience)``, made once the clock has passed that moment.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """Tickets that passed a deadline in one stretch of time, counted per source."""
+
+    late: np.ndarray  # not answered within patience
+    complaints: np.ndarray  # not answered within the complaint deadline
+
+
+class TicketQueue:
+    """Every ticket of a run: arrival (clock hour), source, and completion (work hours)."""
+
+    def __init__(self, n_sources: int, patience: float, complaint_after: float | None) -> None:
+        self.n_sources = n_sources
+        self.patience = patience
+        self.complaint_after = complaint_after
+        self._t = [0.0]  # breakpoints of the work clock: clock hours ...
+        self._w = [0.0]  # ... and work hours done by then
+        self._slope = 0.0  # work hours per clock hour since the last breakpoint
+        self._free = 0.0  # work hour at which the server is next free
+        self.arrival = np.empty(0)
+        self.source = np.empty(0, dtype=np.int64)
+        self.done = np.empty(0)
+        self._late_checked = 0  # tickets before this index have had their patience checked
+        self._complaint_checked = 0
+
+    # -- the work clock -------------------------------------------------------------------
+
+    def set_rate(self, t: float, work_per_hour: float) -> None:
+        """From clock hour ``t`` on, support work advances ``work_per_hour`` per clock hour."""
+        self._break(t)
+        self._slope = max(0.0, work_per_hour)
+
+    def work_at(self, t: np.ndarray | float) -> np.ndarray:
+        """``W(t)`` for clock hours up to the current stretch (extrapolated at today's rate)."""
+        t = np.asarray(t, dtype=float)
+        last_t, last_w = self._t[-1], self._w[-1]
+        known = np.interp(t, self._t, self._w)
+        return np.where(t > last_t, last_w + self._slope * (t - last_t), known)
+
+    def _break(self, t: float) -> None:
+        if t > self._t[-1]:
+            self._w.append(float(self.work_at(t)))
+            self._t.append(float(t))
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def add(self, times: np.ndarray, sources: np.ndarray, work: np.ndarray) -> None:
+        """Tickets arriving at clock ``times`` (sorted, not before earlier tickets), each
+        needing ``work`` hours of support."""
+        if len(times) == 0:
+            return
+        w = self.work_at(times)
+        c = np.cumsum(work)
+        done = c + np.maximum(self._free, np.maximum.accumulate(w - (c - work)))
+        self._free = float(done[-1])
+        self.arrival = np.concatenate([self.arrival, times])
+        self.source = np.concatenate([self.source, sources])
+        self.done = np.concatenate([self.done, done])
+
+    def waiting(self, t: float) -> int:
+        """Tickets arrived before ``t`` and not answered by ``t``."""
+        arrived = int(np.searchsorted(self.arrival, t, side="left"))
+        answered = int(np.searchsorted(self.done[:arrived], float(self.work_at(t)), side="right"))
+        return arrived - answered
+
+    def answered(self, t: float) -> int:
+        """Tickets answered by clock hour ``t``."""
+        return int(np.searchsorted(self.done, float(self.work_at(t)), side="right"))
+
+    def overdue(self, t: float) -> Overdue:
+        """Tickets whose patience (and complaint deadline) ran out by ``t`` unanswered; each
+        ticket is counted once over the run."""
+        late, self._late_checked = self._past(t, self.patience, self._late_checked)
+        complaints = np.zeros(self.n_sources, dtype=np.int64)
+        if self.complaint_after is not None:
+            complaints, self._complaint_checked = self._past(
+                t, self.complaint_after, self._complaint_checked
+            )
+        return Overdue(late, complaints)
+
+    def _past(self, t: float, wait: float, start: int) -> tuple[np.ndarray, int]:
+        end = int(np.searchsorted(self.arrival, t - wait, side="right"))
+        if end <= start:
+            return np.zeros(self.n_sources, dtype=np.int64), start
+        deadline = self.work_at(self.arrival[start:end] + wait)
+        missed = self.done[start:end] > deadline
+        counts = np.bincount(self.source[start:end][missed], minlength=self.n_sources)
+        return counts.astype(np.int64), end
+
+    def sojourn_hours(self, t: float) -> np.ndarray:
+        """Clock hours from arrival to answer of every ticket answered by ``t``."""
+        n = self.answered(t)
+        w = np.asarray([*self._w, float(self.work_at(t))])
+        tt = np.asarray([*self._t, t])
+        # Invert W: the first clock hour at which the work done reaches each completion.
+        idx = np.clip(np.searchsorted(w, self.done[:n], side="left"), 1, len(w) - 1)
+        w0, w1, t0, t1 = w[idx - 1], w[idx], tt[idx - 1], tt[idx]
+        frac = np.where(w1 > w0, (self.done[:n] - w0) / np.where(w1 > w0, w1 - w0, 1.0), 1.0)
+        return t0 + frac * (t1 - t0) - self.arrival[:n]
