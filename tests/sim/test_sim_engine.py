@@ -1,0 +1,240 @@
+"""Engine semantics: allocations as commands, when they apply, what each duty's hours do, and
+how reviews turn missed targets into blame, reputation and an outcome."""
+
+import math
+
+import pytest
+
+from opssim.batch import parse_policy, run_engine, run_one
+from opssim.model import AllocationError
+from opssim.model.records import (
+    BlameEvent,
+    EventLaunched,
+    PiecePublished,
+    Review,
+    RunEnded,
+    WeekStarted,
+)
+from opssim.scenario import Scenario
+from opssim.sim import HOURS_PER_WEEK, Engine
+
+
+def of_kind(engine: Engine, cls: type) -> list:
+    return [r for r in engine.events if isinstance(r, cls)]
+
+
+def without(scenario: Scenario, duty: str) -> str:
+    """A fixed policy: the scenario's plan with ``duty`` at zero hours."""
+    hours = scenario.plan.hours()
+    assert hours[duty] > 0, f"the plan gives {duty} no hours; this test needs some"
+    return "fixed:" + ",".join(f"{k}={v}" for k, v in hours.items() if k != duty)
+
+
+# -- allocations are validated commands ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        {"copy": 60},
+        {"copy": 20, "events": 20, "support": 20},
+        {"teleport": 1},
+        {"copy": -1},
+        {"copy": math.nan},
+        {"copy": math.inf},
+        {"copy": True},
+        {"copy": "10"},
+        {"copy": None},
+    ],
+)
+def test_bad_allocations_raise(small: Scenario, hours: dict) -> None:
+    engine = Engine(small, seed=0)
+    with pytest.raises(AllocationError):
+        engine.set_allocation(hours)
+
+
+def test_allocation_over_the_cap_names_the_cap(small: Scenario) -> None:
+    with pytest.raises(AllocationError, match="50"):
+        Engine(small, seed=0).set_allocation({"copy": 30, "events": 30})
+
+
+def test_allocation_at_the_cap_is_accepted(small: Scenario) -> None:
+    cap = small.specialist.max_hours
+    allocation = Engine(small, seed=0).set_allocation({"copy": cap / 2, "support": cap / 2})
+    assert allocation.total == pytest.approx(cap)
+    assert allocation.get("events") == 0.0
+
+
+def test_a_rejected_allocation_leaves_the_pending_one(small: Scenario) -> None:
+    engine = Engine(small, seed=0)
+    engine.set_allocation({"support": 30})
+    with pytest.raises(AllocationError):
+        engine.set_allocation({"support": 300})
+    engine.advance_to(1)
+    (started,) = of_kind(engine, WeekStarted)
+    assert dict(started.allocation)["support"] == 30
+
+
+def test_set_allocation_applies_at_the_next_week_start(small: Scenario) -> None:
+    engine = Engine(small, seed=0)
+    plan = small.plan.hours()
+    engine.advance_to(10)
+    engine.set_allocation({"support": 40})
+    engine.set_allocation({"support": 35, "copy": 5})  # the last command before the week wins
+    assert dict(engine.snapshot().allocation) == plan
+    engine.advance_to(HOURS_PER_WEEK)  # the clock stands on the boundary: not started yet
+    assert dict(engine.snapshot().allocation) == plan
+    engine.advance_to(HOURS_PER_WEEK + 0.5)
+    starts = of_kind(engine, WeekStarted)
+    assert [(w.t, w.week) for w in starts] == [(0, 0), (HOURS_PER_WEEK, 1)]
+    assert dict(starts[0].allocation) == plan
+    assert dict(starts[1].allocation) == {"copy": 5.0, "events": 0.0, "support": 35.0,
+                                          "ground": 0.0}
+    assert dict(engine.snapshot().allocation) == dict(starts[1].allocation)
+    engine.advance_to(2 * HOURS_PER_WEEK + 1)
+    assert dict(of_kind(engine, WeekStarted)[2].allocation) == dict(starts[1].allocation)
+
+
+def test_set_allocation_before_the_first_advance_applies_to_week_0(small: Scenario) -> None:
+    engine = Engine(small, seed=0)
+    engine.set_allocation({"ground": 12})
+    engine.advance_to(1)
+    assert dict(of_kind(engine, WeekStarted)[0].allocation)["ground"] == 12
+
+
+# -- the log ---------------------------------------------------------------------------------------
+
+
+def test_log_shape_of_a_full_run(starter: Scenario) -> None:
+    engine = run_engine(starter, 1, parse_policy("plan", starter))
+    # Records are appended in time order; a Flow record covers [t, t_end) and is logged when
+    # its stretch has been drawn, so it counts at t_end.
+    times = [getattr(r, "t_end", r.t) for r in engine.events]
+    assert times == sorted(times), "records are appended in time order"
+    assert [w.week for w in of_kind(engine, WeekStarted)] == list(range(starter.weeks))
+    reviews = of_kind(engine, Review)
+    assert [r.week for r in reviews] == list(
+        range(starter.reviews.every_weeks, starter.weeks + 1, starter.reviews.every_weeks))
+    assert all(r.t == r.week * HOURS_PER_WEEK for r in reviews)
+    (end,) = of_kind(engine, RunEnded)
+    assert engine.events[-1] is end
+    assert end.outcome == engine.outcome in {"promoted", "kept", "fired"}
+    assert engine.finished and engine.snapshot().finished
+    for r in engine.events:
+        assert r.to_dict()["kind"] == r.kind
+
+
+def test_review_actuals_are_the_users_who_reached_the_stage(starter: Scenario) -> None:
+    engine = run_engine(starter, 4, parse_policy("plan", starter))
+    last = 0
+    for review in of_kind(engine, Review):
+        end = review.week * HOURS_PER_WEEK
+        for result in review.results:
+            target = next(t for t in starter.reviews.targets if t.kpi == result.kpi)
+            start = last if target.per_week is not None else 0
+            assert result.actual == engine.entered(result.stage, start, end)
+        last = end
+
+
+def test_advance_after_the_end_does_nothing(small: Scenario) -> None:
+    engine = run_engine(small, 1, parse_policy("plan", small))
+    n = len(engine.events)
+    engine.advance_to(engine.horizon + 100)
+    assert len(engine.events) == n
+
+
+# -- what hours do ---------------------------------------------------------------------------------
+
+
+def test_no_support_means_more_late_tickets_and_more_users_lost(starter: Scenario) -> None:
+    for seed in (0, 1):
+        plan = run_engine(starter, seed, parse_policy("plan", starter)).snapshot().support
+        none = run_engine(starter, seed, parse_policy(without(starter, "support"), starter))
+        snap = none.snapshot().support
+        assert snap.answered == 0
+        assert snap.late > plan.late
+        assert snap.users_lost > plan.users_lost
+        assert snap.waiting > plan.waiting
+
+
+def test_no_copy_hours_publish_no_pieces(starter: Scenario) -> None:
+    with_copy = run_engine(starter, 2, parse_policy("plan", starter))
+    no_copy = run_engine(starter, 2, parse_policy(without(starter, "copy"), starter))
+    assert of_kind(with_copy, PiecePublished)
+    assert not of_kind(no_copy, PiecePublished)
+    assert no_copy.snapshot().pieces_live == 0
+
+
+def test_copy_pieces_follow_the_hours(small: Scenario) -> None:
+    """5 hours a piece; 20 hours a week for 4 weeks is 16 pieces (the last one may finish
+    at the very end of the run)."""
+    engine = run_engine(small, 0, parse_policy("fixed:copy=20", small))
+    assert len(of_kind(engine, PiecePublished)) in (15, 16)
+
+
+def test_no_event_hours_launch_no_events(starter: Scenario) -> None:
+    assert of_kind(run_engine(starter, 2, parse_policy("plan", starter)), EventLaunched)
+    no_events = run_engine(starter, 2, parse_policy(without(starter, "events"), starter))
+    assert not of_kind(no_events, EventLaunched)
+
+
+def test_ground_hours_bring_users(small: Scenario) -> None:
+    ground = run_engine(small, 0, parse_policy("fixed:ground=40", small))
+    idle = run_engine(small, 0, parse_policy("fixed:copy=0", small))
+    seg = ground.segments.index("ground")
+    entry = small.stage_index(small.duties.ground.enters)
+    assert ground.funnel.entered[entry, seg].sum() > 0
+    assert idle.funnel.entered[entry, seg].sum() == 0
+
+
+# -- reviews and blame -----------------------------------------------------------------------------
+
+
+def test_impossible_targets_get_the_specialist_fired(make_scenario) -> None:
+    sc = make_scenario(weeks=6, targets=[{"kpi": "k", "stage": "s2", "per_week": 10_000_000}])
+    engine = run_engine(sc, 0, parse_policy("plan", sc))
+    blame = of_kind(engine, BlameEvent)
+    assert blame and all(b.kpi == "k" and b.verdict == "specialist" for b in blame)
+    assert all(b.actual < b.target and b.reputation_delta < 0 for b in blame)
+    reps = [sc.blame.reputation.start]
+    for b in blame:
+        reps.append(max(0.0, reps[-1] + b.reputation_delta))
+    assert reps == sorted(reps, reverse=True)
+    assert engine.outcome == "fired"
+    assert engine.reputation == 0
+    (end,) = of_kind(engine, RunEnded)
+    assert end.outcome == "fired"
+    assert end.t < engine.horizon, "fired before the last week"
+    assert engine.snapshot().finished
+    data = run_one(sc, 0).data
+    assert data["outcome"] == "fired"
+    assert len(data["weekly"]) == len(of_kind(engine, WeekStarted)) < sc.weeks
+
+
+def test_small_losses_lower_reputation_but_keep_the_job(make_scenario) -> None:
+    sc = make_scenario(
+        weeks=3,
+        targets=[{"kpi": "k", "stage": "s2", "per_week": 10_000_000}],
+        blame={"reputation": {"start": 60, "lose_per_shortfall_pct": 0.01}},
+    )
+    engine = run_engine(sc, 0, parse_policy("plan", sc))
+    assert len(of_kind(engine, BlameEvent)) == 3
+    assert 55 < engine.reputation < 60
+    assert engine.outcome == "kept"
+
+
+def test_hit_targets_raise_reputation_and_promote(make_scenario) -> None:
+    sc = make_scenario(weeks=4, blame={"reputation": {"start": 60, "gain_per_hit": 3},
+                                       "promotion": {"reputation": 70}})
+    engine = run_engine(sc, 0, parse_policy("plan", sc))
+    assert not of_kind(engine, BlameEvent)
+    assert engine.reputation == pytest.approx(72)
+    assert engine.outcome == "promoted"
+
+
+def test_total_targets_are_checked_only_at_the_end(make_scenario) -> None:
+    sc = make_scenario(weeks=3, targets=[{"kpi": "t", "stage": "s2", "total_by_end": 10**7}])
+    engine = run_engine(sc, 0, parse_policy("plan", sc))
+    blame = of_kind(engine, BlameEvent)
+    assert [b.week for b in blame] == [3]
+    assert [len(r.results) for r in of_kind(engine, Review)] == [0, 0, 1]
