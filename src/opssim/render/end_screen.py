@@ -1,0 +1,141 @@
+"""The end of a run: the outcome, why, and a scorecard."""
+
+import pygame
+
+from opssim.model.records import Review
+from opssim.render import fonts
+from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SHADE, SIZE, TEXT, WARN, Colour
+from opssim.render.text import num, outcome_name, tr
+from opssim.render.widgets import panel
+from opssim.scenario import Scenario
+from opssim.sim import Snapshot
+
+RECT = pygame.Rect(190, 70, 900, 590)
+
+
+class EndScreen:
+    """Draws the outcome over a shaded window."""
+
+    def __init__(self, scenario: Scenario, lang: str) -> None:
+        self.sc = scenario
+        self.lang = lang
+        self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
+
+    def draw(self, surface: pygame.Surface, snap: Snapshot, reviews: list[Review],
+             blame_count: int, reputation: list[float]) -> None:
+        """The shade, the panel, the outcome and the scorecard.
+
+        ``reputation`` is the reputation at the start and after each review, in order.
+        """
+        shade = pygame.Surface(SIZE, pygame.SRCALPHA)
+        shade.fill(SHADE)
+        surface.blit(shade, (0, 0))
+        lang, sc = self.lang, self.sc
+        outcome = snap.outcome or "kept"
+        colour = {"promoted": GOOD, "fired": BAD}.get(outcome, WARN)
+        panel(surface, RECT, edge=colour, width=3)
+        x, y = RECT.x + 36, RECT.y + 28
+        _emblem(surface, outcome, x + 36, y + 36, colour)
+        fonts.draw(surface, outcome_name(outcome, lang), (x + 96, y), 44, colour, bold=True)
+        need = sc.blame.promotion.reputation
+        why = {
+            "promoted": tr("end_promoted", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}"),
+            "fired": tr("end_fired", lang, week=max(1, snap.week)),
+        }.get(outcome, tr("end_kept", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}"))
+        fonts.draw(surface, why, (x + 98, y + 58), 16, TEXT)
+        y += 104
+        pygame.draw.line(surface, FAINT, (x, y), (RECT.right - 36, y))
+        fonts.draw(surface, tr("scorecard", lang), (x, y + 12), 18, DIM, bold=True)
+        y += 44
+        results = [res for rv in reviews for res in rv.results]
+        hits = sum(r.hit for r in results)
+        s = snap.support
+        for line in (
+            tr("sc_weeks", lang, n=len(reviews), weeks=sc.weeks),
+            tr("sc_reviews", lang, hits=hits, misses=len(results) - hits),
+            tr("sc_blame", lang, n=blame_count),
+            tr("sc_support", lang, served=num(s.answered), late=num(s.late),
+               lost=num(s.users_lost)),
+        ):
+            fonts.draw(surface, line, (x, y), 16, TEXT)
+            y += 26
+        y += 8
+        fonts.draw(surface, tr("sc_weekly", lang), (x, y), 14, DIM, bold=True)
+        self._weeks(surface, x, y + 24, reviews)
+        fx = RECT.x + 520
+        fy = RECT.y + 176
+        fonts.draw(surface, tr("sc_funnel", lang), (fx, fy), 14, DIM, bold=True)
+        top = max(1, snap.stages[0].reached)
+        for i, st in enumerate(snap.stages):
+            ry = fy + 28 + i * 30
+            fonts.draw(surface, self.labels[i], (fx, ry), 15, TEXT)
+            w = max(2, round(150 * (st.reached / top) ** 0.5))
+            pygame.draw.rect(surface, ACCENT, (fx + 130, ry + 5, w, 12), border_radius=3)
+            fonts.draw(surface, num(st.reached), (RECT.right - 36, ry), 15, TEXT, bold=True,
+                       anchor="topright")
+        self._chart(surface, pygame.Rect(RECT.x + 36, RECT.y + 392, RECT.w - 72, 130),
+                    reputation)
+        fonts.draw(surface, tr("end_keys", lang), (RECT.centerx, RECT.bottom - 36), 14, DIM,
+                   anchor="midtop")
+
+    def _weeks(self, surface: pygame.Surface, x: int, y: int, reviews: list[Review]) -> None:
+        """A box per reviewed week: ✓ all targets hit, ▼ some missed, – nothing checked."""
+        by_week = {rv.week: rv for rv in reviews}
+        for w in range(1, self.sc.weeks + 1):
+            cx = x + (w - 1) % 12 * 36
+            cy = y + (w - 1) // 12 * 52
+            rv = by_week.get(w)
+            if rv is None:
+                mark, colour = "", FAINT
+            elif not rv.results:
+                mark, colour = "–", DIM
+            elif all(r.hit for r in rv.results):
+                mark, colour = "✓", GOOD
+            else:
+                mark, colour = "▼", BAD
+            box = pygame.Rect(cx, cy, 30, 30)
+            pygame.draw.rect(surface, colour, box, 2, border_radius=4)
+            fonts.draw(surface, mark, box.center, 16, colour, bold=True, anchor="center")
+            fonts.draw(surface, str(w), (box.centerx, box.bottom + 2), 11, DIM, anchor="midtop")
+
+
+    def _chart(self, surface: pygame.Surface, r: pygame.Rect, values: list[float]) -> None:
+        """Reputation over the run, against the promotion line and zero (fired)."""
+        lang = self.lang
+        fonts.draw(surface, tr("sc_reputation", lang), (r.x, r.y), 14, DIM, bold=True)
+        plot = pygame.Rect(r.x + 40, r.y + 26, r.w - 150, r.h - 34)
+        promo = self.sc.blame.promotion.reputation
+
+        def ypos(v: float) -> int:
+            return plot.bottom - round(plot.h * max(0.0, min(100.0, v)) / 100)
+
+        pygame.draw.line(surface, FAINT, plot.bottomleft, plot.bottomright)
+        for v, colour, key in ((promo, GOOD, "promotion_at"), (0.0, BAD, "fired_at_zero")):
+            y = ypos(v)
+            for x0 in range(plot.x, plot.right, 12):
+                pygame.draw.line(surface, colour, (x0, y), (min(x0 + 6, plot.right), y))
+            fonts.draw(surface, tr(key, lang, n=f"{promo:g}"), (plot.right + 8, y), 12, colour,
+                       anchor="midleft")
+        fonts.draw(surface, "100", (plot.x - 6, plot.y), 11, DIM, anchor="midright")
+        fonts.draw(surface, "0", (plot.x - 6, plot.bottom), 11, DIM, anchor="midright")
+        if len(values) < 2:
+            return
+        step = plot.w / max(1, self.sc.weeks)
+        pts = [(plot.x + round(i * step), ypos(v)) for i, v in enumerate(values)]
+        pygame.draw.lines(surface, ACCENT, False, pts, 3)
+        for p in pts:
+            pygame.draw.circle(surface, ACCENT, p, 4)
+        fonts.draw(surface, f"{values[-1]:.0f}", (pts[-1][0] - 6, pts[-1][1] - 6), 14, TEXT,
+                   bold=True, anchor="bottomright")
+
+
+def _emblem(surface: pygame.Surface, outcome: str, cx: int, cy: int, colour: Colour) -> None:
+    """A shape per outcome, so it reads without colour: star, circle, cross."""
+    pygame.draw.circle(surface, colour, (cx, cy), 34, 3)
+    if outcome == "promoted":
+        fonts.draw(surface, "★", (cx, cy + 2), 40, colour, anchor="center")
+    elif outcome == "fired":
+        pygame.draw.line(surface, colour, (cx - 16, cy - 16), (cx + 16, cy + 16), 6)
+        pygame.draw.line(surface, colour, (cx - 16, cy + 16), (cx + 16, cy - 16), 6)
+    else:
+        pygame.draw.circle(surface, colour, (cx, cy), 14)

@@ -1,0 +1,149 @@
+"""The funnel: one band per stage with exact counts, and sampled dots flowing between them."""
+
+import pygame
+
+from opssim.render import fonts
+from opssim.render.dots import DROPPED, FLOW, Dots
+from opssim.render.palette import (
+    DIM,
+    DROP,
+    FAINT,
+    FUNNEL,
+    STAGE_FILLS,
+    TEXT,
+)
+from opssim.render.text import num, tr
+from opssim.render.widgets import panel
+from opssim.scenario import Scenario
+from opssim.sim import Snapshot
+
+#: How many users a dot may stand for: the smallest step that keeps a stream readable.
+UNITS = tuple(m * 10**e for e in range(7) for m in (1, 2, 5))
+MAX_DOTS_PER_FRAME = 1.5
+
+TOP_W, BOTTOM_W = 640, 400  # band widths at the funnel's mouth and tip
+INLET = 72  # room above the first band where arrivals fall in
+GAP = 38
+
+
+class FunnelView:
+    """Draws the stages of ``scenario`` as a funnel and spawns dots for what changed."""
+
+    def __init__(self, scenario: Scenario, lang: str, dots: Dots) -> None:
+        self.lang = lang
+        self.dots = dots
+        self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
+        n = self.n = len(self.labels)
+        x, y, _w, h = FUNNEL
+        self.cx = x + 80 + TOP_W // 2
+        top = y + INLET
+        self.band_h = (h - INLET - 12 - (n - 1) * GAP) / n
+        self.bands: list[tuple[float, float, float]] = []  # (y, top width, bottom width)
+        span = max(1.0, n - 0.4)
+        for i in range(n):
+            by = top + i * (self.band_h + GAP)
+            self.bands.append((by, self._width(i / span), self._width((i + 0.6) / span)))
+        self._prev: tuple[tuple[int, int], ...] | None = None
+        self._carry = [[0.0, 0.0] for _ in range(n)]
+        self.units = [1] * n
+        self.drop_units = [1] * n
+
+    @staticmethod
+    def _width(k: float) -> float:
+        return TOP_W + (BOTTOM_W - TOP_W) * min(1.0, k)
+
+    # -- dots -----------------------------------------------------------------------------
+
+    def update(self, snap: Snapshot, hours_per_frame: float) -> None:
+        """Spawn dots in proportion to each stage's new arrivals and drop-offs since last frame."""
+        now = tuple((s.reached, s.dropped) for s in snap.stages)
+        prev, self._prev = self._prev, now
+        if prev is None:
+            return
+        hours = max(1.0, snap.t)
+        for i, ((reached, dropped), (r0, d0)) in enumerate(zip(now, prev, strict=True)):
+            self.units[i] = _unit(reached / hours * hours_per_frame)
+            self.drop_units[i] = _unit(dropped / hours * hours_per_frame)
+            self._spawn(i, FLOW, reached - r0, self.units[i])
+            self._spawn(i, DROPPED, dropped - d0, self.drop_units[i])
+
+    def _spawn(self, i: int, kind: int, delta: int, unit: int) -> None:
+        if delta <= 0:
+            return
+        carry = self._carry[i]
+        carry[kind] += delta / unit
+        n = int(carry[kind])
+        carry[kind] -= n
+        if n == 0:
+            return
+        by, tw, bw = self.bands[i]
+        cx = self.cx
+        if kind == DROPPED:
+            right = cx + (tw + bw) / 4 - 6
+            self.dots.spawn(n, (right - 6, right), (by + 8, by + self.band_h - 8),
+                            (right + 50, right + 110), (by + 24, by + self.band_h + 24),
+                            life=36, kind=DROPPED, stagger=4)
+        elif i == 0:
+            y0 = FUNNEL[1] + 34
+            self.dots.spawn(n, (cx - tw / 2 + 140, cx + tw / 2 - 24), (y0, y0 + 4),
+                            (cx - tw / 2 + 24, cx + tw / 2 - 24), (by, by + 2), life=34, stagger=4)
+        else:
+            py, _ptw, pbw = self.bands[i - 1]
+            y0 = py + self.band_h
+            self.dots.spawn(n, (cx - pbw / 2 + 24, cx + pbw / 2 - 24), (y0 - 2, y0),
+                            (cx - tw / 2 + 24, cx + tw / 2 - 24), (by, by + 2), life=30, stagger=4)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface, snap: Snapshot) -> None:
+        """The panel, the bands with their counts, then the dots on top."""
+        panel(surface, FUNNEL)
+        x, y, w, _h = FUNNEL
+        lang = self.lang
+        fonts.draw(surface, tr("funnel", lang), (x + 12, y + 8), 15, DIM, bold=True)
+        fonts.draw(surface, tr("sample_note", lang), (x + w - 12, y + 9), 13, FAINT,
+                   anchor="topright")
+        fonts.draw(surface, "↓ " + tr("arrivals", lang), (self.cx - TOP_W / 2 + 8, y + 36), 13,
+                   DIM)
+        fonts.draw(surface, tr("dropped", lang) + " ×", (x + w - 16, y + INLET - 20), 13, DROP,
+                   anchor="topright")
+        stages = snap.stages
+        for i, (by, tw, bw) in enumerate(self.bands):
+            self._band(surface, i, by, tw, bw, stages[i].reached, stages[i].now,
+                       stages[i].dropped, stages[i - 1].reached if i else None)
+        self.dots.draw(surface)
+
+    def _band(self, surface: pygame.Surface, i: int, by: float, tw: float, bw: float,
+              reached: int, now: int, dropped: int, before: int | None) -> None:
+        cx, h, lang = self.cx, self.band_h, self.lang
+        fill = STAGE_FILLS[i % len(STAGE_FILLS)]
+        pts = [(cx - tw / 2, by), (cx + tw / 2, by), (cx + bw / 2, by + h), (cx - bw / 2, by + h)]
+        pygame.draw.polygon(surface, fill, pts)
+        edge = tuple(min(255, c + 40) for c in fill)
+        pygame.draw.polygon(surface, edge, pts, 1)
+        left = cx - bw / 2 + 14
+        right = cx + bw / 2 - 14
+        fonts.draw(surface, self.labels[i], (left, by + 7), 17, TEXT, bold=True)
+        fonts.draw(surface, tr("now_dropped", lang, now=num(now), dropped=num(dropped)),
+                   (left, by + h - 24), 13, DIM)
+        fonts.draw(surface, num(reached), (right, by + 4), 24, TEXT, bold=True,
+                   anchor="topright")
+        caption = tr("reached", lang)
+        if before:
+            caption = tr("reached_share", lang, pct=f"{reached / before:.1%}")
+        fonts.draw(surface, caption, (right, by + h - 22), 12, DIM, anchor="topright")
+        gap_y = by - GAP / 2
+        if i:
+            gx = cx - (tw + 40) / 2 - 8
+            unit = self.units[i]
+            text = tr("dot_one", lang) if unit == 1 else tr("dot_unit", lang, n=num(unit))
+            fonts.draw(surface, text, (gx, gap_y), 12, FAINT, anchor="midright")
+
+
+def _unit(per_frame: float) -> int:
+    """Users per dot so a stream shows at most ``MAX_DOTS_PER_FRAME`` dots a frame."""
+    need = per_frame / MAX_DOTS_PER_FRAME
+    for u in UNITS:
+        if u >= need:
+            return u
+    return UNITS[-1]

@@ -1,0 +1,72 @@
+"""Small drawing helpers shared by the views: panels, bars, hatching, icons."""
+
+import pygame
+
+from opssim.render import fonts
+from opssim.render.palette import DIM, PANEL, PANEL_EDGE, TEXT, TRACK, Colour, Rect
+
+
+def panel(surface: pygame.Surface, rect: Rect | pygame.Rect, title: str | None = None,
+          *, fill: Colour = PANEL, edge: Colour = PANEL_EDGE, width: int = 1) -> int:
+    """A rounded panel; returns the y just below its title (or its top padding)."""
+    r = pygame.Rect(rect)
+    pygame.draw.rect(surface, fill, r, border_radius=8)
+    pygame.draw.rect(surface, edge, r, width, border_radius=8)
+    if title is None:
+        return r.y + 10
+    fonts.draw(surface, title, (r.x + 12, r.y + 8), 15, DIM, bold=True)
+    return r.y + 32
+
+
+def bar(surface: pygame.Surface, rect: Rect | pygame.Rect, share: float, colour: Colour,
+        *, track: Colour = TRACK) -> None:
+    """A horizontal progress bar filled to ``share`` (0..1, clipped)."""
+    r = pygame.Rect(rect)
+    pygame.draw.rect(surface, track, r, border_radius=3)
+    w = round(r.w * max(0.0, min(1.0, share)))
+    if w > 0:
+        pygame.draw.rect(surface, colour, (r.x, r.y, w, r.h), border_radius=3)
+
+
+def hatch(surface: pygame.Surface, rect: Rect | pygame.Rect, colour: Colour,
+          step: int = 6) -> None:
+    """Diagonal hatching inside ``rect`` (marks overtime without relying on colour)."""
+    r = pygame.Rect(rect)
+    if r.w <= 0 or r.h <= 0:
+        return
+    clip = surface.get_clip()
+    surface.set_clip(r.clip(clip) if clip else r)
+    for x in range(r.x - r.h, r.right, step):
+        pygame.draw.line(surface, colour, (x, r.bottom), (x + r.h, r.y), 2)
+    surface.set_clip(clip)
+
+
+def tick(surface: pygame.Surface, x: int, y0: int, y1: int, colour: Colour = TEXT) -> None:
+    """A vertical marker line (a target or a pace on a bar)."""
+    pygame.draw.line(surface, colour, (x, y0), (x, y1), 2)
+
+
+def pause_icon(surface: pygame.Surface, x: int, y: int, colour: Colour = TEXT) -> None:
+    """Two bars, the pause sign (the font has no ⏸)."""
+    pygame.draw.rect(surface, colour, (x, y, 4, 14))
+    pygame.draw.rect(surface, colour, (x + 8, y, 4, 14))
+
+
+def play_icon(surface: pygame.Surface, x: int, y: int, colour: Colour = TEXT) -> None:
+    """A right-pointing triangle."""
+    pygame.draw.polygon(surface, colour, [(x, y), (x + 12, y + 7), (x, y + 14)])
+
+
+def warning_icon(surface: pygame.Surface, x: int, y: int, size: int, colour: Colour,
+                 ink: Colour = (20, 20, 20)) -> None:
+    """A warning triangle with an exclamation mark, its top-left at ``(x, y)``."""
+    pygame.draw.polygon(surface, colour, [(x + size // 2, y), (x + size, y + size), (x, y + size)])
+    fonts.draw(surface, "!", (x + size // 2, y + size * 0.62), max(10, size * 2 // 3), ink,
+               bold=True, anchor="center")
+
+
+def label_value(surface: pygame.Surface, x: int, y: int, w: int, label: str, value: str,
+                *, size: int = 14, colour: Colour = TEXT, label_colour: Colour = DIM) -> None:
+    """``label`` on the left and ``value`` right-aligned on one line."""
+    fonts.draw(surface, label, (x, y), size, label_colour)
+    fonts.draw(surface, value, (x + w, y), size, colour, anchor="topright")
