@@ -1,6 +1,7 @@
 """Engine semantics: allocations as commands, when they apply, what each duty's hours do, and
 how reviews turn missed targets into blame, reputation and an outcome."""
 
+import json
 import math
 
 import pytest
@@ -15,7 +16,7 @@ from opssim.model.records import (
     RunEnded,
     WeekStarted,
 )
-from opssim.scenario import Scenario
+from opssim.scenario import Scenario, parse_scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
 
 
@@ -238,3 +239,27 @@ def test_total_targets_are_checked_only_at_the_end(make_scenario) -> None:
     blame = of_kind(engine, BlameEvent)
     assert [b.week for b in blame] == [3]
     assert [len(r.results) for r in of_kind(engine, Review)] == [0, 0, 1]
+
+
+def test_targets_start_at_their_from_week(make_scenario) -> None:
+    sc = make_scenario(weeks=4, targets=[
+        {"kpi": "late", "stage": "s2", "per_week": 10**7, "from_week": 3},
+        {"kpi": "easy", "stage": "s1", "per_week": 0},
+    ])
+    engine = run_engine(sc, 0, parse_policy("plan", sc))
+    assert [b.week for b in of_kind(engine, BlameEvent)] == [3, 4]
+    reviewed = [[r.kpi for r in review.results] for review in of_kind(engine, Review)]
+    assert reviewed == [["easy"], ["easy"], ["late", "easy"], ["late", "easy"]]
+
+
+def test_reviews_every_two_weeks_cover_the_weeks_since_the_last(scenario_data) -> None:
+    data = scenario_data(weeks=5, targets=[{"kpi": "k", "stage": "s1", "per_week": 100}])
+    data["reviews"]["every_weeks"] = 2
+    sc = parse_scenario(json.dumps(data))
+    engine = run_engine(sc, 0, parse_policy("plan", sc))
+    reviews = of_kind(engine, Review)
+    assert [r.week for r in reviews] == [2, 4, 5]
+    assert [r.results[0].target for r in reviews] == [200, 200, 100]
+    for review, start in zip(reviews, (0, 2, 4), strict=True):
+        end = review.week * HOURS_PER_WEEK
+        assert review.results[0].actual == engine.entered("s1", start * HOURS_PER_WEEK, end)
