@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pygame
-import pytest
 
 from opssim.render import play
 from opssim.scenario import Scenario

@@ -23,7 +23,9 @@ MAX_DOTS_PER_FRAME = 1.5
 
 TOP_W, BOTTOM_W = 640, 400  # band widths at the funnel's mouth and tip
 INLET = 72  # room above the first band where arrivals fall in
-GAP = 38
+GAP = 38  # the least room between two bands, where the dots flow
+MAX_BAND_H = 80
+MAX_GAP = 90
 
 
 class FunnelView:
@@ -37,11 +39,14 @@ class FunnelView:
         x, y, _w, h = FUNNEL
         self.cx = x + 80 + TOP_W // 2
         top = y + INLET
-        self.band_h = (h - INLET - 12 - (n - 1) * GAP) / n
+        room = h - INLET - 12
+        self.band_h = min(MAX_BAND_H, (room - (n - 1) * GAP) / n)
+        gap = min(MAX_GAP, (room - n * self.band_h) / (n - 1)) if n > 1 else 0.0
+        self.gap = gap
         self.bands: list[tuple[float, float, float]] = []  # (y, top width, bottom width)
         span = max(1.0, n - 0.4)
         for i in range(n):
-            by = top + i * (self.band_h + GAP)
+            by = top + i * (self.band_h + gap)
             self.bands.append((by, self._width(i / span), self._width((i + 0.6) / span)))
         self._prev: tuple[tuple[int, int], ...] | None = None
         self._carry = [[0.0, 0.0] for _ in range(n)]
@@ -91,7 +96,8 @@ class FunnelView:
             py, _ptw, pbw = self.bands[i - 1]
             y0 = py + self.band_h
             self.dots.spawn(n, (cx - pbw / 2 + 24, cx + pbw / 2 - 24), (y0 - 2, y0),
-                            (cx - tw / 2 + 24, cx + tw / 2 - 24), (by, by + 2), life=30, stagger=4)
+                            (cx - tw / 2 + 24, cx + tw / 2 - 24), (by, by + 2),
+                            life=round(30 * self.gap / GAP), stagger=4)
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -132,7 +138,7 @@ class FunnelView:
         if before:
             caption = tr("reached_share", lang, pct=f"{reached / before:.1%}")
         fonts.draw(surface, caption, (right, by + h - 22), 12, DIM, anchor="topright")
-        gap_y = by - GAP / 2
+        gap_y = by - self.gap / 2
         if i:
             gx = cx - (tw + 40) / 2 - 8
             unit = self.units[i]

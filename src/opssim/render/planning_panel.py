@@ -36,7 +36,7 @@ class PlanningPanel:
         self.sliders: dict[str, Slider] = {}
         x, y = RECT.x, RECT.y
         for i, duty in enumerate(scenario.duty_ids):
-            r = pygame.Rect(x + 262, y + ROW_Y + i * ROW_H + 8, 270, 26)
+            r = pygame.Rect(x + 256, y + ROW_Y + i * ROW_H + 8, 240, 26)
             self.sliders[duty] = gui.slider(r, self.values[duty], self.max,
                                             lambda v, duty=duty: self.move(duty, v))
         by = RECT.bottom - 56
@@ -116,13 +116,15 @@ class PlanningPanel:
             fonts.draw(surface, duty_name(duty, lang), (x + 20, ry + 4), 16, TEXT, bold=True)
             fonts.draw(surface, duty_hint(duty, lang), (x + 20, ry + 27), 12, DIM)
             v, p = self.values[duty], float(self.plan.get(duty, 0.0))
-            fonts.draw(surface, tr("h", lang, h=hours(v)), (x + 548, ry + 8), 17, TEXT, bold=True)
+            fonts.draw(surface, tr("h", lang, h=hours(v)), (x + 510, ry + 8), 17, TEXT, bold=True)
             diff = v - p
-            colour = DIM if diff == 0 else (ACCENT if diff > 0 else WARN)
-            text = tr("plan_hours", lang, h=hours(p))
+            right = RECT.right - 20
+            fonts.draw(surface, tr("plan_hours", lang, h=hours(p)), (right, ry + 5), 13, DIM,
+                       anchor="topright")
             if diff:
-                text = f"{'+' if diff > 0 else '−'}{hours(abs(diff))} · {text}"
-            fonts.draw(surface, text, (RECT.right - 20, ry + 11), 13, colour, anchor="topright")
+                sign = "+" if diff > 0 else "−"
+                fonts.draw(surface, sign + tr("h", lang, h=hours(abs(diff))), (right, ry + 25),
+                           12, ACCENT if diff > 0 else WARN, anchor="topright")
         hy = y + ROW_Y + len(sc.duty_ids) * ROW_H + 4
         hours_section(surface, pygame.Rect(x + 20, hy, RECT.w - 40, 0), sc, self.values, lang,
                       tr("hours", lang), rows=False)
