@@ -117,7 +117,10 @@ class FunnelView:
         for i, (by, tw, bw) in enumerate(self.bands):
             self._band(surface, i, by, tw, bw, stages[i].reached, stages[i].now,
                        stages[i].dropped, stages[i - 1].reached if i else None)
+        clip = surface.get_clip()
+        surface.set_clip(pygame.Rect(FUNNEL).inflate(-4, -4))
         self.dots.draw(surface)
+        surface.set_clip(clip)
 
     def _band(self, surface: pygame.Surface, i: int, by: float, tw: float, bw: float,
               reached: int, now: int, dropped: int, before: int | None) -> None:

@@ -76,7 +76,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                  "zh": "一篇文案过时了（在线 {n} 篇）"},
     "ev_event": {"en": "Event launched, live until day {day}", "zh": "活动上线，持续到第 {day} 天"},
     "ev_event_end": {"en": "Event ended", "zh": "活动结束"},
-    "ev_late": {"en": "{late} tickets answered late, {lost} users left",
+    "ev_late": {"en": "Tickets answered late: {late} · users lost: {lost}",
                 "zh": "{late} 张工单超时，{lost} 名用户流失"},
     "ev_review": {"en": "Review of week {week}: {hits} hit, {misses} missed",
                   "zh": "第 {week} 周复盘：{hits} 项达标，{misses} 项未达标"},
