@@ -89,7 +89,7 @@ def test_funnel_with_every_duty_at_zero_matches_the_product_of_conversions() -> 
 def conserved(e: Engine) -> None:
     """Every user who arrived is in exactly one stage or has dropped out; no count negative."""
     f = e.funnel
-    now = e.hour
+    now = int(e.now)
     outside = f.entered[:, :, :now].sum() - f.moves[:-1, :, :now].sum()
     truth = e.truth()
     assert outside == sum(s.now + s.dropped for s in truth.stages)

@@ -16,7 +16,7 @@ import simpy
 from opssim.model import Allocation, AllocationError
 from opssim.model.records import Flow, Happening, Record, SpecialistWeek, WeekStarted
 from opssim.scenario import Scenario
-from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, Urgent
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
 from opssim.sim.observe import observe
@@ -93,7 +93,9 @@ class Engine:
         self.outcome: str | None = None
         self.finished = False
         self._drawn_to = 0
+        self._clock = 0.0
         self.last_review = 0
+        self.weeks_closed = 0
         self._active: list[int] = []  # indices of calendar happenings under way
 
         self.works: dict[str, Work] = {
@@ -108,8 +110,10 @@ class Engine:
         self.env.process(self._days())
         for i, happening in enumerate(sc.calendar):
             self.env.process(self._happening(i, happening))
+        # Created first, each review precedes every other event at its hour (SimPy breaks
+        # ties by creation order), so a week is closed before the next one starts.
         for week in range(1, sc.weeks + 1):
-            Urgent(self.env, week * HOURS_PER_WEEK).callbacks.append(
+            self.env.timeout(week * HOURS_PER_WEEK).callbacks.append(
                 lambda _ev, week=week: review(self, week)
             )
 
@@ -121,16 +125,28 @@ class Engine:
         return self._pending
 
     def advance_to(self, t: float) -> None:
-        """Run the simulation until hour ``t`` (capped at the horizon), or until it ends."""
-        if self.finished:
-            return
+        """Run the simulation until hour ``t`` (capped at the horizon), or until it ends.
+
+        Every event before ``t`` is processed, and so is the review closing a week at ``t``:
+        stopped at a week boundary, the week is reviewed and the next not yet begun, which is
+        the moment to plan it.
+        """
         t = min(t, self.horizon)
-        if t > self.env.now:
-            self.env.run(until=t)
-        if not self.finished and self._drawn_to < self.env.now:
+        env = self.env
+        while not self.finished:
+            nxt = env.peek()
+            if not (nxt < t or (nxt == t and t == (self.weeks_closed + 1) * HOURS_PER_WEEK)):
+                break
+            # Users are drawn up to every event before it runs, whatever the event does: chunks
+            # end at every event, so any way of stepping the clock draws the same numbers.
+            if self._drawn_to < nxt:
+                self._flow(self._drawn_to, int(nxt))
+            env.step()
+        self._clock = max(self._clock, t)
+        if not self.finished and self._drawn_to < self._clock:
             # Draw ahead to the next event so a snapshot between events can be read. No rate
             # changes before that event, so the chunks match a run that stops only at events.
-            self._flow(self._drawn_to, int(min(self.env.peek(), self.horizon)))
+            self._flow(self._drawn_to, int(min(env.peek(), self.horizon)))
 
     # -- what works use -------------------------------------------------------------------
 
@@ -141,8 +157,8 @@ class Engine:
 
     @property
     def now(self) -> float:
-        """The clock, in simulated hours."""
-        return self.env.now
+        """The clock as the driver last set it, in simulated hours (events may lag behind)."""
+        return max(self._clock, self.env.now)
 
     def log(self, record: Record) -> None:
         """Append ``record`` to the event log."""
@@ -200,7 +216,7 @@ class Engine:
 
     def truth(self) -> Snapshot:
         """The exact state at the current hour."""
-        now = self.hour
+        now = int(self.now)
         f = self.funnel
         stages = tuple(
             StageView(sid, int(f.entered[s, :, :now].sum()), int(f.current(s, now).sum()),
@@ -213,7 +229,7 @@ class Engine:
         events = cast(EventsWork, self.works["events"])
         partners = self.works.get("partners")
         return Snapshot(
-            t=self.env.now,
+            t=self.now,
             week=min(now // HOURS_PER_WEEK, self.scenario.weeks),
             weeks=self.scenario.weeks,
             stages=stages,
@@ -249,7 +265,7 @@ class Engine:
 
     def snapshot(self) -> Snapshot:
         """What the player sees now: :meth:`truth` with the dashboard's noise applied."""
-        return observe(self.truth(), self.noise(), self.streams, self.hour // HOURS_PER_DAY)
+        return observe(self.truth(), self.noise(), self.streams, int(self.now) // HOURS_PER_DAY)
 
     # -- processes ------------------------------------------------------------------------
 
@@ -314,13 +330,13 @@ class Engine:
         arrivals[self._entry, np.arange(n_seg)] = draws
         f.flow(t0, t1, arrivals, self._convert(),
                self.streams.get("conversions", day), self.streams.get("delays", day))
-        cast(SupportWork, self.works["support"]).flow(t0, t1, day)
         self._drawn_to = t1
         self.log(Flow(
             t0, t1,
             tuple(int(x) for x in f.entered[:, :, t0:t1].sum(axis=(1, 2))),
             tuple(int(x) for x in f.drops[:, :, t0:t1].sum(axis=(1, 2))),
         ))
+        cast(SupportWork, self.works["support"]).flow(t0, t1, day)
 
     def _convert(self) -> np.ndarray:
         """Chance per (stage, segment) that a user at the stage before moves on to it."""

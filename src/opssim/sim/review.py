@@ -2,8 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-from simpy.core import StopSimulation
-
 from opssim.model.records import BlameEvent, Dashboard, KpiResult, Review, RunEnded
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.observe import factors
@@ -15,6 +13,7 @@ if TYPE_CHECKING:
 def review(engine: "Engine", week: int) -> None:
     """Review the period ending with ``week`` (1-based), if the schedule has one then."""
     sc = engine.scenario
+    engine.weeks_closed = week
     if engine.finished or (week % sc.reviews.every_weeks and week != sc.weeks):
         return
     engine.sync()
@@ -63,8 +62,7 @@ def promoted(engine: "Engine") -> bool:
 
 
 def end_run(engine: "Engine", outcome: str) -> None:
-    """Finish the run with ``outcome`` and stop the clock."""
+    """Finish the run with ``outcome``; the engine processes nothing after this."""
     engine.outcome = outcome
     engine.finished = True
     engine.log(RunEnded(engine.hour, outcome, engine.reputation))
-    raise StopSimulation(None)
