@@ -53,6 +53,13 @@ def print_summary(data: dict[str, Any], scenario: Scenario, console: Console | N
     s = data["support"]
     console.print(
         f"Support: {s['tickets']:,} tickets, {s['answered']:,} answered, {s['late']:,} late, "
-        f"{s['users_lost']:,} users lost to late answers"
+        f"{s['users_lost']:,} users lost to late answers, {s['complaints']:,} complaints"
+    )
+    sp = data["specialist"]
+    skills = ", ".join(f"{d} {v:.2f}" for d, v in sp["skills"].items())
+    budget = "unlimited" if data["budget_left"] is None else f"{data['budget_left']:,.0f}"
+    console.print(
+        f"Specialist: fatigue {sp['fatigue']:.0f}/100, evidence {sp['evidence']:.1f}, "
+        f"budget left {budget}; skills: {skills}"
     )
     console.print(f"Outcome: [bold]{data['outcome']}[/] (reputation {data['reputation']:.1f})")

@@ -10,7 +10,7 @@ A policy SPEC is a string:
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from opssim.model import Allocation, AllocationError
+from opssim.model import DUTY_IDS, Allocation, AllocationError
 from opssim.scenario import Scenario
 from opssim.sim import Snapshot
 
@@ -36,7 +36,7 @@ def parse_policy(spec: str, scenario: Scenario) -> Policy:
     name, _, arg = spec.partition(":")
     duties = scenario.duty_ids
     if name == "plan" and not arg:
-        hours = scenario.plan.hours()
+        hours = scenario.plan_hours()
     elif name == "even" and not arg:
         each = scenario.specialist.contract_hours / len(duties)
         hours = dict.fromkeys(duties, each)
@@ -47,6 +47,11 @@ def parse_policy(spec: str, scenario: Scenario) -> Policy:
             f"unknown policy {spec!r}: use plan, even or fixed:DUTY=HOURS,... "
             f"(duties: {', '.join(duties)})"
         )
+    for duty in hours:
+        if duty in scenario.company.locked:
+            raise PolicyError(f"policy {spec!r}: duty {duty!r} is locked (colleagues do it)")
+        if duty in DUTY_IDS and duty not in duties:
+            raise PolicyError(f"policy {spec!r}: duty {duty!r} is not in this scenario")
     try:
         fixed = Allocation.build(hours, duties, scenario.specialist.max_hours).as_dict()
     except AllocationError as exc:

@@ -8,7 +8,7 @@ import numpy as np
 import simpy
 
 import opssim
-from opssim.model.records import BlameEvent, Review, WeekStarted
+from opssim.model.records import BlameEvent, Dashboard, Flow, Review, WeekStarted
 from opssim.scenario import Scenario, scenario_hash
 from opssim.sim import HOURS_PER_WEEK, Engine
 
@@ -57,9 +57,10 @@ def run_engine(scenario: Scenario, seed: int, policy: Policy) -> Engine:
 def summarize(engine: Engine, policy: str) -> dict[str, Any]:
     """The JSON-friendly summary of a finished (or fired) run."""
     sc = engine.scenario
-    snap = engine.snapshot()
+    snap = engine.truth()
     allocations = {r.week: dict(r.allocation) for r in engine.events if isinstance(r, WeekStarted)}
     reviews = {r.week: r for r in engine.events if isinstance(r, Review)}
+    dashboards = {r.week: r for r in engine.events if isinstance(r, Dashboard)}
     weeks_run = len(allocations)
     weekly = []
     for w in range(weeks_run):
@@ -79,7 +80,14 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
                 "reviewed": result is not None,
                 "hit": result.hit if result else None,
             })
-        weekly.append({"week": w + 1, "allocation": allocations[w], "kpis": kpis})
+        seen = dashboards.get(w + 1)
+        weekly.append({
+            "week": w + 1,
+            "allocation": allocations[w],
+            "kpis": kpis,
+            "observed": dict(seen.observed) if seen else {},
+            "noise": seen.noise if seen else None,
+        })
     blame = [
         {"week": r.week, "kpi": r.kpi, "target": r.target, "actual": r.actual,
          "verdict": r.verdict, "reputation_delta": r.reputation_delta}
@@ -97,7 +105,15 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
         "weekly": weekly,
         "support": {"tickets": snap.support.arrived, "answered": snap.support.answered,
                     "late": snap.support.late, "waiting": snap.support.waiting,
-                    "users_lost": snap.support.users_lost},
+                    "users_lost": snap.support.users_lost,
+                    "complaints": snap.support.complaints},
+        "specialist": {"fatigue": round(snap.fatigue, 6),
+                       "skills": {d: round(v, 6) for d, v in snap.skills},
+                       "evidence": round(snap.evidence, 6),
+                       "research_points": round(snap.research_points, 6)},
+        "budget_left": None if snap.budget is None else round(snap.budget, 6),
+        "log": [r.to_dict() for r in engine.events
+                if not isinstance(r, Flow | Review | Dashboard | BlameEvent | WeekStarted)],
         "blame_events": blame,
         "reputation": round(engine.reputation, 6),
         "outcome": engine.outcome,

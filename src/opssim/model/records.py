@@ -41,10 +41,11 @@ class Flow(Record):
 
 @dataclass(frozen=True, slots=True)
 class PiecePublished(Record):
-    """A piece of copy went live; ``live`` pieces are now lifting conversion."""
+    """A piece of copy of this ``quality`` went live; ``live`` pieces are now working."""
 
     kind: ClassVar[str] = "piece_published"
     live: int
+    quality: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,28 @@ class PieceStale(Record):
 
 @dataclass(frozen=True, slots=True)
 class EventLaunched(Record):
-    """A planned event went live until hour ``ends``."""
+    """A planned event went live until hour ``ends``, its effects scaled by ``strength``."""
 
     kind: ClassVar[str] = "event_launched"
     ends: int
+    strength: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class EventCancelled(Record):
+    """A planned event could not launch (``reason``: ``budget``)."""
+
+    kind: ClassVar[str] = "event_cancelled"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventData(Record):
+    """An ended event's data was collected (``evidence`` points) or lost (zero)."""
+
+    kind: ClassVar[str] = "event_data"
+    collected: bool
+    evidence: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +96,80 @@ class TicketsLate(Record):
     kind: ClassVar[str] = "tickets_late"
     late: int
     lost: int
+
+
+@dataclass(frozen=True, slots=True)
+class Complaints(Record):
+    """Tickets unanswered so long that they became ``count`` complaints to the boss."""
+
+    kind: ClassVar[str] = "complaints"
+    count: int
+    reputation_delta: float
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSigned(Record):
+    """A channel partner signed: ``users_per_week`` arrive until hour ``ends``."""
+
+    kind: ClassVar[str] = "partner_signed"
+    ends: int
+    users_per_week: float
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerEnded(Record):
+    """A partner deal ran out."""
+
+    kind: ClassVar[str] = "partner_ended"
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRequest(Record):
+    """Work (``purpose``: copy, events, analysis) asked ``department`` for help."""
+
+    kind: ClassVar[str] = "department_request"
+    department: str
+    purpose: str
+    due: int
+    stalled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentAnswer(Record):
+    """``department`` delivered what ``purpose`` waited for, after ``waited`` hours."""
+
+    kind: ClassVar[str] = "department_answer"
+    department: str
+    purpose: str
+    waited: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisReady(Record):
+    """The week's analysis counted: ``evidence`` points; the dashboard noise is now ``noise``."""
+
+    kind: ClassVar[str] = "analysis_ready"
+    evidence: float
+    noise: float
+
+
+@dataclass(frozen=True, slots=True)
+class Happening(Record):
+    """A calendar happening began (``started``) or ended."""
+
+    kind: ClassVar[str] = "happening"
+    what: str
+    started: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialistWeek(Record):
+    """The specialist at the end of a week: fatigue (0–100) and skills per duty."""
+
+    kind: ClassVar[str] = "specialist_week"
+    week: int
+    fatigue: float
+    skills: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +194,17 @@ class Review(Record):
     kind: ClassVar[str] = "review"
     week: int
     results: tuple[KpiResult, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard(Record):
+    """What the player and the boss saw of a review's KPIs: ``(kpi, observed)`` pairs, blurred
+    by the dashboard's ``noise`` (a log-scale sd; zero means exact)."""
+
+    kind: ClassVar[str] = "dashboard"
+    week: int
+    observed: tuple[tuple[str, int], ...]
+    noise: float
 
 
 @dataclass(frozen=True, slots=True)

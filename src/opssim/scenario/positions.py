@@ -58,24 +58,22 @@ def to_plain(root: Any) -> tuple[Any, Positions]:
         if isinstance(node, TaggedScalar) or _explicit_tag(node):
             raise TreeError(path, "YAML tags are not allowed in scenario files")
         if isinstance(node, CommentedMap):
+            here = pos.values.get(path, (1, 1))
             out: dict[str, Any] = {}
             for k in node:
+                sub = (*path, str(k))
+                # Merged (<<) and !!omap keys carry no position: use the mapping's own.
+                pos.keys[sub] = _mark(node.lc.key, k, here)
+                pos.values[sub] = _mark(node.lc.value, k, pos.keys[sub])
                 if not isinstance(k, str):
-                    line, col = node.lc.key(k)
-                    pos.keys[(*path, str(k))] = (line + 1, col + 1)
-                    raise TreeError((*path, str(k)), f"keys must be strings, got {k!r}")
-                sub = (*path, k)
-                kl, kc = node.lc.key(k)
-                vl, vc = node.lc.value(k)
-                pos.keys[sub] = (kl + 1, kc + 1)
-                pos.values[sub] = (vl + 1, vc + 1)
+                    raise TreeError(sub, f"keys must be strings, got {k!r}")
                 out[k] = walk(node[k], sub, depth + 1)
             return out
         if isinstance(node, CommentedSeq):
             items = []
+            here = pos.values.get(path, (1, 1))
             for i, item in enumerate(node):
-                line, col = node.lc.item(i)
-                pos.values[(*path, i)] = (line + 1, col + 1)
+                pos.values[(*path, i)] = _mark(node.lc.item, i, here)
                 items.append(walk(item, (*path, i), depth + 1))
             return items
         if node is None or isinstance(node, bool):
@@ -101,3 +99,12 @@ def _explicit_tag(node: Any) -> bool:
     """Whether a mapping or list carries an explicit tag such as ``!!python/object``."""
     tag = getattr(node, "tag", None)
     return tag is not None and getattr(tag, "value", None) is not None
+
+
+def _mark(lookup: Any, key: Any, fallback: tuple[int, int]) -> tuple[int, int]:
+    """1-based (line, col) from a ruamel ``lc`` lookup, or ``fallback`` when it has none."""
+    try:
+        found = lookup(key)
+    except (KeyError, IndexError, TypeError):
+        found = None
+    return (found[0] + 1, found[1] + 1) if found else fallback

@@ -1,48 +1,48 @@
 """The engine: one SimPy clock, the funnel as counts, and the specialist's work as events.
 
 SimPy schedules everything that changes a rate — a day's work, a piece of copy going live, an
-event launching or ending, a review — and between two such events the users' moves are drawn
-in bulk with numpy (:class:`~opssim.sim.funnel.FunnelState`). Time is in whole hours.
+event launching, a department answering, a partner signing, a calendar happening, a review —
+and between two such events the users' moves are drawn in bulk with numpy
+(:class:`~opssim.sim.funnel.FunnelState`). Time is in whole hours.
 """
 
 import math
 from collections.abc import Iterator, Mapping
+from typing import cast
 
 import numpy as np
 import simpy
-from simpy.core import StopSimulation
 
-from opssim.model import Allocation, saturating
-from opssim.model.records import (
-    BlameEvent,
-    EventEnded,
-    EventLaunched,
-    Flow,
-    KpiResult,
-    PiecePublished,
-    PieceStale,
-    Record,
-    Review,
-    RunEnded,
-    TicketsLate,
-    WeekStarted,
-)
+from opssim.model import Allocation, AllocationError
+from opssim.model.records import Flow, Happening, Record, SpecialistWeek, WeekStarted
 from opssim.scenario import Scenario
-from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, Urgent
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
+from opssim.sim.observe import observe
+from opssim.sim.review import review
 from opssim.sim.snapshot import KpiView, Snapshot, StageView, SupportView
+from opssim.sim.specialist import SpecialistState
 from opssim.sim.streams import Streams
-from opssim.sim.tickets import TicketQueue
+from opssim.sim.work import WORKS, Work
+from opssim.sim.work.analysis import AnalysisWork
+from opssim.sim.work.coordination import CoordinationWork
+from opssim.sim.work.copy import CopyWork
+from opssim.sim.work.events import EventsWork
+from opssim.sim.work.partners import PartnersWork
+from opssim.sim.work.research import ResearchWork
+from opssim.sim.work.support import SupportWork
 
-#: Segments that duties add after the scenario's channels.
-DUTY_SEGMENTS = ("copy", "events", "ground")
+#: Segments (sources of users) that duties add after the scenario's channels.
+DUTY_SEGMENTS = ("copy", "events", "ground", "partners")
 
 
 class Engine:
     """One run of ``scenario`` from ``seed``: a command interface over a SimPy simulation.
 
     Drive it with :meth:`set_allocation` and :meth:`advance_to`; read it with :meth:`snapshot`
-    and :attr:`events`, the append-only log of :class:`~opssim.model.records.Record`.
+    (what the player sees), :meth:`truth` (the exact state) and :attr:`events`, the
+    append-only log of :class:`~opssim.model.records.Record`.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, run_index: int = 0) -> None:
@@ -52,12 +52,12 @@ class Engine:
         self.env = simpy.Environment()
         self.streams = Streams(seed, run_index)
         self.events: list[Record] = []
+        self.stage_ids = tuple(s.id for s in sc.funnel.stages)
 
-        stages = sc.funnel.stages
-        self.stage_ids = tuple(s.id for s in stages)
         d = sc.duties
+        partners = d.partners
         self.segments = (*(c.id for c in sc.channels), *DUTY_SEGMENTS)
-        n_seg = len(self.segments)
+        self._seg = {name: i for i, name in enumerate(self.segments)}
         idx = sc.stage_index
         self._entry = np.array(
             [idx(c.enters) for c in sc.channels]
@@ -65,36 +65,56 @@ class Engine:
                 idx(d.copy_.reach.enters) if d.copy_.reach else 0,
                 idx(d.events.spike.enters) if d.events.spike else 0,
                 idx(d.ground.enters),
+                idx(partners.deal.enters) if partners else 0,
             ]
         )
-        self._intent = np.array([c.intent for c in sc.channels] + [1.0, 1.0, d.ground.intent])
-        self._rate = np.zeros(n_seg)  # users per hour arriving, per segment
+        self._intent = np.array(
+            [c.intent for c in sc.channels]
+            + [1.0, 1.0, d.ground.intent, partners.deal.intent if partners else 1.0]
+        )
+        self._rate = np.zeros(len(self.segments))  # users per hour, per segment
         self._rate[: len(sc.channels)] = [c.per_week / HOURS_PER_WEEK for c in sc.channels]
-        self._seg = {name: i for i, name in enumerate(self.segments)}
-        self._base = np.array([s.convert or 0.0 for s in stages])
-        self.funnel = FunnelState([s.delay_hours for s in stages], n_seg, self.horizon)
-        self.tickets = TicketQueue(len(d.support.tickets), d.support.patience_hours, None)
-        self.tickets_late = 0
+        # Calendar happenings scale these segments' arrivals.
+        self._scaled = np.zeros(len(self.segments), dtype=bool)
+        self._scaled[: len(sc.channels)] = True
+        self._scaled[self._seg["partners"]] = True
+        self._base = np.array([s.convert or 0.0 for s in sc.funnel.stages])
+        self.funnel = FunnelState([s.delay_hours for s in sc.funnel.stages],
+                                  len(self.segments), self.horizon)
 
-        self.allocation = self._build_allocation(sc.plan.hours())
+        self.specialist = SpecialistState(sc.specialist, sc.duties.present())
+        self.allocation = self._build_allocation(sc.plan_hours())
         self._pending: Allocation | None = None
-        self._copy_progress = 0.0
-        self._pieces_live = 0
-        self._event_progress = 0.0
-        self._event_live = False
-        self._events_ready = 0
-        self.users_lost = 0
         self.reputation = sc.blame.reputation.start
+        self.evidence = 0.0
+        self.research_points = 0.0
+        self.budget = sc.company.budget
         self.blame_count = 0
         self.outcome: str | None = None
         self.finished = False
         self._drawn_to = 0
-        self._last_review = 0
+        self._clock = 0.0
+        self.last_review = 0
+        self.weeks_closed = 0
+        self._active: list[int] = []  # indices of calendar happenings under way
+
+        self.works: dict[str, Work] = {
+            duty: WORKS[duty](self, d.get(duty)) for duty in d.present()
+        }
+        coordination = self.works.get("coordination")
+        self.departments = Departments(
+            self.env, dict(sc.departments), self.streams, self.log,
+            cast(CoordinationWork, coordination).speedup if coordination else lambda: 0.0,
+        )
 
         self.env.process(self._days())
+        for i, happening in enumerate(sc.calendar):
+            self.env.process(self._happening(i, happening))
+        # Created first, each review precedes every other event at its hour (SimPy breaks
+        # ties by creation order), so a week is closed before the next one starts.
         for week in range(1, sc.weeks + 1):
-            Urgent(self.env, week * HOURS_PER_WEEK).callbacks.append(
-                lambda _ev, week=week: self._review(week)
+            self.env.timeout(week * HOURS_PER_WEEK).callbacks.append(
+                lambda _ev, week=week: review(self, week)
             )
 
     # -- commands -------------------------------------------------------------------------
@@ -105,40 +125,111 @@ class Engine:
         return self._pending
 
     def advance_to(self, t: float) -> None:
-        """Run the simulation until hour ``t`` (capped at the horizon), or until it ends."""
-        if self.finished:
-            return
+        """Run the simulation until hour ``t`` (capped at the horizon), or until it ends.
+
+        Every event before ``t`` is processed, and so is the review closing a week at ``t``:
+        stopped at a week boundary, the week is reviewed and the next not yet begun, which is
+        the moment to plan it.
+        """
         t = min(t, self.horizon)
-        if t > self.env.now:
-            self.env.run(until=t)
-        if not self.finished and self._drawn_to < self.env.now:
+        env = self.env
+        while not self.finished:
+            nxt = env.peek()
+            if not (nxt < t or (nxt == t and t == (self.weeks_closed + 1) * HOURS_PER_WEEK)):
+                break
+            # Users are drawn up to every event before it runs, whatever the event does: chunks
+            # end at every event, so any way of stepping the clock draws the same numbers.
+            if self._drawn_to < nxt:
+                self._flow(self._drawn_to, int(nxt))
+            env.step()
+        self._clock = max(self._clock, t)
+        if not self.finished and self._drawn_to < self._clock:
             # Draw ahead to the next event so a snapshot between events can be read. No rate
             # changes before that event, so the chunks match a run that stops only at events.
-            self._flow(self._drawn_to, int(min(self.env.peek(), self.horizon)))
+            self._flow(self._drawn_to, int(min(env.peek(), self.horizon)))
 
-    # -- reading --------------------------------------------------------------------------
+    # -- what works use -------------------------------------------------------------------
+
+    @property
+    def hour(self) -> int:
+        """The clock, in whole simulated hours."""
+        return int(self.env.now)
 
     @property
     def now(self) -> float:
-        """The clock, in simulated hours."""
-        return self.env.now
+        """The clock as the driver last set it, in simulated hours (events may lag behind)."""
+        return max(self._clock, self.env.now)
 
-    def snapshot(self) -> Snapshot:
-        """A frozen view of the state at the current hour."""
-        now = int(self.env.now)
+    def log(self, record: Record) -> None:
+        """Append ``record`` to the event log."""
+        self.events.append(record)
+
+    def sync(self) -> None:
+        """Draw the users of every hour up to now (called before any rate changes)."""
+        if self._drawn_to < self.env.now:
+            self._flow(self._drawn_to, self.hour)
+
+    def set_rate(self, segment: str, users_per_hour: float) -> None:
+        """Users per hour arriving through a duty's ``segment``."""
+        self._rate[self._seg[segment]] = max(0.0, users_per_hour)
+
+    def hours(self, duty: str) -> float:
+        """This week's hours on ``duty``: the colleagues' fixed hours if it is locked."""
+        locked = self.scenario.company.locked
+        return locked[duty] if duty in locked else self.allocation.get(duty)
+
+    def spend(self, amount: float) -> bool:
+        """Pay ``amount`` from the budget; False (and nothing paid) when it is short."""
+        if self.budget is None or amount <= 0:
+            return True
+        if amount > self.budget + 1e-9:
+            return False
+        self.budget = max(0.0, self.budget - amount)
+        return True
+
+    def affordable(self, cost_per_hour: float) -> float:
+        """Hours the budget can still pay for at ``cost_per_hour``."""
+        return math.inf if self.budget is None else self.budget / cost_per_hour
+
+    def targeting(self) -> float:
+        """Research's relative boost to copy and events, now."""
+        research = self.works.get("research")
+        if research is None:
+            return 0.0
+        return cast(ResearchWork, research).targeting(self.research_points)
+
+    def storms_active(self, t: int) -> list[bool]:
+        """For each ticket storm on the calendar, whether it is blowing at hour ``t``."""
+        cal = self.scenario.calendar
+        return [i in self._active for i, h in enumerate(cal) if h.tickets > 0]
+
+    # -- reading --------------------------------------------------------------------------
+
+    def entered(self, stage: str, start: int, end: int) -> int:
+        """Users who reached ``stage`` during hours ``[start, end)``."""
+        return int(self.funnel.entered[self.scenario.stage_index(stage), :, start:end].sum())
+
+    def noise(self) -> float:
+        """The dashboard's noise now (log-scale sd): zero when the scenario has no analysis."""
+        analysis = self.works.get("analysis")
+        return cast(AnalysisWork, analysis).noise if analysis else 0.0
+
+    def truth(self) -> Snapshot:
+        """The exact state at the current hour."""
+        now = int(self.now)
         f = self.funnel
         stages = tuple(
-            StageView(
-                sid,
-                int(f.entered[s, :, :now].sum()),
-                int(f.current(s, now).sum()),
-                int(f.drops[s, :, :now].sum()),
-            )
+            StageView(sid, int(f.entered[s, :, :now].sum()), int(f.current(s, now).sum()),
+                      int(f.drops[s, :, :now].sum()))
             for s, sid in enumerate(self.stage_ids)
         )
-        q = self.tickets
+        support = cast(SupportWork, self.works["support"])
+        q = support.queue
+        copy = cast(CopyWork, self.works["copy"])
+        events = cast(EventsWork, self.works["events"])
+        partners = self.works.get("partners")
         return Snapshot(
-            t=self.env.now,
+            t=self.now,
             week=min(now // HOURS_PER_WEEK, self.scenario.weeks),
             weeks=self.scenario.weeks,
             stages=stages,
@@ -148,247 +239,127 @@ class Engine:
                 waiting=q.waiting(now),
                 arrived=int(np.searchsorted(q.arrival, now)),
                 answered=q.answered(now),
-                late=self.tickets_late,
-                users_lost=self.users_lost,
+                late=support.late,
+                users_lost=support.lost,
+                complaints=support.complaints,
             ),
-            pieces_live=self._pieces_live,
-            event_live=self._event_live,
-            event_progress=self._event_progress / self.scenario.duties.events.planning_hours,
+            pieces_live=len(copy.live_quality),
+            event_live=events.live,
+            event_progress=events.planning_share,
+            partners_active=cast(PartnersWork, partners).active if partners else 0,
+            departments=tuple(
+                (name, self.departments.queue_length(name)) for name in self.departments.teams
+            ),
+            fatigue=self.specialist.fatigue,
+            skills=tuple(self.specialist.skills.items()),
+            evidence=self.evidence,
+            research_points=self.research_points,
+            budget=self.budget,
             reputation=self.reputation,
             blame_count=self.blame_count,
             finished=self.finished,
             outcome=self.outcome,
+            observed=False,
+            noise=0.0,
         )
 
-    def entered(self, stage: str, start: int, end: int) -> int:
-        """Users who reached ``stage`` during hours ``[start, end)``."""
-        return int(self.funnel.entered[self.scenario.stage_index(stage), :, start:end].sum())
+    def snapshot(self) -> Snapshot:
+        """What the player sees now: :meth:`truth` with the dashboard's noise applied."""
+        return observe(self.truth(), self.noise(), self.streams, int(self.now) // HOURS_PER_DAY)
 
     # -- processes ------------------------------------------------------------------------
 
     def _days(self) -> Iterator[simpy.Event]:
-        """The day's work, every day: the week's allocation, duty progress, churn, tickets."""
+        """Every day: the week's start (allocation), each duty's work, fatigue, churn."""
         for day in range(self.horizon // HOURS_PER_DAY):
-            self._sync()
+            self.sync()
             if day % 7 == 0:
                 self._start_week(day // 7)
-            self._work_day(day)
+            mine = {d: self.allocation.get(d) for d in self.scenario.duty_ids}
+            for duty, work in self.works.items():
+                work.work_day(day, self.hours(duty) / 7)
+            tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
+            self.specialist.work_day(mine, tiring)
+            self._churn(day)
             yield self.env.timeout(HOURS_PER_DAY)
 
     def _start_week(self, week: int) -> None:
+        if week > 0:
+            self.specialist.weekend()
+            skills = tuple((d, round(s, 6)) for d, s in self.specialist.skills.items())
+            self.log(SpecialistWeek(self.hour, week, round(self.specialist.fatigue, 6), skills))
         if self._pending is not None:
             self.allocation, self._pending = self._pending, None
-        g = self.scenario.duties.ground
-        users = saturating(self.allocation.get("ground"), g.users_per_week.max,
-                           g.users_per_week.half_at_hours)
-        self._rate[self._seg["ground"]] = users / HOURS_PER_WEEK
-        self.tickets.set_rate(self._t(), self.allocation.get("support") / HOURS_PER_WEEK)
-        self.events.append(WeekStarted(self._t(), week, tuple(self.allocation.hours.items())))
+        for duty, work in self.works.items():
+            work.start_week(week, self.hours(duty))
+        self.log(WeekStarted(self.hour, week, tuple(self.allocation.hours.items())))
 
-    def _work_day(self, day: int) -> None:
-        d = self.scenario.duties
-        t = self._t()
-        for offset in self._finished_today("copy", d.copy_.hours_per_piece):
-            self.env.process(self._piece(offset))
-        for offset in self._finished_today("events", d.events.planning_hours):
-            self.env.process(self._event(offset))
+    def _churn(self, day: int) -> None:
         churn = self.scenario.funnel.churn
-        if churn is not None and churn.per_week > 0:
-            s = self.scenario.stage_index(churn.stage)
-            pop = int(self.funnel.current(s, t).sum())
-            daily = 1.0 - (1.0 - churn.per_week) ** (1 / 7)
-            rng = self.streams.get("churn", day)
-            self.funnel.remove(s, int(rng.binomial(pop, daily)), t, rng)
-
-    def _finished_today(self, duty: str, hours_each: float) -> list[int]:
-        """Advance a duty's work by a day of its hours; the hour offsets at which units finish."""
-        per_day = self.allocation.get(duty) / 7
-        attr = "_copy_progress" if duty == "copy" else "_event_progress"
-        progress = getattr(self, attr)
-        offsets = []
-        worked = 0.0
-        while per_day > 0 and progress + (per_day - worked) >= hours_each:
-            worked += hours_each - progress
-            progress = 0.0
-            offsets.append(min(HOURS_PER_DAY - 1, int(HOURS_PER_DAY * worked / per_day)))
-        setattr(self, attr, progress + per_day - worked)
-        return offsets
-
-    def _piece(self, offset: int) -> Iterator[simpy.Event]:
-        """A piece of copy: published after ``offset`` hours, live until it goes stale."""
-        copy = self.scenario.duties.copy_
-        yield self.env.timeout(offset)
-        self._sync()
-        self._set_pieces(+1)
-        self.events.append(PiecePublished(self._t(), self._pieces_live))
-        yield self.env.timeout(copy.stale_after_weeks * HOURS_PER_WEEK)
-        self._sync()
-        self._set_pieces(-1)
-        self.events.append(PieceStale(self._t(), self._pieces_live))
-
-    def _set_pieces(self, change: int) -> None:
-        """Change the live pieces, and with them copy's organic reach."""
-        self._pieces_live += change
-        reach = self.scenario.duties.copy_.reach
-        if reach is not None:
-            users = saturating(self._pieces_live, reach.max_per_week, reach.half_at_pieces)
-            self._rate[self._seg["copy"]] = users / HOURS_PER_WEEK
-
-    def _event(self, offset: int) -> Iterator[simpy.Event]:
-        """An event whose planning finished: launches (after any live one), runs, ends."""
-        ev = self.scenario.duties.events
-        yield self.env.timeout(offset)
-        if self._event_live:
-            self._events_ready += 1  # launches when the live one ends
+        if churn is None or churn.per_week <= 0:
             return
-        while True:
-            self._sync()
-            live = max(1, math.ceil(ev.live_days * HOURS_PER_DAY))
-            self._event_live = True
-            if ev.spike is not None:
-                self._rate[self._seg["events"]] = ev.spike.users / live
-            self.events.append(EventLaunched(self._t(), self._t() + live))
-            yield self.env.timeout(live)
-            self._sync()
-            self._event_live = False
-            self._rate[self._seg["events"]] = 0.0
-            self.events.append(EventEnded(self._t()))
-            if not self._events_ready:
-                return
-            self._events_ready -= 1
+        s = self.scenario.stage_index(churn.stage)
+        pop = int(self.funnel.current(s, self.hour).sum())
+        daily = 1.0 - (1.0 - churn.per_week) ** (1 / 7)
+        rng = self.streams.get("churn", day)
+        self.funnel.remove(s, int(rng.binomial(pop, daily)), self.hour, rng)
 
-    def _review(self, week: int) -> None:
-        """The boss's review closing ``week`` (1-based): KPIs, blame, reputation, the end."""
-        if self.finished:
-            return
-        sc = self.scenario
-        if week % sc.reviews.every_weeks and week != sc.weeks:
-            return
-        self._sync()
-        end = week * HOURS_PER_WEEK
-        results = []
-        for target in sc.reviews.targets:
-            if week < target.from_week:
-                continue
-            if target.per_week is not None:
-                goal = target.per_week * (end - self._last_review) / HOURS_PER_WEEK
-                actual = self.entered(target.stage, self._last_review, end)
-            elif week == sc.weeks:
-                goal, actual = target.total_by_end or 0.0, self.entered(target.stage, 0, end)
-            else:
-                continue
-            results.append(KpiResult(target.kpi, target.stage, goal, actual))
-        self._last_review = end
-        self.events.append(Review(end, week, tuple(results)))
-        rep = sc.blame.reputation
-        for r in results:
-            if r.hit:
-                self.reputation = min(100.0, self.reputation + rep.gain_per_hit)
-                continue
-            shortfall_pct = 100.0 * (r.target - r.actual) / r.target
-            delta = -rep.lose_per_shortfall_pct * shortfall_pct
-            self.reputation = max(0.0, self.reputation + delta)
-            self.blame_count += 1
-            self.events.append(
-                BlameEvent(end, week, r.kpi, r.target, r.actual, "specialist", round(delta, 6))
-            )
-        if self.reputation <= 0:
-            self._end("fired")
-        elif week == sc.weeks:
-            promoted = self.reputation >= sc.blame.promotion.reputation
-            self._end("promoted" if promoted else "kept")
-
-    def _end(self, outcome: str) -> None:
-        self.outcome = outcome
-        self.finished = True
-        self.events.append(RunEnded(self._t(), outcome, self.reputation))
-        raise StopSimulation(None)
+    def _happening(self, i: int, h) -> Iterator[simpy.Event]:
+        start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
+        yield self.env.timeout(start)
+        self.sync()
+        self._active.append(i)
+        self.log(Happening(self.hour, h.kind, True))
+        yield self.env.timeout(max(1, math.ceil(h.hours)))
+        self.sync()
+        self._active.remove(i)
+        self.log(Happening(self.hour, h.kind, False))
 
     # -- the bulk draw --------------------------------------------------------------------
-
-    def _sync(self) -> None:
-        """Draw the users of every hour up to now (called before any rate changes)."""
-        if self._drawn_to < self.env.now:
-            self._flow(self._drawn_to, self._t())
 
     def _flow(self, t0: int, t1: int) -> None:
         """Draw hours ``[t0, t1)``, which lie within one day and see constant rates."""
         day = t0 // HOURS_PER_DAY
         f = self.funnel
         n_seg = len(self.segments)
+        rate = self._rate.copy()
+        for i in self._active:
+            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
         arrivals = np.zeros((f.n_stages, n_seg, t1 - t0), dtype=np.int64)
-        draws = self.streams.get("arrivals", day).poisson(self._rate[:, None], (n_seg, t1 - t0))
+        draws = self.streams.get("arrivals", day).poisson(rate[:, None], (n_seg, t1 - t0))
         arrivals[self._entry, np.arange(n_seg)] = draws
         f.flow(t0, t1, arrivals, self._convert(),
                self.streams.get("conversions", day), self.streams.get("delays", day))
-        self._support(t0, t1, day)
         self._drawn_to = t1
-        self.events.append(Flow(
+        self.log(Flow(
             t0, t1,
             tuple(int(x) for x in f.entered[:, :, t0:t1].sum(axis=(1, 2))),
             tuple(int(x) for x in f.drops[:, :, t0:t1].sum(axis=(1, 2))),
         ))
+        cast(SupportWork, self.works["support"]).flow(t0, t1, day)
 
     def _convert(self) -> np.ndarray:
         """Chance per (stage, segment) that a user at the stage before moves on to it."""
-        d = self.scenario.duties
-        idx = self.scenario.stage_index
-        lift = np.zeros_like(self._base)
-        for cl in d.copy_.lifts:
-            lift[idx(cl.stage)] += saturating(self._pieces_live, cl.max, cl.half_at_pieces)
-        if self._event_live:
-            for el in d.events.lifts:
-                lift[idx(el.stage)] += el.lift
-        return np.clip((self._base * (1.0 + lift))[:, None] * self._intent[None, :], 0.0, 1.0)
-
-    def _support(self, t0: int, t1: int, day: int) -> None:
-        """The tickets of hours ``[t0, t1)``, and the users lost to answers that came late."""
-        sup = self.scenario.duties.support
-        rng = self.streams.get("tickets", day)
-        times, sources = [], []
-        for i, src in enumerate(sup.tickets):
-            s = self.scenario.stage_index(src.from_)
-            if src.per_user is not None:  # pre-sales: a share of the users entering the stage
-                per_hour = rng.binomial(self.funnel.entered[s, :, t0:t1].sum(axis=0), src.per_user)
-            else:  # after-sales: a rate per user in the stage
-                pop = int(self.funnel.current(s, t0).sum())
-                lam = pop * (src.per_user_per_week or 0.0) / HOURS_PER_WEEK
-                per_hour = rng.poisson(lam, t1 - t0)
-            n = int(per_hour.sum())
-            if n:
-                hours = np.repeat(np.arange(t0, t1), per_hour)
-                times.append(hours + rng.random(n))  # uniform within the hour: a Poisson process
-                sources.append(np.full(n, i))
-        if times:
-            t = np.concatenate(times)
-            order = np.argsort(t, kind="stable")
-            work = self.streams.get("service", day).exponential(sup.minutes_per_ticket / 60, len(t))
-            self.tickets.add(t[order], np.concatenate(sources)[order], work)
-        late = self.tickets.overdue(t1).late
-        if not late.any():
-            return
-        self.tickets_late += int(late.sum())
-        rng = self.streams.get("lost", day)
-        lost = 0
-        for i, src in enumerate(sup.tickets):
-            n = int(rng.binomial(late[i], sup.lost_if_late))
-            if n:
-                lost += self.funnel.remove(self.scenario.stage_index(src.from_), n, t1, rng)
-        self.users_lost += lost
-        self.events.append(TicketsLate(t1, int(late.sum()), lost))
+        lift = sum((w.lift for w in self.works.values()), np.zeros_like(self._base))
+        p = self._base * (1.0 + lift)
+        for i in self._active:
+            for stage, x in self.scenario.calendar[i].convert_x.items():
+                p[self.scenario.stage_index(stage)] *= x
+        return np.clip(p[:, None] * self._intent[None, :], 0.0, 1.0)
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _t(self) -> int:
-        return int(self.env.now)
-
     def _build_allocation(self, hours: Mapping[str, float]) -> Allocation:
+        locked = [d for d in hours if d in self.scenario.company.locked and hours[d]]
+        if locked:
+            raise AllocationError(f"duty {locked[0]!r} is locked: colleagues do it")
+        hours = {d: h for d, h in hours.items() if d not in self.scenario.company.locked}
         return Allocation.build(hours, self.scenario.duty_ids, self.scenario.specialist.max_hours)
 
     def _kpis(self, now: int) -> Iterator[KpiView]:
         for target in self.scenario.reviews.targets:
             if target.per_week is not None:
-                start = self._last_review
+                start = self.last_review
                 period = min(self.scenario.reviews.every_weeks * HOURS_PER_WEEK,
                              self.horizon - start)
                 goal = target.per_week * period / HOURS_PER_WEEK

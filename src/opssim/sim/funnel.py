@@ -90,14 +90,14 @@ class FunnelState:
         have been (a multivariate hypergeometric draw over their future move and drop hours).
         """
         if s + 1 == self.n_stages:
-            pool = self.current(s, t)
+            pool = self.current(s, t) - self.drops[s, :, t]  # less those already gone at t
             take = rng.multivariate_hypergeometric(
                 pool, min(n, int(pool.sum())), method="marginals"
             )
             self.drops[s, :, t] += take
             return int(take.sum())
         fut_moves = self.moves[s, :, t:]
-        fut_drops = self.drops[s, :, t:]
+        fut_drops = self.drops[s, :, t + 1 :]  # those dropping at t are gone already
         pool = np.concatenate([fut_moves.ravel(), fut_drops.ravel()])
         n = min(n, int(pool.sum()))
         if n <= 0:

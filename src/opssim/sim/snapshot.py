@@ -26,20 +26,23 @@ class KpiView:
 
 @dataclass(frozen=True, slots=True)
 class SupportView:
-    """The support queue: tickets so far, waiting now, answered, late, and users lost."""
+    """The support queue: tickets so far, waiting now, answered, late, users lost, complaints."""
 
     waiting: int
     arrived: int
     answered: int
     late: int
     users_lost: int
+    complaints: int
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The state of a run at simulated hour ``t``.
 
-    ``week`` is the 0-based week the clock is in (``weeks`` when the run is over).
+    ``stages`` and ``kpis`` are what the player sees: with ``observed`` true they are
+    estimates whose noise (``noise``, a log-scale sd) shrinks with analysis; the engine's
+    ``truth()`` gives the exact figures. ``week`` is the 0-based week the clock is in.
     """
 
     t: float
@@ -52,10 +55,19 @@ class Snapshot:
     pieces_live: int
     event_live: bool
     event_progress: float
+    partners_active: int
+    departments: tuple[tuple[str, int], ...]
+    fatigue: float
+    skills: tuple[tuple[str, float], ...]
+    evidence: float
+    research_points: float
+    budget: float | None
     reputation: float
     blame_count: int
     finished: bool
     outcome: str | None
+    observed: bool
+    noise: float
 
     def stage(self, stage_id: str) -> StageView:
         """The view of the stage called ``stage_id``."""

@@ -23,9 +23,13 @@ class Streams:
         hit = self._cache.get(name)
         if hit is not None and hit[0] == day:
             return hit[1]
+        gen = self.fresh(name, day)
+        self._cache[name] = (day, gen)
+        return gen
+
+    def fresh(self, name: str, day: int) -> np.random.Generator:
+        """A new generator at the start of stream ``name`` on ``day`` (not cached)."""
         seq = np.random.SeedSequence(
             self.root, spawn_key=(self.run_index, zlib.crc32(name.encode()), day)
         )
-        gen = np.random.Generator(np.random.PCG64(seq))
-        self._cache[name] = (day, gen)
-        return gen
+        return np.random.Generator(np.random.PCG64(seq))

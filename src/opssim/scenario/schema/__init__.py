@@ -1,0 +1,49 @@
+"""The scenario format, version 1: frozen, strict pydantic models with a default for every
+field an author may leave out. Field descriptions double as reference docs and editor hints;
+cross-references between sections are checked in :mod:`opssim.scenario.checks`."""
+
+from .base import Curve, Delay, LogNormal, Model, Text, Uniform
+from .duties import (
+    AnalysisDuty,
+    CoordinationDuty,
+    CopyDuty,
+    Duties,
+    EventsDuty,
+    GroundDuty,
+    Need,
+    PartnersDuty,
+    ResearchDuty,
+    SupportDuty,
+)
+from .funnel import Channel, Churn, Funnel, Stage
+from .scenario import Scenario
+from .world import Company, Department, Happening, Specialist, Target
+
+__all__ = [
+    "AnalysisDuty",
+    "Channel",
+    "Churn",
+    "Company",
+    "CoordinationDuty",
+    "CopyDuty",
+    "Curve",
+    "Delay",
+    "Department",
+    "Duties",
+    "EventsDuty",
+    "Funnel",
+    "GroundDuty",
+    "Happening",
+    "LogNormal",
+    "Model",
+    "Need",
+    "PartnersDuty",
+    "ResearchDuty",
+    "Scenario",
+    "Specialist",
+    "Stage",
+    "SupportDuty",
+    "Target",
+    "Text",
+    "Uniform",
+]

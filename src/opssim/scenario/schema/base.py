@@ -1,0 +1,123 @@
+"""Building blocks of the scenario format: the strict base model, text, curves and delays."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[
+    str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$", description="lowercase letters, digits, _ and -")
+]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Hours = Annotated[float, Field(ge=0.0, le=10_000.0)]
+PositiveHours = Annotated[float, Field(gt=0.0, le=10_000.0)]
+Users = Annotated[float, Field(ge=0.0, le=50_000_000.0)]
+Money = Annotated[float, Field(ge=0.0, le=1e12)]
+Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: unknown keys are errors, types are exact, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class Text(Model):
+    """Player-facing text in English and optionally Simplified Chinese (a string: English)."""
+
+    en: Annotated[str, Field(max_length=2000, description="English text")]
+    zh: Annotated[str | None, Field(max_length=2000, description="Simplified Chinese text")] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, data: object) -> object:
+        return {"en": data} if isinstance(data, str) else data
+
+    def get(self, lang: str = "en") -> str:
+        """The text in ``lang``, falling back to English."""
+        return (self.zh if lang == "zh" else None) or self.en
+
+
+class Curve(Model):
+    """A response curve: how an amount ``x`` (hours, pieces, points) becomes an effect.
+
+    * ``linear``: ``min(max, per_unit * x)``
+    * ``saturating``: ``max * x / (x + half_at)`` — diminishing returns, half of ``max`` at
+      ``half_at``
+    * ``threshold``: ``max`` once ``x >= at``, else nothing
+    """
+
+    curve: Literal["linear", "saturating", "threshold"] = Field(
+        "saturating", description="the shape of the response"
+    )
+    max: Annotated[float, Field(ge=0.0, le=1e9)] = Field(description="the largest effect")
+    half_at: Annotated[float | None, Field(gt=0.0, le=1e6)] = Field(
+        None, description="saturating: x that gives half of max"
+    )
+    per_unit: Annotated[float | None, Field(ge=0.0, le=1e9)] = Field(
+        None, description="linear: effect per unit of x"
+    )
+    at: Annotated[float | None, Field(ge=0.0, le=1e6)] = Field(
+        None, description="threshold: x from which max applies"
+    )
+
+    @model_validator(mode="after")
+    def _parameters(self) -> "Curve":
+        need = {"linear": "per_unit", "saturating": "half_at", "threshold": "at"}[self.curve]
+        for name in ("per_unit", "half_at", "at"):
+            given = getattr(self, name) is not None
+            if name == need and not given:
+                raise ValueError(f"a {self.curve} curve needs {name}")
+            if name != need and given:
+                raise ValueError(f"{name} does not apply to a {self.curve} curve")
+        return self
+
+    def __call__(self, x: float) -> float:
+        """The effect of ``x``."""
+        if x <= 0:
+            return 0.0
+        if self.curve == "saturating":
+            assert self.half_at is not None
+            return self.max * x / (x + self.half_at)
+        if self.curve == "linear":
+            assert self.per_unit is not None
+            return min(self.max, self.per_unit * x)
+        assert self.at is not None
+        return self.max if x >= self.at else 0.0
+
+
+class LogNormal(Model):
+    """A lognormal delay given by its mean and standard deviation."""
+
+    mean: Annotated[float, Field(gt=0.0, le=10_000.0)]
+    sd: Annotated[float, Field(gt=0.0, le=10_000.0)]
+
+
+class Uniform(Model):
+    """A delay drawn uniformly between ``low`` and ``high``."""
+
+    low: Hours
+    high: Hours
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Uniform":
+        if self.high < self.low:
+            raise ValueError("high must be at least low")
+        return self
+
+
+class Delay(Model):
+    """A random delay (in the unit the field names). Give exactly one shape."""
+
+    exponential: Annotated[
+        float | None, Field(gt=0.0, le=10_000.0, description="mean of an exponential delay")
+    ] = None
+    lognormal: LogNormal | None = None
+    uniform: Uniform | None = None
+    fixed: Annotated[float | None, Field(ge=0.0, le=10_000.0, description="exact delay")] = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Delay":
+        shapes = ("exponential", "lognormal", "uniform", "fixed")
+        if sum(getattr(self, k) is not None for k in shapes) != 1:
+            raise ValueError("give exactly one of exponential, lognormal, uniform, fixed")
+        return self

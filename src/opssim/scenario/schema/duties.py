@@ -1,0 +1,217 @@
+"""What an hour of each of the specialist's eight duties buys.
+
+A scenario lists the duties that exist in it; the four core duties (copy, events, support,
+ground) are always there. Effects use the named response curves of :class:`Curve`.
+"""
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from .base import Curve, Hours, Id, Model, Money, PositiveHours, Probability, Users
+
+Count = Annotated[int, Field(ge=1, le=1000)]
+
+
+class Need(Model):
+    """Work that waits on another department (a landing page, design assets, a data export)."""
+
+    department: Id
+    every: Count = Field(1, description="one request per this many units of work")
+
+
+class StageLift(Model):
+    """A relative conversion lift on a stage, by a response curve."""
+
+    stage: Id
+    curve: Curve
+
+
+class Reach(Model):
+    """Users brought into a stage per week, by a response curve."""
+
+    enters: Id
+    users: Curve = Field(description="users per week")
+
+
+class Quality(Model):
+    """How good a piece of work comes out: ``normal(base + skill_weight * skill, sd)``, then
+    scaled by the specialist's freshness and the research targeting."""
+
+    base: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
+    skill_weight: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
+    sd: Annotated[float, Field(ge=0.0, le=3.0)] = 0.15
+
+
+class CopyDuty(Model):
+    """Copywriting: hours produce pieces (landing pages, posts) of random quality that lift
+    conversion and bring organic users until they go stale. x of the curves: the live pieces
+    weighted by their quality."""
+
+    hours_per_piece: PositiveHours = 6.0
+    quality: Quality = Quality()
+    lifts: Annotated[list[StageLift], Field(max_length=12)] = []
+    reach: Reach | None = Field(None, description="organic users the live pieces bring")
+    stale_after_weeks: Annotated[int, Field(ge=1, le=104)] = Field(
+        3, description="weeks a piece keeps working"
+    )
+    needs: Need | None = Field(None, description="a department's help before publishing")
+
+
+class Inflow(Model):
+    """Users brought into a stage."""
+
+    enters: Id
+    users: Users
+
+
+class EventLift(Model):
+    """A live event's relative lift on a stage's conversion."""
+
+    stage: Id
+    lift: Annotated[float, Field(ge=0.0, le=5.0)]
+
+
+class EventsDuty(Model):
+    """Events: planning hours and a department's help lead to a launch; a live event brings a
+    spike and a lift; data collected afterwards becomes evidence."""
+
+    planning_hours: PositiveHours = 16.0
+    needs: Need | None = Field(None, description="a department's help before the launch")
+    live_days: Annotated[float, Field(gt=0.0, le=60.0)] = 3.0
+    spike: Inflow | None = Field(None, description="users the event brings while live")
+    lifts: Annotated[list[EventLift], Field(max_length=12)] = []
+    cost: Money = Field(0.0, description="budget spent at launch")
+    data_collection_hours: Hours = Field(
+        0.0, description="hours after the event to collect its data (taken before planning)"
+    )
+    evidence: Annotated[float, Field(ge=0.0, le=1000.0)] = Field(
+        0.0, description="evidence points an event's collected data gives"
+    )
+    collect_within_days: Annotated[float, Field(gt=0.0, le=365.0)] = Field(
+        7.0, description="days after the event's end before its data is lost"
+    )
+
+
+class TicketSource(Model):
+    """Where support tickets come from: a share of users entering a stage (pre-sales), or a
+    rate per user in it (after-sales). Give exactly one of the two."""
+
+    from_: Id = Field(alias="from", description="the stage whose users raise tickets")
+    per_user: Probability | None = Field(None, description="tickets per user entering the stage")
+    per_user_per_week: Probability | None = Field(
+        None, description="tickets per user in the stage per week"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "TicketSource":
+        if (self.per_user is None) == (self.per_user_per_week is None):
+            raise ValueError("give exactly one of per_user, per_user_per_week")
+        return self
+
+
+class SupportDuty(Model):
+    """Customer service: a ticket queue served by support hours; late answers lose users and
+    very late ones become complaints."""
+
+    tickets: Annotated[list[TicketSource], Field(max_length=12)] = []
+    minutes_per_ticket: Annotated[float, Field(gt=0.0, le=600.0)] = Field(
+        6.0, description="mean minutes of work per ticket (exponential), at skill 0.5"
+    )
+    patience_hours: PositiveHours = Field(24.0, description="hours a user waits for an answer")
+    lost_if_late: Probability = Field(0.3, description="chance a late answer loses the user")
+    complaint_after_hours: PositiveHours | None = Field(
+        None, description="an unanswered ticket becomes a complaint after this many hours"
+    )
+    reputation_per_complaint: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        0.2, description="reputation each complaint costs"
+    )
+
+
+class GroundDuty(Model):
+    """Ground promotion: flyers and street work bring local users of lower intent at once;
+    street surveys yield research points; the work is tiring."""
+
+    users: Curve = Field(description="users per week, x = hours")
+    enters: Id
+    intent: Annotated[float, Field(gt=0.0, le=3.0)] = 0.6
+    cost_per_hour: Money = 0.0
+    fatigue_per_hour: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
+    research_points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = 0.5
+
+
+class ResearchDuty(Model):
+    """User research: points that sharpen the targeting of copy and events."""
+
+    points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    targeting: Curve = Field(
+        Curve(max=0.3, half_at=20.0),
+        description="relative boost to copy quality and event effects, x = research points",
+    )
+
+
+class Deal(Model):
+    """A signed channel partner: a new arrival channel for some weeks."""
+
+    enters: Id
+    users_per_week: Users
+    weeks: Annotated[int, Field(ge=1, le=104)] = 4
+    intent: Annotated[float, Field(gt=0.0, le=3.0)] = 1.0
+    cost: Money = 0.0
+
+
+class PartnersDuty(Model):
+    """Market cooperation: negotiation hours give a weekly chance to sign a partner."""
+
+    chance: Curve = Field(description="weekly chance to sign, x = hours (max at most 1)")
+    deal: Deal
+
+
+class Noise(Model):
+    """Dashboard noise: observed figures are true figures times ``exp(normal(0, sd))``."""
+
+    sd_without: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+        0.3, description="noise with no analysis at all"
+    )
+    reduction: Curve = Field(
+        Curve(max=0.9, half_at=5.0), description="share of the noise removed, x = hours"
+    )
+
+
+class AnalysisDuty(Model):
+    """Data analysis: clearer dashboards, evidence against blame, and the skill promotion needs."""
+
+    noise: Noise = Noise()
+    evidence_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    needs: Need | None = Field(None, description="a data export before the week's analysis counts")
+
+
+class CoordinationDuty(Model):
+    """Department liaison: chasing other teams shortens their response times."""
+
+    speedup: Curve = Field(
+        Curve(max=0.7, half_at=4.0), description="share of response time saved, x = hours"
+    )
+
+
+class Duties(Model):
+    """The duties that exist in this scenario and what an hour of each buys."""
+
+    copy_: CopyDuty = Field(alias="copy")
+    events: EventsDuty
+    support: SupportDuty
+    ground: GroundDuty
+    research: ResearchDuty | None = None
+    partners: PartnersDuty | None = None
+    analysis: AnalysisDuty | None = None
+    coordination: CoordinationDuty | None = None
+
+    def present(self) -> tuple[str, ...]:
+        """Ids of the duties in this scenario, in the game's order."""
+        order = ("copy", "events", "support", "ground", "research", "partners", "analysis",
+                 "coordination")
+        return tuple(d for d in order if self.get(d) is not None)
+
+    def get(self, duty: str) -> Model | None:
+        """The spec of ``duty``, or None when it is not in the scenario."""
+        return getattr(self, "copy_" if duty == "copy" else duty, None)

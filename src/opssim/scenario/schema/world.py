@@ -1,0 +1,163 @@
+"""The world around the specialist: company, the specialist, departments, the calendar, reviews
+and what blame costs."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Delay, Hours, Id, Model, Money, Multiplier, Probability, Text, Users
+
+DutyHours = dict[Id, Hours]
+
+
+class Company(Model):
+    """The company: its archetype, its budget, and the duties colleagues do instead of you."""
+
+    archetype: Literal["small", "big"] = Field(
+        "small", description="small: every duty yours, slow departments; big: some duties locked"
+    )
+    budget: Money | None = Field(
+        None, description="money for events, flyers and partner deals; none: unlimited"
+    )
+    locked: DutyHours = Field(
+        {}, description="duties done by colleagues at these fixed hours per week"
+    )
+
+
+class Fatigue(Model):
+    """Fatigue (0–100) builds with overtime and tiring duties and recovers with slack."""
+
+    per_overtime_hour: Annotated[float, Field(ge=0.0, le=20.0)] = 1.5
+    recovery_per_slack_hour: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
+    weekend_recovery: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        10.0, description="fatigue shed at the end of each week"
+    )
+    quality_loss_at_max: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.4, description="share of output quality lost at fatigue 100"
+    )
+
+
+class Specialist(Model):
+    """The operations specialist: the player."""
+
+    contract_hours: Annotated[float, Field(gt=0.0, le=80.0)] = Field(
+        40.0, description="hours a week in the contract"
+    )
+    overtime_cap: Annotated[float, Field(ge=0.0, le=40.0)] = Field(
+        15.0, description="extra hours a week the specialist may work"
+    )
+    fatigue: Fatigue = Fatigue()
+    skills: dict[Id, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        {}, description="starting skill per duty, 0..1 (0.3 when absent)"
+    )
+    learning_per_hour: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.004, description="skill gained per hour of a duty, times (1 - skill)"
+    )
+
+    @property
+    def max_hours(self) -> float:
+        """The most hours a week can hold."""
+        return self.contract_hours + self.overtime_cap
+
+
+class Department(Model):
+    """Another team whose help some work needs; it answers requests one at a time."""
+
+    label: Text | None = None
+    response_days: Delay = Field(
+        default_factory=lambda: Delay(exponential=3.0), description="days to answer a request"
+    )
+    stall_chance: Probability = Field(0.0, description="chance a request stalls")
+    stall_x: Annotated[float, Field(ge=1.0, le=20.0)] = Field(
+        3.0, description="a stalled request takes this many times longer"
+    )
+    capacity: Annotated[int, Field(ge=1, le=100)] = Field(
+        1, description="requests it works on at once"
+    )
+
+
+class Happening(Model):
+    """Something on the calendar: a holiday, a competitor's campaign, an outage, a ticket storm."""
+
+    kind: Literal["holiday", "competitor", "outage", "ticket_storm", "other"]
+    label: Text | None = None
+    week: Annotated[int, Field(ge=1, le=104)] = Field(description="week it starts (1-based)")
+    day: Annotated[int, Field(ge=1, le=7)] = Field(1, description="day of that week (1-7)")
+    hours: Annotated[float, Field(gt=0.0, le=24.0 * 365)] = Field(
+        72.0, description="how long it lasts"
+    )
+    arrivals_x: Multiplier = Field(1.0, description="multiplier on channel and partner arrivals")
+    convert_x: dict[Id, Multiplier] = Field({}, description="multiplier on a stage's conversion")
+    tickets: Users = Field(0.0, description="extra support tickets over its duration")
+    tickets_from: Id | None = Field(None, description="stage whose users raise those tickets")
+
+    @model_validator(mode="after")
+    def _storm_source(self) -> "Happening":
+        if self.tickets and self.tickets_from is None:
+            raise ValueError("tickets need tickets_from (the stage raising them)")
+        return self
+
+
+class Target(Model):
+    """A KPI the boss reviews: new users reaching a stage. Give per_week or total_by_end."""
+
+    kpi: Id
+    stage: Id
+    per_week: Users | None = Field(None, description="new users per week, checked every review")
+    total_by_end: Users | None = Field(None, description="users reached by the last week")
+    from_week: Annotated[int, Field(ge=1, le=104)] = Field(
+        1, description="first week whose review checks this target (a ramp-up grace period)"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Target":
+        if (self.per_week is None) == (self.total_by_end is None):
+            raise ValueError("give exactly one of per_week, total_by_end")
+        return self
+
+
+class Reviews(Model):
+    """When the boss reviews, and against what."""
+
+    every_weeks: Literal[1, 2, 4] = 1
+    targets: Annotated[list[Target], Field(min_length=1, max_length=20)]
+
+
+class Reputation(Model):
+    """How blame and success move the specialist's standing (0–100)."""
+
+    start: Annotated[float, Field(gt=0.0, le=100.0)] = 60.0
+    lose_per_shortfall_pct: Annotated[float, Field(ge=0.0, le=10.0)] = 0.5
+    gain_per_hit: Annotated[float, Field(ge=0.0, le=100.0)] = 3.0
+
+
+class Promotion(Model):
+    """What it takes to be promoted at the end."""
+
+    reputation: Annotated[float, Field(ge=0.0, le=1000.0)] = 70.0
+    skills: dict[Id, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        {}, description="skills the specialist must have reached"
+    )
+
+
+class Blame(Model):
+    """Consequences of reviews."""
+
+    reputation: Reputation = Reputation()
+    promotion: Promotion = Promotion()
+
+
+__all__ = [
+    "Blame",
+    "Company",
+    "Department",
+    "DutyHours",
+    "Fatigue",
+    "Happening",
+    "Promotion",
+    "Reputation",
+    "Reviews",
+    "Specialist",
+    "Target",
+    "Users",
+]

@@ -1,0 +1,68 @@
+"""The boss's review at the end of a week: KPIs against targets, blame, reputation, the end."""
+
+from typing import TYPE_CHECKING
+
+from opssim.model.records import BlameEvent, Dashboard, KpiResult, Review, RunEnded
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.observe import factors
+
+if TYPE_CHECKING:
+    from opssim.sim.engine import Engine
+
+
+def review(engine: "Engine", week: int) -> None:
+    """Review the period ending with ``week`` (1-based), if the schedule has one then."""
+    sc = engine.scenario
+    engine.weeks_closed = week
+    if engine.finished or (week % sc.reviews.every_weeks and week != sc.weeks):
+        return
+    engine.sync()
+    end = week * HOURS_PER_WEEK
+    results = []
+    for target in sc.reviews.targets:
+        if week < target.from_week:
+            continue
+        if target.per_week is not None:
+            goal = target.per_week * (end - engine.last_review) / HOURS_PER_WEEK
+            actual = engine.entered(target.stage, engine.last_review, end)
+        elif week == sc.weeks:
+            goal, actual = target.total_by_end or 0.0, engine.entered(target.stage, 0, end)
+        else:
+            continue
+        results.append(KpiResult(target.kpi, target.stage, goal, actual))
+    engine.last_review = end
+    engine.log(Review(end, week, tuple(results)))
+    noise = engine.noise()
+    seen = factors(noise, engine.streams, end // HOURS_PER_DAY, list(engine.stage_ids))
+    observed = tuple((r.kpi, round(r.actual * seen[r.stage])) for r in results)
+    engine.log(Dashboard(end, week, observed, round(noise, 6)))
+    rep = sc.blame.reputation
+    for r in results:
+        if r.hit:
+            engine.reputation = min(100.0, engine.reputation + rep.gain_per_hit)
+            continue
+        shortfall_pct = 100.0 * (r.target - r.actual) / r.target
+        delta = -rep.lose_per_shortfall_pct * shortfall_pct
+        engine.reputation = max(0.0, engine.reputation + delta)
+        engine.blame_count += 1
+        engine.log(BlameEvent(end, week, r.kpi, r.target, r.actual, "specialist", round(delta, 6)))
+    if engine.reputation <= 0:
+        end_run(engine, "fired")
+    elif week == sc.weeks:
+        end_run(engine, "promoted" if promoted(engine) else "kept")
+
+
+def promoted(engine: "Engine") -> bool:
+    """Whether reputation and skills pass the scenario's promotion bar."""
+    bar = engine.scenario.blame.promotion
+    skills = engine.specialist.skills
+    return engine.reputation >= bar.reputation and all(
+        skills.get(d, 0.0) >= level for d, level in bar.skills.items()
+    )
+
+
+def end_run(engine: "Engine", outcome: str) -> None:
+    """Finish the run with ``outcome``; the engine processes nothing after this."""
+    engine.outcome = outcome
+    engine.finished = True
+    engine.log(RunEnded(engine.hour, outcome, engine.reputation))

@@ -1,0 +1,50 @@
+"""The specialist's body and craft: fatigue that dulls output, skills that grow with practice."""
+
+from collections.abc import Mapping
+
+from opssim.scenario.schema import Specialist
+
+#: Skill of a duty the scenario does not give one for.
+DEFAULT_SKILL = 0.3
+
+
+class SpecialistState:
+    """Fatigue (0–100) and a skill (0–1) per duty, updated day by day."""
+
+    def __init__(self, spec: Specialist, duties: tuple[str, ...]) -> None:
+        self.spec = spec
+        self.fatigue = 0.0
+        self.skills = {d: spec.skills.get(d, DEFAULT_SKILL) for d in duties}
+
+    @property
+    def freshness(self) -> float:
+        """Output quality factor: 1 when rested, ``1 - quality_loss_at_max`` when exhausted."""
+        return 1.0 - self.spec.fatigue.quality_loss_at_max * self.fatigue / 100.0
+
+    def work_day(self, hours: Mapping[str, float], tiring: Mapping[str, float]) -> None:
+        """A day of the week's ``hours`` per duty (1/7 of them); ``tiring`` is extra fatigue
+        per hour of a duty."""
+        f = self.spec.fatigue
+        today = {d: h / 7.0 for d, h in hours.items()}
+        total = sum(today.values())
+        contract = self.spec.contract_hours / 7.0
+        overtime = max(0.0, total - contract)
+        slack = max(0.0, contract - total)
+        change = (
+            f.per_overtime_hour * overtime
+            + sum(tiring.get(d, 0.0) * h for d, h in today.items())
+            - f.recovery_per_slack_hour * slack
+        )
+        self.fatigue = min(100.0, max(0.0, self.fatigue + change))
+        for d, h in today.items():
+            if d in self.skills:
+                s = self.skills[d]
+                self.skills[d] = min(1.0, s + self.spec.learning_per_hour * h * (1.0 - s))
+
+    def weekend(self) -> None:
+        """Rest between weeks."""
+        self.fatigue = max(0.0, self.fatigue - self.spec.fatigue.weekend_recovery)
+
+    def speed(self, duty: str) -> float:
+        """Work speed on ``duty``: 1 at skill 0.5 and full freshness."""
+        return (0.5 + self.skills.get(duty, DEFAULT_SKILL)) * self.freshness

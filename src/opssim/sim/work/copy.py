@@ -1,0 +1,70 @@
+"""Copywriting: pieces of random quality that lift conversion and bring users until stale."""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from opssim.model.records import PiecePublished, PieceStale
+from opssim.scenario.schema import CopyDuty
+from opssim.sim.clock import HOURS_PER_WEEK
+
+if TYPE_CHECKING:
+    from opssim.sim.engine import Engine
+
+from .base import Work, units_finished
+
+
+class CopyWork(Work[CopyDuty]):
+    """Hours become pieces; live pieces, weighted by quality, drive the lifts and the reach."""
+
+    duty = "copy"
+
+    def __init__(self, engine: "Engine", spec: CopyDuty) -> None:
+        super().__init__(engine, spec)
+        self.progress = 0.0
+        self.written = 0
+        self.live_quality: list[float] = []
+
+    @property
+    def weight(self) -> float:
+        """Live pieces weighted by quality: the x of copy's curves."""
+        return float(sum(self.live_quality))
+
+    def work_day(self, day: int, hours: float) -> None:
+        offsets, self.progress = units_finished(self.progress, hours, self.spec.hours_per_piece)
+        for offset in offsets:
+            self.written += 1
+            need = self.spec.needs
+            waits = need is not None and self.written % need.every == 0
+            self.engine.env.process(self._piece(day, offset, waits))
+
+    def _piece(self, day: int, offset: int, waits: bool) -> Iterator[simpy.Event]:
+        e = self.engine
+        q = self.spec.quality
+        rng = e.streams.get("copy", day)
+        skill = e.specialist.skills.get("copy", 0.0)
+        raw = rng.normal(q.base + q.skill_weight * skill, q.sd)
+        quality = float(np.clip(raw, 0.05, 3.0) * e.specialist.freshness * (1 + e.targeting()))
+        yield e.env.timeout(offset)
+        if waits and self.spec.needs is not None:
+            yield e.departments.request(self.spec.needs.department, "copy")
+        e.sync()
+        self.live_quality.append(quality)
+        self._update()
+        e.log(PiecePublished(e.hour, len(self.live_quality), round(quality, 6)))
+        yield e.env.timeout(self.spec.stale_after_weeks * HOURS_PER_WEEK)
+        e.sync()
+        self.live_quality.remove(quality)
+        self._update()
+        e.log(PieceStale(e.hour, len(self.live_quality)))
+
+    def _update(self) -> None:
+        e = self.engine
+        x = self.weight
+        self.lift[:] = 0.0
+        for lift in self.spec.lifts:
+            self.lift[e.scenario.stage_index(lift.stage)] += lift.curve(x)
+        if self.spec.reach is not None:
+            e.set_rate("copy", self.spec.reach.users(x) / HOURS_PER_WEEK)

@@ -1,0 +1,95 @@
+"""Events: planning, a department's help, a live spike and lift, then data collection."""
+
+import math
+from collections import deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import simpy
+
+from opssim.model.records import EventCancelled, EventData, EventEnded, EventLaunched
+from opssim.scenario.schema import EventsDuty
+from opssim.sim.clock import HOURS_PER_DAY
+
+if TYPE_CHECKING:
+    from opssim.sim.engine import Engine
+
+from .base import Work, units_finished
+
+
+class EventsWork(Work[EventsDuty]):
+    """Hours go first to collecting the data of ended events, then to planning the next."""
+
+    duty = "events"
+
+    def __init__(self, engine: "Engine", spec: EventsDuty) -> None:
+        super().__init__(engine, spec)
+        self.progress = 0.0
+        self.live = False
+        self.launches: simpy.Store = simpy.Store(engine.env)  # planned, ready to go live
+        engine.env.process(self._launcher())
+        self.to_collect: deque[list[float]] = deque()  # [deadline hour, hours still needed]
+
+    @property
+    def planning_share(self) -> float:
+        """Progress of the next event's planning, 0..1."""
+        return self.progress / self.spec.planning_hours
+
+    def work_day(self, day: int, hours: float) -> None:
+        e = self.engine
+        while self.to_collect and self.to_collect[0][0] <= e.hour:
+            self.to_collect.popleft()
+            e.log(EventData(e.hour, False, 0.0))
+        while hours > 0 and self.to_collect:
+            item = self.to_collect[0]
+            spent = min(hours, item[1])
+            item[1] -= spent
+            hours -= spent
+            if item[1] <= 1e-9:
+                self.to_collect.popleft()
+                e.evidence += self.spec.evidence
+                e.log(EventData(e.hour, True, self.spec.evidence))
+        offsets, self.progress = units_finished(self.progress, hours, self.spec.planning_hours)
+        for offset in offsets:
+            e.env.process(self._event(offset))
+
+    def _event(self, offset: int) -> Iterator[simpy.Event]:
+        """A planned event: ready after ``offset`` hours and any department's help."""
+        e = self.engine
+        yield e.env.timeout(offset)
+        if self.spec.needs is not None:
+            yield e.departments.request(self.spec.needs.department, "events")
+        yield self.launches.put(e.hour)
+
+    def _launcher(self) -> Iterator[simpy.Event]:
+        """One event live at a time: ready events launch in turn."""
+        while True:
+            yield self.launches.get()
+            yield from self._run_one()
+
+    def _run_one(self) -> Iterator[simpy.Event]:
+        e, spec = self.engine, self.spec
+        e.sync()
+        if not e.spend(spec.cost):
+            e.log(EventCancelled(e.hour, "budget"))
+            return
+        strength = (1 + e.targeting()) * e.specialist.freshness
+        live = max(1, math.ceil(spec.live_days * HOURS_PER_DAY))
+        self.live = True
+        if spec.spike is not None:
+            e.set_rate("events", spec.spike.users * strength / live)
+        for lift in spec.lifts:
+            self.lift[e.scenario.stage_index(lift.stage)] += lift.lift * strength
+        e.log(EventLaunched(e.hour, e.hour + live, round(strength, 6)))
+        yield e.env.timeout(live)
+        e.sync()
+        self.live = False
+        e.set_rate("events", 0.0)
+        self.lift[:] = 0.0
+        e.log(EventEnded(e.hour))
+        if spec.data_collection_hours > 0:
+            deadline = e.hour + spec.collect_within_days * HOURS_PER_DAY
+            self.to_collect.append([deadline, spec.data_collection_hours])
+        elif spec.evidence > 0:  # nothing to collect: the data comes with the event
+            e.evidence += spec.evidence
+            e.log(EventData(e.hour, True, spec.evidence))

@@ -1,0 +1,50 @@
+"""Market cooperation: a weekly chance to sign a partner who brings a channel for some weeks."""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import simpy
+
+from opssim.model.records import PartnerEnded, PartnerSigned
+from opssim.scenario.schema import PartnersDuty
+from opssim.sim.clock import HOURS_PER_WEEK
+
+if TYPE_CHECKING:
+    from opssim.sim.engine import Engine
+
+from .base import Work
+
+
+class PartnersWork(Work[PartnersDuty]):
+    """At each week's last day the week's negotiation hours get one chance to sign."""
+
+    duty = "partners"
+
+    def __init__(self, engine: "Engine", spec: PartnersDuty) -> None:
+        super().__init__(engine, spec)
+        self.week_hours = 0.0
+        self.active = 0
+
+    def start_week(self, week: int, hours: float) -> None:
+        self.week_hours = hours
+
+    def work_day(self, day: int, hours: float) -> None:
+        if day % 7 != 6 or self.week_hours <= 0:
+            return
+        e = self.engine
+        chance = min(1.0, self.spec.chance(self.week_hours) * e.specialist.freshness)
+        if e.streams.get("partners", day).random() < chance and e.spend(self.spec.deal.cost):
+            e.env.process(self._deal())
+
+    def _deal(self) -> Iterator[simpy.Event]:
+        e, deal = self.engine, self.spec.deal
+        e.sync()
+        self.active += 1
+        e.set_rate("partners", self.active * deal.users_per_week / HOURS_PER_WEEK)
+        weeks = deal.weeks * HOURS_PER_WEEK
+        e.log(PartnerSigned(e.hour, e.hour + weeks, deal.users_per_week))
+        yield e.env.timeout(weeks)
+        e.sync()
+        self.active -= 1
+        e.set_rate("partners", self.active * deal.users_per_week / HOURS_PER_WEEK)
+        e.log(PartnerEnded(e.hour))
