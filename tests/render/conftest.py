@@ -12,6 +12,22 @@ import pygame
 import pytest
 
 from opssim.render import fonts
+from opssim.scenario import Scenario, default_scenario_path, load_scenario
+
+#: The scenarios the game ships (starter, small-startup, big-company).
+SHIPPED = sorted(default_scenario_path().parent.glob("*.yaml"))
+
+
+@pytest.fixture(scope="session", params=[p.stem for p in SHIPPED])
+def shipped(request: pytest.FixtureRequest) -> Scenario:
+    """Each scenario the game ships, loaded."""
+    return load_scenario(default_scenario_path().parent / f"{request.param}.yaml")
+
+
+@pytest.fixture(scope="session")
+def big() -> Scenario:
+    """The big-company scenario: colleagues own partnerships and analysis (locked duties)."""
+    return load_scenario(default_scenario_path().parent / "big-company.yaml")
 
 
 @pytest.fixture

@@ -4,22 +4,10 @@ import pygame
 import pytest
 
 from opssim.batch import parse_policy, run_engine
-from opssim.model.records import Flow
 from opssim.render import App
 from opssim.render.driver import SPEEDS, Driver, Phase
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
-
-
-def engine_splits_flows_where_it_pauses(sc: Scenario) -> bool:
-    """Known engine issue: SimPy (4.1.2) leaves the ``run(until=...)`` stop event queued at
-    ``now``, so ``advance_to``'s draw-ahead (``env.peek()``) stops at ``now`` and a frame-by-frame
-    run logs its flows in other chunks than a headless run. Fixed in the engine, not here."""
-    e = Engine(sc, seed=0)
-    e.set_allocation(sc.plan.hours())
-    e.advance_to(4)
-    e.advance_to(8)
-    return any(isinstance(r, Flow) and r.t_end == 4 for r in e.events)
 
 
 def play_through(app: App) -> int:
@@ -38,14 +26,31 @@ def play_through(app: App) -> int:
 @pytest.mark.parametrize("auto", [True, False], ids=["auto", "player-presses-enter"])
 def test_window_log_equals_headless_log(starter: Scenario, screen: pygame.Surface,
                                         auto: bool) -> None:
-    if engine_splits_flows_where_it_pauses(starter):
-        pytest.xfail("engine: advance_to draws ahead only to `now` after SimPy's run(until)")
     app = App(starter, seed=11, lang="en", auto=auto)
     app.driver.set_speed(3)
     play_through(app)
     headless = run_engine(starter, 11, parse_policy("plan", starter))
     assert app.engine.events == headless.events
     assert app.engine.outcome == headless.outcome
+
+
+@pytest.mark.parametrize("stepping", ["slowest", "mixed"])
+def test_any_stepping_gives_the_headless_log(shipped: Scenario, stepping: str) -> None:
+    """However the window steps the clock (speed, pauses), the log is the headless one."""
+    engine = Engine(shipped, seed=7)
+    d = Driver(engine, auto=True, hold_frames=1)
+    d.set_speed(1)
+    frame = 0
+    while d.phase is not Phase.FINISHED:
+        if stepping == "mixed":
+            d.set_speed(1 + (frame // 5) % 3)
+            if frame % 11 == 0:
+                d.toggle_pause()
+        d.step()
+        frame += 1
+        assert frame < 50_000
+    headless = run_engine(shipped, 7, parse_policy("plan", shipped))
+    assert engine.events == headless.events
 
 
 def test_driver_stops_at_each_week_boundary(starter: Scenario) -> None:
@@ -62,7 +67,7 @@ def test_driver_stops_at_each_week_boundary(starter: Scenario) -> None:
 
 def test_driver_time_is_frames_not_wall_clock(starter: Scenario) -> None:
     d = Driver(Engine(starter, seed=0), auto=False)
-    d.start_week(starter.plan.hours())
+    d.start_week(starter.plan_hours())
     for _ in range(10):
         d.step()
     assert d.engine.now == pytest.approx(10 * SPEEDS[1])

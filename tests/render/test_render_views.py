@@ -24,11 +24,14 @@ def test_bundled_font_and_licence_ship() -> None:
     assert "SIL OPEN FONT LICENSE" in (FONT_PATH.parent / "OFL.txt").read_text(encoding="utf-8")
 
 
-def test_font_has_every_glyph_the_window_draws(starter: Scenario) -> None:
+def test_font_has_every_glyph_the_window_draws(shipped: Scenario) -> None:
     pygame.freetype.init()
     font = pygame.freetype.Font(FONT_PATH, 14)
     texts = [v for entry in STRINGS.values() for v in entry.values()]
-    for text in (starter.title, starter.description, *(s.label for s in starter.funnel.stages)):
+    texts.append("…●")  # ellipsis for text cut short, the dot of a calendar badge
+    sc = shipped
+    for text in (sc.title, sc.description, *(s.label for s in sc.funnel.stages),
+                 *(d.label for d in sc.departments.values()), *(h.label for h in sc.calendar)):
         if text is not None:
             texts += [text.en, text.zh or ""]
     missing = {ch for t in texts for ch, m in zip(t, font.get_metrics(t), strict=True)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pygame
 
-from opssim.model.records import BlameEvent, Review
+from opssim.model.records import BlameEvent, Dashboard, Review
 from opssim.render import fonts
 from opssim.render.blame_popup import BlamePopup
+from opssim.render.calendar import Calendar
 from opssim.render.dots import Dots
 from opssim.render.driver import Driver, FrameReport, Phase
 from opssim.render.end_screen import EndScreen
@@ -42,25 +43,33 @@ class App:
         self.driver = Driver(self.engine, auto=auto)
         self.gui = Gui(SIZE, lang)
         self.dots = Dots(seed)
-        self.funnel = FunnelView(scenario, lang, self.dots)
+        self.calendar = Calendar(scenario, lang)
+        self.funnel = FunnelView(scenario, lang, self.dots, self.calendar)
         self.side = SidePanel(scenario, lang)
         self.hud = Hud(scenario, lang)
-        self.ticker = Ticker(lang, self.side.kpi_labels, auto=auto)
+        self.ticker = Ticker(scenario, lang, self.side.kpi_labels, self.calendar, auto=auto)
         self.planning = PlanningPanel(self.gui, scenario, lang, self._start_week)
         self.popup = BlamePopup(lang, self.side.kpi_labels, scenario.blame.promotion.reputation)
         self.end = EndScreen(scenario, lang)
         self.reviews: list[Review] = []
         self.last_review: LastReview | None = None
         self.blame_count = 0
-        self.reputation = [self.engine.snapshot().reputation]
-        self.running = True
+        self.dashboard: Dashboard | None = None  # what the dashboard showed at the last review
+        # The window shows the player's view (snapshot: estimates when the dashboard is noisy);
+        # only the dots follow the truth (see funnel_view).
         self.snap = self.engine.snapshot()
-        self.planning.open(0, auto=auto)
+        self.reputation = [self.snap.reputation]
+        self.running = True
+        self._open_planning(0)
 
     @property
     def auto(self) -> bool:
         """Whether the run plays itself."""
         return self.driver.auto
+
+    def _open_planning(self, week: int) -> None:
+        snap = self.snap
+        self.planning.open(week, auto=self.auto, fatigue=snap.fatigue, skills=dict(snap.skills))
 
     # -- input ----------------------------------------------------------------------------
 
@@ -103,7 +112,7 @@ class App:
             self.planning.close()
         self.snap = snap = self.engine.snapshot()
         if not d.paused:
-            self.funnel.update(self.snap, d.hours_per_frame)
+            self.funnel.update(self.engine.truth(), d.hours_per_frame)
             self.dots.update()
         self.ticker.add(report.records)
         blames = [r for r in report.records if isinstance(r, BlameEvent)]
@@ -112,11 +121,13 @@ class App:
                 self.reviews.append(r)
                 self.last_review = LastReview(r.week, {x.kpi: x for x in r.results})
                 self.reputation.append(snap.reputation)
+            elif isinstance(r, Dashboard):
+                self.dashboard = r
         if blames:
             self.blame_count += len(blames)
-            self.popup.show(blames, snap.reputation, auto=self.auto)
+            self.popup.show(blames, snap.reputation, auto=self.auto, dashboard=self.dashboard)
         if report.entered_planning:
-            self.planning.open(d.week, auto=self.auto)
+            self._open_planning(d.week)
         if report.finished:
             self.planning.close()
         self.popup.tick()
@@ -128,7 +139,8 @@ class App:
         surface.fill(BG)
         self.hud.draw(surface, snap, self.driver)
         self.funnel.draw(surface, snap)
-        self.side.draw(surface, snap, self.driver.week, self.last_review)
+        planned = self.planning.values if self.planning.visible else None
+        self.side.draw(surface, snap, self.driver.week, self.last_review, planned)
         self.ticker.draw(surface)
         if self.planning.visible:
             shade = pygame.Surface(FUNNEL[2:], pygame.SRCALPHA)
@@ -138,7 +150,8 @@ class App:
         self.gui.update(seconds)
         self.gui.draw(surface)
         if self.driver.phase is Phase.FINISHED:
-            self.end.draw(surface, snap, self.reviews, self.blame_count, self.reputation)
+            self.end.draw(surface, snap, self.reviews, self.blame_count, self.reputation,
+                          self.engine.truth())
         self.popup.draw(surface)
 
 

@@ -90,7 +90,7 @@ class Driver:
     @property
     def plan(self) -> dict[str, float]:
         """The manager's reference allocation."""
-        return self.engine.scenario.plan.hours()
+        return self.engine.scenario.plan_hours()
 
     # -- the frame ------------------------------------------------------------------------
 

@@ -5,10 +5,11 @@ import pygame
 from opssim.model.records import Review
 from opssim.render import fonts
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SHADE, SIZE, TEXT, WARN, Colour
-from opssim.render.text import num, outcome_name, tr
+from opssim.render.side_panel import promotion_skills
+from opssim.render.text import duty_name, num, outcome_name, tr
 from opssim.render.widgets import panel
 from opssim.scenario import Scenario
-from opssim.sim import Snapshot
+from opssim.sim import HOURS_PER_WEEK, Snapshot
 
 RECT = pygame.Rect(190, 70, 900, 590)
 
@@ -22,10 +23,12 @@ class EndScreen:
         self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, reviews: list[Review],
-             blame_count: int, reputation: list[float]) -> None:
+             blame_count: int, reputation: list[float], truth: Snapshot | None = None) -> None:
         """The shade, the panel, the outcome and the scorecard.
 
-        ``reputation`` is the reputation at the start and after each review, in order.
+        ``reputation`` is the reputation at the start and after each review, in order. With
+        ``truth`` the final funnel shows the true counts: the run is over, the reviews were
+        judged on them, and seeing how far the dashboard was off is part of the lesson.
         """
         shade = pygame.Surface(SIZE, pygame.SRCALPHA)
         shade.fill(SHADE)
@@ -38,11 +41,20 @@ class EndScreen:
         _emblem(surface, outcome, x + 36, y + 36, colour)
         fonts.draw(surface, outcome_name(outcome, lang), (x + 96, y), 44, colour, bold=True)
         need = sc.blame.promotion.reputation
-        why = {
-            "promoted": tr("end_promoted", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}"),
-            "fired": tr("end_fired", lang, week=max(1, snap.week)),
-        }.get(outcome, tr("end_kept", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}"))
-        fonts.draw(surface, why, (x + 98, y + 58), 16, TEXT)
+        skills = promotion_skills(sc, snap)
+        short = [(d, n, h) for d, n, h in skills if h < n]
+        if outcome == "promoted":
+            why = tr("end_promoted", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}")
+        elif outcome == "fired":
+            why = tr("end_fired", lang, week=max(1, snap.week))
+        elif snap.reputation >= need and short:
+            d, n, h = short[0]
+            why = tr("end_kept_skill", lang, rep=f"{snap.reputation:.0f}",
+                     skill=duty_name(d, lang), need=round(100 * n), have=round(100 * h))
+        else:
+            why = tr("end_kept", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}")
+        fonts.draw(surface, fonts.fit(why, 16, RECT.right - 36 - (x + 98)), (x + 98, y + 58), 16,
+                   TEXT)
         y += 104
         pygame.draw.line(surface, FAINT, (x, y), (RECT.right - 36, y))
         fonts.draw(surface, tr("scorecard", lang), (x, y + 12), 18, DIM, bold=True)
@@ -51,11 +63,12 @@ class EndScreen:
         hits = sum(r.hit for r in results)
         s = snap.support
         for line in (
-            tr("sc_weeks", lang, n=len(reviews), weeks=sc.weeks),
+            tr("sc_weeks", lang, n=min(sc.weeks, int(snap.t // HOURS_PER_WEEK)), weeks=sc.weeks),
             tr("sc_reviews", lang, hits=hits, misses=len(results) - hits),
             tr("sc_blame", lang, n=blame_count),
             tr("sc_support", lang, served=num(s.answered), late=num(s.late),
                lost=num(s.users_lost)),
+            tr("sc_complaints", lang, n=num(s.complaints)),
         ):
             fonts.draw(surface, line, (x, y), 16, TEXT)
             y += 26
@@ -64,17 +77,28 @@ class EndScreen:
         self._weeks(surface, x, y + 24, reviews)
         fx = RECT.x + 520
         fy = RECT.y + 176
-        fonts.draw(surface, tr("sc_funnel", lang), (fx, fy), 14, DIM, bold=True)
-        top = max(1, snap.stages[0].reached)
-        for i, st in enumerate(snap.stages):
-            ry = fy + 28 + i * 30
+        final = truth or snap
+        title = "sc_funnel_true" if truth is not None and snap.noise > 0 else "sc_funnel"
+        fonts.draw(surface, tr(title, lang), (fx, fy), 14, DIM, bold=True)
+        top = max(1, final.stages[0].reached)
+        for i, st in enumerate(final.stages):
+            ry = fy + 26 + i * 26
             fonts.draw(surface, self.labels[i], (fx, ry), 15, TEXT)
-            w = max(2, round(150 * (st.reached / top) ** 0.5))
+            w = max(2, round(110 * (st.reached / top) ** 0.5))
             pygame.draw.rect(surface, ACCENT, (fx + 130, ry + 5, w, 12), border_radius=3)
             fonts.draw(surface, num(st.reached), (RECT.right - 36, ry), 15, TEXT, bold=True,
                        anchor="topright")
+        yy = fy + 32 + len(snap.stages) * 26
+        fonts.draw(surface, tr("sc_you", lang, f=f"{snap.fatigue:.0f}", e=f"{snap.evidence:.1f}"),
+                   (fx, yy), 14, TEXT)
+        for d, n, h in skills:
+            yy += 22
+            mark = tr("mark_hit" if h >= n else "mark_miss", lang).split()[0]
+            fonts.draw(surface, tr("sc_skill", lang, skill=duty_name(d, lang), have=round(100 * h),
+                                   need=round(100 * n), mark=mark), (fx, yy), 14,
+                       GOOD if h >= n else BAD)
         self._chart(surface, pygame.Rect(RECT.x + 36, RECT.y + 392, RECT.w - 72, 130),
-                    reputation)
+                    reputation, [0, *(rv.week for rv in reviews)])
         fonts.draw(surface, tr("end_keys", lang), (RECT.centerx, RECT.bottom - 36), 14, DIM,
                    anchor="midtop")
 
@@ -99,8 +123,10 @@ class EndScreen:
             fonts.draw(surface, str(w), (box.centerx, box.bottom + 2), 11, DIM, anchor="midtop")
 
 
-    def _chart(self, surface: pygame.Surface, r: pygame.Rect, values: list[float]) -> None:
-        """Reputation over the run, against the promotion line and zero (fired)."""
+    def _chart(self, surface: pygame.Surface, r: pygame.Rect, values: list[float],
+               weeks: list[int]) -> None:
+        """Reputation over the run (``values`` at the ends of ``weeks``), against the promotion
+        line and zero (fired)."""
         lang = self.lang
         fonts.draw(surface, tr("sc_reputation", lang), (r.x, r.y), 14, DIM, bold=True)
         plot = pygame.Rect(r.x + 40, r.y + 26, r.w - 150, r.h - 34)
@@ -121,7 +147,7 @@ class EndScreen:
         if len(values) < 2:
             return
         step = plot.w / max(1, self.sc.weeks)
-        pts = [(plot.x + round(i * step), ypos(v)) for i, v in enumerate(values)]
+        pts = [(plot.x + round(wk * step), ypos(v)) for wk, v in zip(weeks, values, strict=False)]
         pygame.draw.lines(surface, ACCENT, False, pts, 3)
         for p in pts:
             pygame.draw.circle(surface, ACCENT, p, 4)

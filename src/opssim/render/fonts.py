@@ -40,6 +40,21 @@ def width(text: str, size: int, bold: bool = False) -> int:
     return font(size, bold).size(text)[0]
 
 
+@lru_cache(maxsize=1024)
+def fit(text: str, size: int, max_width: int, bold: bool = False) -> str:
+    """``text``, cut short with an ellipsis if it is wider than ``max_width``."""
+    if width(text, size, bold) <= max_width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if width(text[:mid].rstrip() + "…", size, bold) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
 def wrap(text: str, size: int, max_width: int, bold: bool = False) -> list[str]:
     """Break ``text`` into lines no wider than ``max_width``: at spaces, or between hanzi."""
     lines: list[str] = []
@@ -80,3 +95,4 @@ def reset() -> None:
     """Forget cached fonts and text (they die with ``pygame.quit()``)."""
     font.cache_clear()
     render.cache_clear()
+    fit.cache_clear()

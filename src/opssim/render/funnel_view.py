@@ -1,8 +1,17 @@
-"""The funnel: one band per stage with exact counts, and sampled dots flowing between them."""
+"""The funnel: one band per stage with the dashboard's counts, and sampled dots flowing
+between them.
+
+The counts are what the player sees (``Engine.snapshot()``): exact without an analysis duty,
+estimates marked ``≈`` with their ± when the dashboard is noisy. The dots are driven by the
+*true* flow (``Engine.truth()``): they are a sample that shows motion, not a number to read,
+and the dashboard's noise is redrawn each day, so driving them from the estimates would fake
+bursts and pauses at every midnight. Both choices are fixed for the whole window.
+"""
 
 import pygame
 
 from opssim.render import fonts
+from opssim.render.calendar import Calendar
 from opssim.render.dots import DROPPED, FLOW, Dots
 from opssim.render.palette import (
     DIM,
@@ -11,8 +20,9 @@ from opssim.render.palette import (
     FUNNEL,
     STAGE_FILLS,
     TEXT,
+    WARN,
 )
-from opssim.render.text import num, tr
+from opssim.render.text import approx, noise_pct, num, tr
 from opssim.render.widgets import panel
 from opssim.scenario import Scenario
 from opssim.sim import Snapshot
@@ -22,8 +32,8 @@ UNITS = tuple(m * 10**e for e in range(7) for m in (1, 2, 5))
 MAX_DOTS_PER_FRAME = 1.5
 
 TOP_W, BOTTOM_W = 640, 400  # band widths at the funnel's mouth and tip
-INLET = 72  # room above the first band where arrivals fall in
-GAP = 38  # the least room between two bands, where the dots flow
+INLET = 66  # room above the first band where arrivals fall in
+GAP = 34  # the least room between two bands, where the dots flow
 MAX_BAND_H = 80
 MAX_GAP = 90
 
@@ -31,8 +41,12 @@ MAX_GAP = 90
 class FunnelView:
     """Draws the stages of ``scenario`` as a funnel and spawns dots for what changed."""
 
-    def __init__(self, scenario: Scenario, lang: str, dots: Dots) -> None:
+    def __init__(self, scenario: Scenario, lang: str, dots: Dots, calendar: Calendar) -> None:
         self.lang = lang
+        self.calendar = calendar
+        duties = scenario.duties.present()
+        self.tip = ("estimate_tip" if "analysis" in scenario.duty_ids
+                    else "estimate_tip_locked" if "analysis" in duties else "estimate_tip_none")
         self.dots = dots
         self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
         n = self.n = len(self.labels)
@@ -59,13 +73,16 @@ class FunnelView:
 
     # -- dots -----------------------------------------------------------------------------
 
-    def update(self, snap: Snapshot, hours_per_frame: float) -> None:
-        """Spawn dots in proportion to each stage's new arrivals and drop-offs since last frame."""
-        now = tuple((s.reached, s.dropped) for s in snap.stages)
+    def update(self, truth: Snapshot, hours_per_frame: float) -> None:
+        """Spawn dots in proportion to each stage's new arrivals and drop-offs since last frame.
+
+        ``truth`` is the engine's exact state (see the module docstring for why).
+        """
+        now = tuple((s.reached, s.dropped) for s in truth.stages)
         prev, self._prev = self._prev, now
         if prev is None:
             return
-        hours = max(1.0, snap.t)
+        hours = max(1.0, truth.t)
         for i, ((reached, dropped), (r0, d0)) in enumerate(zip(now, prev, strict=True)):
             self.units[i] = _unit(reached / hours * hours_per_frame)
             self.drop_units[i] = _unit(dropped / hours * hours_per_frame)
@@ -106,24 +123,37 @@ class FunnelView:
         panel(surface, FUNNEL)
         x, y, w, _h = FUNNEL
         lang = self.lang
-        fonts.draw(surface, tr("funnel", lang), (x + 12, y + 8), 15, DIM, bold=True)
-        fonts.draw(surface, tr("sample_note", lang), (x + w - 12, y + 9), 13, FAINT,
-                   anchor="topright")
-        fonts.draw(surface, "↓ " + tr("arrivals", lang), (self.cx - TOP_W / 2 + 8, y + 36), 13,
+        title = fonts.draw(surface, tr("funnel", lang), (x + 12, y + 8), 15, DIM, bold=True)
+        if snap.noise > 0:  # the dots still sample the truth; the unit labels say so
+            note = fonts.draw(surface, tr(self.tip, lang, pct=noise_pct(snap.noise)),
+                              (x + w - 12, y + 9), 13, WARN, anchor="topright")
+        else:
+            note = fonts.draw(surface, tr("sample_note", lang), (x + w - 12, y + 9), 13, FAINT,
+                              anchor="topright")
+        hx = title.right + 18
+        for i in self.calendar.active:  # what the calendar is doing to the numbers right now
+            fx = self.calendar.effects(i)
+            text = f"● {self.calendar.name(i)}" + (f": {fx}" if fx else "")
+            room = note.x - 16 - hx
+            if room < 60:
+                break
+            hx = fonts.draw(surface, fonts.fit(text, 13, room, bold=True), (hx, y + 9), 13,
+                            self.calendar.colour(i), bold=True).right + 14
+        fonts.draw(surface, "↓ " + tr("arrivals", lang), (self.cx - TOP_W / 2 + 8, y + 34), 13,
                    DIM)
-        fonts.draw(surface, tr("dropped", lang) + " ×", (x + w - 16, y + INLET - 20), 13, DROP,
+        fonts.draw(surface, tr("dropped", lang) + " ×", (x + w - 16, y + INLET - 18), 13, DROP,
                    anchor="topright")
         stages = snap.stages
         for i, (by, tw, bw) in enumerate(self.bands):
             self._band(surface, i, by, tw, bw, stages[i].reached, stages[i].now,
-                       stages[i].dropped, stages[i - 1].reached if i else None)
+                       stages[i].dropped, stages[i - 1].reached if i else None, snap.noise)
         clip = surface.get_clip()
         surface.set_clip(pygame.Rect(FUNNEL).inflate(-4, -4))
         self.dots.draw(surface)
         surface.set_clip(clip)
 
     def _band(self, surface: pygame.Surface, i: int, by: float, tw: float, bw: float,
-              reached: int, now: int, dropped: int, before: int | None) -> None:
+              reached: int, now: int, dropped: int, before: int | None, noise: float) -> None:
         cx, h, lang = self.cx, self.band_h, self.lang
         fill = STAGE_FILLS[i % len(STAGE_FILLS)]
         pts = [(cx - tw / 2, by), (cx + tw / 2, by), (cx + bw / 2, by + h), (cx - bw / 2, by + h)]
@@ -132,20 +162,24 @@ class FunnelView:
         pygame.draw.polygon(surface, edge, pts, 1)
         left = cx - bw / 2 + 14
         right = cx + bw / 2 - 14
-        fonts.draw(surface, self.labels[i], (left, by + 7), 17, TEXT, bold=True)
-        fonts.draw(surface, tr("now_dropped", lang, now=num(now), dropped=num(dropped)),
-                   (left, by + h - 24), 13, DIM)
-        fonts.draw(surface, num(reached), (right, by + 4), 24, TEXT, bold=True,
+        fonts.draw(surface, self.labels[i], (left, by + 5), 17, TEXT, bold=True)
+        fonts.draw(surface, tr("now_dropped", lang, now=approx(now, noise, lang),
+                               dropped=approx(dropped, noise, lang)),
+                   (left, by + h - 22), 13, DIM)
+        fonts.draw(surface, approx(reached, noise, lang), (right, by + 2), 24, TEXT, bold=True,
                    anchor="topright")
         caption = tr("reached", lang)
         if before:
-            caption = tr("reached_share", lang, pct=f"{reached / before:.1%}")
-        fonts.draw(surface, caption, (right, by + h - 22), 12, DIM, anchor="topright")
+            share = reached / before
+            pct = f"≈ {share:.0%}" if noise > 0 else f"{share:.1%}"  # no false precision
+            caption = tr("reached_share", lang, pct=pct)
+        fonts.draw(surface, caption, (right, by + h - 21), 12, DIM, anchor="topright")
         gap_y = by - self.gap / 2
         if i:
             gx = cx - (tw + 40) / 2 - 8
             unit = self.units[i]
             text = tr("dot_one", lang) if unit == 1 else tr("dot_unit", lang, n=num(unit))
+            gx = max(FUNNEL[0] + 10 + fonts.width(text, 12), gx)  # inside the panel
             fonts.draw(surface, text, (gx, gap_y), 12, FAINT, anchor="midright")
 
 

@@ -36,7 +36,8 @@ class Hud:
         pygame.draw.rect(surface, PANEL, TOP_BAR)
         pygame.draw.line(surface, PANEL_EDGE, (x, y + h - 1), (x + w, y + h - 1))
         fonts.draw(surface, "opssim", (16, 8), 13, ACCENT, bold=True)
-        fonts.draw(surface, self.title, (16, 26), 16, TEXT, bold=True)
+        fonts.draw(surface, fonts.fit(self.title, 16, 370, bold=True), (16, 26), 16, TEXT,
+                   bold=True)
         self._clock(surface, snap, driver, 400)
         self._speed(surface, driver, 712)
         self._reputation(surface, snap, 960)

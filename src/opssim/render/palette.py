@@ -31,6 +31,6 @@ STAGE_FILLS: Final[tuple[Colour, ...]] = (
 
 # Layout (x, y, w, h).
 TOP_BAR: Final[Rect] = (0, 0, 1280, 56)
-FUNNEL: Final[Rect] = (16, 64, 860, 540)
-TICKER: Final[Rect] = (16, 612, 860, 100)
+FUNNEL: Final[Rect] = (16, 64, 860, 500)
+TICKER: Final[Rect] = (16, 572, 860, 140)
 SIDE: Final[Rect] = (888, 64, 376, 648)

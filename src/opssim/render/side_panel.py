@@ -1,5 +1,6 @@
-"""The right-hand column: KPIs against their targets, hours against the contract, the support
-backlog and the work in progress."""
+"""The right-hand column: KPIs against their targets (as the player's dashboard shows them),
+the specialist this week (hours, fatigue, evidence, budget, what promotion still needs), the
+support backlog, and the work in progress with the other departments' queues."""
 
 from dataclasses import dataclass
 
@@ -7,14 +8,16 @@ import pygame
 
 from opssim.model.records import KpiResult
 from opssim.render import fonts
-from opssim.render.palette import ACCENT, BAD, DIM, GOOD, SIDE, TEXT, TRACK, WARN
-from opssim.render.text import duty_name, hours, num, tr
-from opssim.render.widgets import bar, hatch, panel, tick, warning_icon
+from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SIDE, TEXT, WARN, Colour
+from opssim.render.text import approx, duty_name, hours, noise_pct, num, tr
+from opssim.render.widgets import bar, hours_bar, panel, tick, warning_icon
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, KpiView, Snapshot
 
 PAD = 12
-KPI_H = 80
+GAP = 6
+TITLE_H = 32
+GRID_ROW = 16
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,22 @@ class LastReview:
     results: dict[str, KpiResult]
 
 
+def kpi_value(kpi: KpiView, noise: float, lang: str) -> str:
+    """``actual / target`` as the dashboard shows it (``≈`` marks an estimate)."""
+    return f"{approx(kpi.actual, noise, lang)} / {num(kpi.target)}"
+
+
+def fatigue_colour(f: float) -> Colour:
+    """Green when rested, amber when tired, red when exhausted."""
+    return GOOD if f < 30 else (WARN if f < 60 else BAD)
+
+
+def promotion_skills(sc: Scenario, snap: Snapshot) -> list[tuple[str, float, float]]:
+    """Each skill promotion requires: ``(duty, needed, have)``."""
+    have = dict(snap.skills)
+    return [(d, need, have.get(d, 0.0)) for d, need in sc.blame.promotion.skills.items()]
+
+
 class SidePanel:
     """Draws the right-hand column for ``scenario``."""
 
@@ -33,27 +52,50 @@ class SidePanel:
         self.lang = lang
         labels = {s.id: s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages}
         self.kpi_labels = {t.kpi: labels.get(t.stage, t.kpi) for t in scenario.reviews.targets}
-        self.from_week = {t.kpi: getattr(t, "from_week", 1) for t in scenario.reviews.targets}
+        self.from_week = {t.kpi: t.from_week for t in scenario.reviews.targets}
+        self.departments = [(name, d.label.get(lang) if d.label else name)
+                            for name, d in scenario.departments.items()]
+        present = scenario.duties.present()
+        self.has_partners = "partners" in present
+        self.has_research = "research" in present
+        locked = scenario.company.locked
+        self.colleagues = (
+            tr("colleagues", lang, list=" · ".join(
+                f"{duty_name(d, lang)} {tr('h', lang, h=hours(h))}" for d, h in locked.items()
+                if d in present))
+            if any(d in present for d in locked) else None
+        )
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, week: int,
-             last: LastReview | None) -> None:
-        """The four sections, top to bottom; ``week`` is the 0-based week being run or planned."""
-        x, y, w, _h = SIDE
+             last: LastReview | None, planned: dict[str, float] | None = None) -> int:
+        """The four sections, top to bottom; ``week`` is the 0-based week being run or planned.
+
+        ``planned`` are the hours on the planning panel while the week is being planned (the
+        engine still holds last week's). Returns the bottom of the last section's content.
+        """
+        x, y, w, h = SIDE
+        bottom = y + h
+        alloc = dict(snap.allocation) if planned is None else planned
         y = self._targets(surface, pygame.Rect(x, y, w, 0), snap, week, last)
-        y = hours_section(surface, pygame.Rect(x, y + 8, w, 0), self.sc, dict(snap.allocation),
-                          self.lang, tr("hours", self.lang))
-        y = self._support(surface, pygame.Rect(x, y + 8, w, 0), snap)
-        self._work(surface, pygame.Rect(x, y + 8, w, 0), snap)
+        y = self._you(surface, pygame.Rect(x, y + GAP, w, 0), snap, alloc)
+        y = self._support(surface, pygame.Rect(x, y + GAP, w, 0), snap)
+        return self._work(surface, pygame.Rect(x, y + GAP, w, 0), snap, bottom)
 
     # -- targets --------------------------------------------------------------------------
 
     def _targets(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot, week: int,
                  last: LastReview | None) -> int:
-        r.h = 36 + KPI_H * len(snap.kpis)
+        n = len(snap.kpis)
+        kpi_h = 72 if n <= 3 else 50  # past three KPIs, the last-review lines give way
+        r.h = TITLE_H + kpi_h * n + 2
         y = panel(surface, r, tr("targets", self.lang))
+        if snap.noise > 0:
+            fonts.draw(surface, tr("targets_estimated", self.lang, pct=noise_pct(snap.noise)),
+                       (r.right - PAD, r.y + 10), 13, WARN, anchor="topright")
         for kpi in snap.kpis:
-            self._kpi(surface, r.x + PAD, y, r.w - 2 * PAD, kpi, snap, week, last)
-            y += KPI_H
+            self._kpi(surface, r.x + PAD, y, r.w - 2 * PAD, kpi, snap, week,
+                      last if kpi_h > 50 else None)
+            y += kpi_h
         return r.bottom
 
     def _kpi(self, surface: pygame.Surface, x: int, y: int, w: int, kpi: KpiView,
@@ -79,98 +121,146 @@ class SidePanel:
             status, colour = tr("kpi_on_pace", lang), GOOD
         else:
             status, colour = tr("kpi_behind", lang, need=num(kpi.target - kpi.actual)), WARN
-        fonts.draw(surface, title, (x, y), 14, TEXT, bold=True)
-        fonts.draw(surface, f"{num(kpi.actual)} / {num(kpi.target)}", (x + w, y - 1), 16, TEXT,
-                   bold=True, anchor="topright")
-        bar(surface, (x, y + 24, w, 10), share, colour if colour != DIM else ACCENT)
-        tick(surface, x + round(w * pace), y + 21, y + 37, DIM)
-        fonts.draw(surface, status, (x, y + 39), 13, colour)
+        value = kpi_value(kpi, snap.noise, lang)
+        vw = fonts.width(value, 16, bold=True)
+        fonts.draw(surface, fonts.fit(title, 14, w - vw - 10, bold=True), (x, y), 14, TEXT,
+                   bold=True)
+        fonts.draw(surface, value, (x + w, y - 1), 16, TEXT, bold=True, anchor="topright")
+        bar(surface, (x, y + 24, w, 9), share, colour if colour != DIM else ACCENT)
+        tick(surface, x + round(w * pace), y + 21, y + 36, DIM)
+        fonts.draw(surface, status, (x, y + 35), 13, colour)
         res = last.results.get(kpi.kpi) if last else None
-        if res is not None:
+        if res is not None and last is not None:
             mark = tr("mark_hit" if res.hit else "mark_miss", lang)
             text = tr("last_review", lang, week=last.week, actual=num(res.actual),
                       target=num(res.target), mark=mark)
-            fonts.draw(surface, text, (x, y + 57), 12, GOOD if res.hit else BAD)
+            fonts.draw(surface, fonts.fit(text, 12, w), (x, y + 52), 12, GOOD if res.hit else BAD)
+
+    # -- the specialist -------------------------------------------------------------------
+
+    def _you(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot,
+             alloc: dict[str, float]) -> int:
+        lang, sc = self.lang, self.sc
+        spec = sc.specialist
+        rows = (len(sc.duty_ids) + 1) // 2
+        promo = promotion_skills(sc, snap)
+        r.h = (TITLE_H + 38 + rows * GRID_ROW + 6 + (17 if self.colleagues else 0) + 24 + 19
+               + 18 * len(promo) + 8)
+        y = panel(surface, r, tr("you", lang))
+        x, w = r.x + PAD, r.w - 2 * PAD
+        total = sum(alloc.values())
+        over = total - spec.contract_hours
+        if over > 0:
+            warning_icon(surface, x, y + 2, 13, WARN)
+            fonts.draw(surface, tr("hours_over", lang, total=hours(total), h=hours(over)),
+                       (x + 20, y), 14, WARN, bold=True)
+        else:
+            fonts.draw(surface, tr("hours_short", lang, total=hours(total),
+                                   contract=hours(spec.contract_hours)), (x, y), 14, TEXT)
+        hours_bar(surface, (x, y + 24, w, 9), total, spec.contract_hours, spec.max_hours)
+        y += 42
+        col = (w - 16) // 2
+        for i, duty in enumerate(sc.duty_ids):
+            cx = x + (i % 2) * (col + 16)
+            cy = y + (i // 2) * GRID_ROW
+            h = alloc.get(duty, 0.0)
+            fonts.draw(surface, fonts.fit(duty_name(duty, lang), 12, col - 40), (cx, cy), 12,
+                       DIM if h else FAINT)
+            fonts.draw(surface, tr("h", lang, h=hours(h)), (cx + col, cy), 12,
+                       TEXT if h else FAINT, anchor="topright")
+        y += rows * GRID_ROW + 6
+        if self.colleagues:
+            fonts.draw(surface, fonts.fit(self.colleagues, 12, w), (x, y), 12, DIM)
+            y += 17
+        # Fatigue: a bar and what it costs.
+        f = snap.fatigue
+        loss = round(100 * spec.fatigue.quality_loss_at_max * f / 100)
+        fonts.draw(surface, tr("fatigue", lang), (x, y), 13, DIM)
+        bar(surface, (x + 70, y + 6, 110, 8), f / 100, fatigue_colour(f))
+        text = (tr("fatigue_value", lang, f=f"{f:.0f}", loss=loss) if loss >= 1
+                else tr("fatigue_fresh", lang, f=f"{f:.0f}"))
+        fonts.draw(surface, text, (x + w, y), 13, WARN if f >= 50 else TEXT, anchor="topright")
+        y += 24
+        parts = [tr("evidence", lang, e=f"{snap.evidence:.1f}")]
+        parts.append(tr("budget_none", lang) if snap.budget is None
+                     else tr("budget_left", lang, b=num(snap.budget)))
+        if self.has_research:
+            parts.append(tr("research_pts", lang, p=f"{snap.research_points:.0f}"))
+        budget_low = snap.budget is not None and snap.budget < sc.duties.events.cost
+        fonts.draw(surface, fonts.fit(" · ".join(parts), 13, w), (x, y), 13,
+                   WARN if budget_low else TEXT)
+        y += 19
+        for duty, need, have in promo:
+            met = have >= need
+            key = "promo_met" if met else "promo_needs"
+            text = tr(key, lang, skill=duty_name(duty, lang), need=round(100 * need),
+                      have=round(100 * have))
+            fonts.draw(surface, fonts.fit(text, 12, w), (x, y), 12, GOOD if met else WARN)
+            y += 18
+        return r.bottom
 
     # -- support and work -----------------------------------------------------------------
 
     def _support(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot) -> int:
         lang, s = self.lang, snap.support
-        r.h = 84
+        r.h = TITLE_H + 46
         y = panel(surface, r, tr("support", lang))
-        x = r.x + PAD
-        fonts.draw(surface, tr("tickets_waiting", lang, n=num(s.waiting)), (x, y), 16, TEXT,
-                   bold=True)
+        x, w = r.x + PAD, r.w - 2 * PAD
+        waiting = (tr("ticket_waiting", lang) if s.waiting == 1
+                   else tr("tickets_waiting", lang, n=num(s.waiting)))
+        fonts.draw(surface, waiting, (x, y - 2), 16, TEXT, bold=True)
+        if s.complaints:
+            fonts.draw(surface, tr("complaints", lang, n=num(s.complaints)), (x + w, y), 13, BAD,
+                       bold=True, anchor="topright")
         totals = tr("support_totals", lang, served=num(s.answered), late=num(s.late),
                     lost=num(s.users_lost))
         if s.users_lost:
-            warning_icon(surface, x, y + 27, 13, WARN)
-            fonts.draw(surface, totals, (x + 20, y + 26), 13, WARN)
+            warning_icon(surface, x, y + 25, 13, WARN)
+            fonts.draw(surface, fonts.fit(totals, 13, w - 20), (x + 20, y + 23), 13, WARN)
         else:
-            fonts.draw(surface, totals, (x, y + 26), 13, DIM)
+            fonts.draw(surface, totals, (x, y + 23), 13, DIM)
         return r.bottom
 
-    def _work(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot) -> int:
+    def _work(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot, bottom: int) -> int:
         lang = self.lang
-        r.h = 84
+        r.h = bottom - r.y
         y = panel(surface, r, tr("work", lang))
-        x = r.x + PAD
+        x, w = r.x + PAD, r.w - 2 * PAD
         fonts.draw(surface, tr("copy_live", lang, n=snap.pieces_live), (x, y), 14, TEXT)
+        if self.has_partners:
+            fonts.draw(surface, tr("partners_active", lang, n=snap.partners_active), (x + w, y),
+                       14, GOOD if snap.partners_active else DIM, anchor="topright")
+        y += 23
         if snap.event_live:
-            fonts.draw(surface, "● " + tr("event_live", lang), (x, y + 24), 14, GOOD, bold=True)
+            fonts.draw(surface, "● " + tr("event_live", lang), (x, y), 14, GOOD, bold=True)
         else:
             pct = round(100 * max(0.0, min(1.0, snap.event_progress)))
-            fonts.draw(surface, tr("event_planning", lang, pct=pct), (x, y + 24), 14, TEXT)
-            bar(surface, (x + 190, y + 30, r.w - 2 * PAD - 190, 8), pct / 100, ACCENT)
-        return r.bottom
-
-
-def hours_section(surface: pygame.Surface, r: pygame.Rect, sc: Scenario,
-                  alloc: dict[str, float], lang: str, title: str, *,
-                  plan: dict[str, float] | None = None, rows: bool = True) -> int:
-    """Hours allocated against the contract and the overtime cap, with a row per duty.
-
-    Overtime is shown in words, with a warning sign and hatching as well as in colour.
-    """
-    spec = sc.specialist
-    r.h = 112 + (22 * len(sc.duty_ids) + 6 if rows else 0)
-    y = panel(surface, r, title)
-    x, w = r.x + PAD, r.w - 2 * PAD
-    total = sum(alloc.values())
-    over = max(0.0, total - spec.contract_hours)
-    fonts.draw(surface, tr("hours_total", lang, total=hours(total),
-                           contract=hours(spec.contract_hours)), (x, y), 14, TEXT, bold=True)
-    by = y + 24
-    cap = spec.max_hours
-    contract_x = x + round(w * spec.contract_hours / cap)
-    pygame.draw.rect(surface, TRACK, (x, by, w, 14), border_radius=3)
-    hatch(surface, (contract_x, by, x + w - contract_x, 14), (60, 52, 40))
-    fill = round(w * min(total, spec.contract_hours) / cap)
-    pygame.draw.rect(surface, ACCENT, (x, by, fill, 14), border_radius=3)
-    if over:
-        ow = round(w * over / cap)
-        pygame.draw.rect(surface, WARN, (contract_x, by, ow, 14))
-        hatch(surface, (contract_x, by, ow, 14), (120, 70, 10))
-    tick(surface, contract_x, by - 4, by + 18, TEXT)
-    fonts.draw(surface, tr("contract", lang), (contract_x - 4, by + 16), 11, DIM,
-               anchor="topright")
-    ly = by + 32
-    if over:
-        warning_icon(surface, x, ly, 15, WARN)
-        fonts.draw(surface, tr("overtime", lang, h=hours(over), cap=hours(spec.overtime_cap)),
-                   (x + 22, ly - 1), 14, WARN, bold=True)
-    else:
-        fonts.draw(surface, tr("no_overtime", lang, cap=hours(spec.overtime_cap)), (x, ly), 13,
-                   DIM)
-    if rows:
-        ry = ly + 26
-        for duty in sc.duty_ids:
-            h = alloc.get(duty, 0.0)
-            fonts.draw(surface, duty_name(duty, lang), (x, ry), 13, TEXT)
-            bar(surface, (x + 150, ry + 5, w - 210, 8), h / cap, ACCENT)
-            text = tr("h", lang, h=hours(h))
-            if plan is not None:
-                text += f" / {hours(plan.get(duty, 0.0))}"
-            fonts.draw(surface, text, (x + w, ry), 13, TEXT, anchor="topright")
-            ry += 22
-    return r.bottom
+            label = fonts.draw(surface, tr("event_planning", lang, pct=pct), (x, y), 14, TEXT)
+            bx = max(x + 190, label.right + 12)
+            bar(surface, (bx, y + 7, x + w - bx, 8), pct / 100, ACCENT)
+        y += 25
+        if self.departments:
+            pygame.draw.line(surface, FAINT, (x, y - 2), (x + w, y - 2))
+            fonts.draw(surface, tr("departments", lang), (x, y + 2), 12, DIM, bold=True)
+            y += 21
+            queues = dict(snap.departments)
+            two = len(self.departments) > 3
+            col = (w - 16) // 2 if two else w
+            for i, (name, label) in enumerate(self.departments):
+                cx = x + (i % 2) * (col + 16) if two else x
+                cy = y + (i // 2 if two else i) * 17
+                q = queues.get(name, 0)
+                text = tr("dept_queue", lang, n=q) if q else tr("dept_idle", lang)
+                colour = DIM if q == 0 else (WARN if q >= 3 else TEXT)
+                tw = fonts.draw(surface, text, (cx + col, cy), 13, colour, anchor="topright").w
+                room = col - tw - 10
+                if not two:  # one box per request: a queue you can count at a glance
+                    boxes = min(q, 8)
+                    for k in range(boxes):
+                        pygame.draw.rect(surface, colour,
+                                         (cx + col - tw - 16 - k * 9, cy + 7, 7, 7), 1)
+                    room -= boxes * 9 + 6 if boxes else 0
+                fonts.draw(surface, fonts.fit(label, 13, room), (cx, cy), 13, TEXT)
+            rows = (len(self.departments) + 1) // 2 if two else len(self.departments)
+            y += rows * 17
+        return y

@@ -4,7 +4,10 @@
 Scenario text (titles, stage labels) comes from the scenario itself, not from here.
 """
 
+import math
 from typing import Final
+
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 
 LANGS: Final = ("en", "zh")
 
@@ -33,11 +36,18 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                     "zh": "当前 {now} · 流失 {dropped}"},
     "dot_unit": {"en": "● ≈ {n} users", "zh": "● ≈ {n} 人"},
     "dot_one": {"en": "● = 1 user", "zh": "● = 1 人"},
-    "conversion": {"en": "↓ {pct} move on", "zh": "↓ {pct} 转化"},
     "sample_note": {"en": "Dots are a sample; the numbers are exact.",
                     "zh": "圆点只是抽样，数字是精确的。"},
+    "estimate_tip": {"en": "≈ estimates ±{pct}%: more data analysis, clearer numbers",
+                     "zh": "≈ 估计值 ±{pct}%：多做数据分析，数字更准"},
+    "estimate_tip_locked": {"en": "≈ estimates ±{pct}%: colleagues' analysis sets how clear",
+                            "zh": "≈ 估计值 ±{pct}%：准确度取决于同事的分析"},
+    "estimate_tip_none": {"en": "≈ estimates ±{pct}%: nobody analyses the data here",
+                          "zh": "≈ 估计值 ±{pct}%：这里没人做数据分析"},
+    "approx": {"en": "≈ {n}", "zh": "≈ {n}"},
     # targets
     "targets": {"en": "Targets", "zh": "目标"},
+    "targets_estimated": {"en": "estimates ±{pct}%", "zh": "估计值 ±{pct}%"},
     "kpi_week": {"en": "{stage} · this week", "zh": "{stage} · 本周"},
     "kpi_period": {"en": "{stage} · this review period", "zh": "{stage} · 本考核期"},
     "kpi_total": {"en": "{stage} · total by week {weeks}", "zh": "{stage} · 截至第 {weeks} 周累计"},
@@ -50,31 +60,100 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "mark_hit": {"en": "✓ hit", "zh": "✓ 达标"},
     "mark_miss": {"en": "▼ missed", "zh": "▼ 未达标"},
     # hours
-    "hours": {"en": "Hours this week", "zh": "本周工时"},
-    "hours_total": {"en": "{total} h allocated · contract {contract} h",
-                    "zh": "已分配 {total} 小时 · 合同 {contract} 小时"},
-    "overtime": {"en": "OVERTIME {h} h of {cap} h", "zh": "加班 {h} / {cap} 小时"},
-    "no_overtime": {"en": "no overtime (cap {cap} h)", "zh": "无加班（上限 {cap} 小时）"},
+    "you": {"en": "You this week", "zh": "本周的你"},
+    "hours_short": {"en": "{total} h of a {contract} h contract",
+                    "zh": "{total} / 合同 {contract} 小时"},
+    "hours_over": {"en": "{total} h: {h} h overtime", "zh": "{total} 小时：加班 {h} 小时"},
+    "colleagues": {"en": "Colleagues: {list}", "zh": "同事负责：{list}"},
+    "fatigue": {"en": "Fatigue", "zh": "疲劳"},
+    "fatigue_value": {"en": "{f}/100 · output −{loss}%", "zh": "{f}/100 · 产出 −{loss}%"},
+    "fatigue_fresh": {"en": "{f}/100 · fresh", "zh": "{f}/100 · 精力充沛"},
+    "evidence": {"en": "Evidence {e}", "zh": "证据 {e}"},
+    "budget_left": {"en": "budget {b} left", "zh": "预算剩余 {b}"},
+    "budget_none": {"en": "no budget limit", "zh": "预算不限"},
+    "research_pts": {"en": "research {p} pts", "zh": "调研 {p} 点"},
+    "promo_needs": {"en": "Promotion also needs {skill} skill {need}%: you have {have}%",
+                    "zh": "晋升还需要{skill}技能 {need}%：你现在 {have}%"},
+    "promo_met": {"en": "Promotion skill met: {skill} {have}% ✓",
+                  "zh": "晋升技能已达标：{skill} {have}% ✓"},
     "contract": {"en": "contract", "zh": "合同"},
     "h": {"en": "{h} h", "zh": "{h} 小时"},
     # support and work
     "support": {"en": "Support backlog", "zh": "客服积压"},
     "tickets_waiting": {"en": "{n} tickets waiting", "zh": "{n} 张工单待处理"},
+    "ticket_waiting": {"en": "1 ticket waiting", "zh": "1 张工单待处理"},
     "support_totals": {"en": "answered {served} · late {late} · users lost {lost}",
                        "zh": "已回复 {served} · 超时 {late} · 流失用户 {lost}"},
+    "complaints": {"en": "{n} complaints", "zh": "投诉 {n} 次"},
+    "partners_active": {"en": "Partners: {n} active", "zh": "合作方：{n} 个进行中"},
+    "departments": {"en": "Departments (requests queued)", "zh": "协作部门（排队中的请求）"},
+    "dept_idle": {"en": "idle", "zh": "空闲"},
+    "dept_queue": {"en": "{n} queued", "zh": "排队 {n}"},
     "work": {"en": "Work in progress", "zh": "进行中的工作"},
     "copy_live": {"en": "Copy live: {n} pieces", "zh": "在线文案：{n} 篇"},
     "event_live": {"en": "Event: LIVE", "zh": "活动：进行中"},
     "event_planning": {"en": "Event: planning {pct}%", "zh": "活动：筹备 {pct}%"},
     # ticker
     "log": {"en": "What happened", "zh": "动态"},
+    "log_empty": {"en": "Nothing yet. Set this week's hours, then press Start week (Enter).",
+                  "zh": "还没有动态。先分配本周工时，再点“开始本周”（回车）。"},
     "stamp": {"en": "W{week} D{day} {hour:02d}:00", "zh": "{week}周{day}天 {hour:02d}:00"},
     "ev_week_started": {"en": "Week {week} started: {total} h allocated",
                         "zh": "第 {week} 周开始：分配 {total} 小时"},
-    "ev_piece": {"en": "Copy published ({n} live)", "zh": "文案发布（在线 {n} 篇）"},
+    "ev_week_overtime": {"en": "Week {week} started: {total} h, {h} h of it overtime",
+                         "zh": "第 {week} 周开始：{total} 小时，其中加班 {h} 小时"},
+    "ev_piece": {"en": "Copy published, quality {q} ({n} live)",
+                 "zh": "文案发布，质量 {q}（在线 {n} 篇）"},
     "ev_stale": {"en": "A piece of copy went stale ({n} live)",
                  "zh": "一篇文案过时了（在线 {n} 篇）"},
-    "ev_event": {"en": "Event launched, live until day {day}", "zh": "活动上线，持续到第 {day} 天"},
+    "ev_event": {"en": "Event launched at {pct}% strength, live until {when}",
+                 "zh": "活动上线，力度 {pct}%，持续到{when}"},
+    "ev_event_cancelled": {"en": "Event cancelled: the budget cannot pay for it",
+                           "zh": "活动取消：预算不够"},
+    "ev_event_data": {"en": "Event data collected: +{e} evidence",
+                      "zh": "活动数据已收集：证据 +{e}"},
+    "ev_event_data_lost": {"en": "Event data lost: not collected in time",
+                           "zh": "活动数据丢失：没有及时收集"},
+    "ev_complaints": {"en": "{n} tickets left so long they became complaints: reputation {delta}",
+                      "zh": "{n} 张工单拖太久变成投诉：声誉 {delta}"},
+    "ev_partner": {"en": "Partner signed: about {n} users a week until {when}",
+                   "zh": "签下合作方：每周约 {n} 名用户，持续到{when}"},
+    "ev_partner_end": {"en": "A partner deal ran out", "zh": "一个合作到期了"},
+    "ev_dept_request": {"en": "{dept} took on your {what}: due {when}",
+                        "zh": "{dept}开始处理你的{what}：预计{when}完成"},
+    "ev_dept_stalled": {"en": "{dept} stalled on your {what}: now due {when}",
+                        "zh": "{dept}卡住了你的{what}：推迟到{when}"},
+    "ev_dept_answer": {"en": "{dept} delivered your {what} after {waited}",
+                       "zh": "{dept}交付了你的{what}，等了{waited}"},
+    "ev_analysis": {"en": "Analysis done: numbers now ±{pct}%, +{e} evidence",
+                    "zh": "分析完成：数字误差降到 ±{pct}%，证据 +{e}"},
+    "ev_analysis_exact": {"en": "Analysis done: numbers now exact, +{e} evidence",
+                          "zh": "分析完成：数字准确了，证据 +{e}"},
+    "ev_analysis_plain": {"en": "Analysis done: numbers now ±{pct}%",
+                          "zh": "分析完成：数字误差降到 ±{pct}%"},
+    "ev_analysis_exact_plain": {"en": "Analysis done: numbers now exact",
+                                "zh": "分析完成：数字准确了"},
+    "ev_happening": {"en": "{what} begins: {effects}", "zh": "{what}开始：{effects}"},
+    "ev_happening_plain": {"en": "{what} begins", "zh": "{what}开始"},
+    "ev_happening_end": {"en": "{what} is over", "zh": "{what}结束"},
+    "ev_fatigue": {"en": "After the weekend: fatigue {f}/100, output −{loss}%",
+                   "zh": "周末之后：疲劳 {f}/100，产出 −{loss}%"},
+    "ev_fresh": {"en": "Fresh after the weekend: fatigue {f}/100",
+                 "zh": "周末休息好了：疲劳 {f}/100"},
+    "when": {"en": "W{week} D{day}", "zh": "第 {week} 周第 {day} 天"},
+    "waited_h": {"en": "{n} h", "zh": " {n} 小时"},
+    "waited_d": {"en": "{n} days", "zh": " {n} 天"},
+    "purpose_copy": {"en": "landing page", "zh": "落地页"},
+    "purpose_events": {"en": "event assets", "zh": "活动素材"},
+    "purpose_analysis": {"en": "data export", "zh": "数据导出"},
+    "fx_arrivals": {"en": "arrivals ×{x}", "zh": "到达人数 ×{x}"},
+    "fx_convert": {"en": "{stage} conversion ×{x}", "zh": "{stage}转化 ×{x}"},
+    "fx_tickets": {"en": "+{n} support tickets", "zh": "额外 {n} 张工单"},
+    "kind_holiday": {"en": "Holiday", "zh": "假期"},
+    "kind_competitor": {"en": "A competitor's campaign", "zh": "竞品活动"},
+    "kind_outage": {"en": "Outage", "zh": "故障"},
+    "kind_ticket_storm": {"en": "Ticket storm", "zh": "工单激增"},
+    "kind_other": {"en": "Something unusual", "zh": "突发事件"},
     "ev_event_end": {"en": "Event ended", "zh": "活动结束"},
     "ev_late": {"en": "Tickets answered late: {late} · users lost: {lost}",
                 "zh": "{late} 张工单超时，{lost} 名用户流失"},
@@ -87,11 +166,21 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "plan_sub": {"en": "Set your hours per duty, then start the week.",
                  "zh": "为每项职责分配工时，然后开始本周。"},
     "plan_col": {"en": "manager's plan", "zh": "经理的计划"},
+    "hours_col": {"en": "your hours", "zh": "你的工时"},
+    "skill_col": {"en": "skill", "zh": "技能"},
+    "skill_pct": {"en": "{pct}%", "zh": "{pct}%"},
+    "locked_row": {"en": "done by colleagues", "zh": "由同事负责"},
+    "locked_fixed": {"en": "fixed", "zh": "固定"},
+    "plan_hours_total": {"en": "{total} h planned · contract {contract} h · at most {max} h",
+                         "zh": "计划 {total} 小时 · 合同 {contract} 小时 · 最多 {max} 小时"},
+    "plan_fatigue": {"en": "Fatigue {now}/100 now; with these hours ≈ {end} by the week's end "
+                           "(output −{loss}%)",
+                     "zh": "当前疲劳 {now}/100；按此计划本周末约 {end}（产出 −{loss}%）"},
     "plan_hours": {"en": "plan {h} h", "zh": "计划 {h} 小时"},
     "plan_capped": {"en": "Capped: a week holds at most {max} h (contract + overtime).",
                     "zh": "已封顶：每周最多 {max} 小时（合同 + 加班）。"},
-    "plan_overtime": {"en": "Overtime: {h} h beyond the {contract} h contract.",
-                      "zh": "加班：超出合同 {contract} 小时 {h} 小时。"},
+    "plan_overtime": {"en": "Overtime: {h} h beyond the {contract} h contract; fatigue builds.",
+                      "zh": "加班：超出合同 {contract} 小时 {h} 小时，疲劳会累积。"},
     "plan_ok": {"en": "Within contract hours.", "zh": "在合同工时之内。"},
     "use_plan": {"en": "Use manager's plan", "zh": "采用经理的计划"},
     "start_week": {"en": "Start week (Enter)", "zh": "开始本周（回车）"},
@@ -122,6 +211,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "blame_close": {"en": "Enter or click to close", "zh": "按回车或点击关闭"},
     "blame_auto": {"en": "closes by itself", "zh": "稍后自动关闭"},
     "blame_tag": {"en": "BLAME", "zh": "背锅"},
+    "blame_dashboard": {"en": "Your dashboard had shown {seen} (±{pct}%).",
+                        "zh": "你的看板当时显示 {seen}（±{pct}%）。"},
     # end
     "outcome_promoted": {"en": "PROMOTED", "zh": "升职了"},
     "outcome_kept": {"en": "KEPT ON", "zh": "留任"},
@@ -130,6 +221,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                      "zh": "声誉 {rep}，达到晋升所需的 {need}。"},
     "end_kept": {"en": "You kept the job, but promotion needs reputation {need}; you have {rep}.",
                  "zh": "你保住了工作，但晋升需要声誉 {need}，你只有 {rep}。"},
+    "end_kept_skill": {"en": "Reputation {rep} was enough, but promotion needs {skill} skill "
+                             "{need}% and you reached {have}%.",
+                       "zh": "声誉 {rep} 够了，但晋升需要{skill}技能 {need}%，你只有 {have}%。"},
     "end_fired": {"en": "Your reputation fell to zero in week {week}.",
                   "zh": "你的声誉在第 {week} 周降到了零。"},
     "scorecard": {"en": "Scorecard", "zh": "成绩单"},
@@ -139,8 +233,15 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "sc_blame": {"en": "Blame events: {n}", "zh": "背锅次数：{n}"},
     "sc_funnel": {"en": "Final funnel (users who reached each stage)",
                   "zh": "最终漏斗（到达各阶段的用户）"},
+    "sc_funnel_true": {"en": "Final funnel, true counts (reached each stage)",
+                       "zh": "最终漏斗：到达各阶段的真实人数"},
     "sc_support": {"en": "Support: {served} answered, {late} late, {lost} users lost",
                    "zh": "客服：已回复 {served}，超时 {late}，流失用户 {lost}"},
+    "sc_complaints": {"en": "Complaints to the boss: {n}", "zh": "被投诉到老板：{n} 次"},
+    "sc_you": {"en": "You at the end: fatigue {f}/100, evidence {e}",
+               "zh": "最后的你：疲劳 {f}/100，证据 {e}"},
+    "sc_skill": {"en": "{skill} skill {have}% (promotion needs {need}%) {mark}",
+                 "zh": "{skill}技能 {have}%（晋升需要 {need}%）{mark}"},
     "sc_weekly": {"en": "Week by week", "zh": "逐周"},
     "sc_reputation": {"en": "Reputation after each review", "zh": "每次复盘后的声誉"},
     "end_keys": {"en": "Esc or Enter to quit", "zh": "按 Esc 或回车退出"},
@@ -207,3 +308,53 @@ def hours(h: float) -> str:
 def signed(x: float) -> str:
     """A change with its sign (a true minus sign for negatives)."""
     return f"+{x:.1f}" if x >= 0 else f"−{-x:.1f}"
+
+
+def noise_pct(sd: float) -> int:
+    """A dashboard's log-scale noise ``sd`` as the ± percentage of one standard deviation."""
+    return round(100 * (math.exp(sd) - 1))
+
+
+def approx(n: float, noise: float, lang: str) -> str:
+    """A count as the player reads it: exact, or ``≈ 3,540`` (three significant figures, no
+    false precision) when the dashboard is noisy."""
+    if noise <= 0:
+        return num(n)
+    return tr("approx", lang, n=num(significant(n)))
+
+
+def significant(n: float, digits: int = 3) -> float:
+    """``n`` rounded to ``digits`` significant figures (1,149,930 → 1,150,000)."""
+    if n == 0:
+        return 0.0
+    return round(n, digits - 1 - math.floor(math.log10(abs(n))))
+
+
+def when(t: int, lang: str) -> str:
+    """Hour ``t`` as a week and day (1-based), for 'until ...' and 'due ...'."""
+    week, day = t // HOURS_PER_WEEK + 1, t % HOURS_PER_WEEK // HOURS_PER_DAY + 1
+    return tr("when", lang, week=week, day=day)
+
+
+def purpose_name(purpose: str, lang: str) -> str:
+    """What a department request was for, in words."""
+    key = f"purpose_{purpose}"
+    return tr(key, lang) if key in STRINGS else purpose
+
+
+def waited(h: int, lang: str) -> str:
+    """A wait in hours, or in days once it is two days or more."""
+    if h < 48:
+        return tr("waited_h", lang, n=h)
+    return tr("waited_d", lang, n=f"{h / 24:.1f}".removesuffix(".0"))
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """A calendar happening's kind, for happenings without a label."""
+    key = f"kind_{kind}"
+    return tr(key, lang) if key in STRINGS else kind
+
+
+def times(x: float) -> str:
+    """A multiplier without trailing zeros: 1.6, 0.3, 2."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")

@@ -3,7 +3,7 @@
 import pygame
 
 from opssim.render import fonts
-from opssim.render.palette import DIM, PANEL, PANEL_EDGE, TEXT, TRACK, Colour, Rect
+from opssim.render.palette import ACCENT, DIM, PANEL, PANEL_EDGE, TEXT, TRACK, WARN, Colour, Rect
 
 
 def panel(surface: pygame.Surface, rect: Rect | pygame.Rect, title: str | None = None,
@@ -70,3 +70,35 @@ def label_value(surface: pygame.Surface, x: int, y: int, w: int, label: str, val
     """``label`` on the left and ``value`` right-aligned on one line."""
     fonts.draw(surface, label, (x, y), size, label_colour)
     fonts.draw(surface, value, (x + w, y), size, colour, anchor="topright")
+
+
+def hours_bar(surface: pygame.Surface, rect: Rect | pygame.Rect, total: float, contract: float,
+              cap: float, *, label: str | None = None) -> None:
+    """Hours against the contract (a tick) and the overtime cap (the bar's end).
+
+    Room for overtime is hatched; overtime worked is amber *and* hatched, so it reads
+    without colour.
+    """
+    x, y, w, h = pygame.Rect(rect)
+    contract_x = x + round(w * contract / cap)
+    pygame.draw.rect(surface, TRACK, (x, y, w, h), border_radius=3)
+    hatch(surface, (contract_x, y, x + w - contract_x, h), (60, 52, 40))
+    fill = round(w * min(total, contract) / cap)
+    if fill:
+        pygame.draw.rect(surface, ACCENT, (x, y, fill, h), border_radius=3)
+    over = max(0.0, total - contract)
+    if over:
+        ow = round(w * over / cap)
+        pygame.draw.rect(surface, WARN, (contract_x, y, ow, h))
+        hatch(surface, (contract_x, y, ow, h), (120, 70, 10))
+    tick(surface, contract_x, y - 3, y + h + 3, TEXT)
+    if label:
+        fonts.draw(surface, label, (contract_x - 4, y + h + 1), 11, DIM, anchor="topright")
+
+
+def lock_icon(surface: pygame.Surface, x: int, y: int, colour: Colour = DIM) -> None:
+    """A small padlock (the font has no 🔒), its top-left at ``(x, y)``, 10×12 px."""
+    pygame.draw.arc(surface, colour, (x + 2, y, 7, 8), 0, 3.1416, 2)
+    pygame.draw.line(surface, colour, (x + 2, y + 4), (x + 2, y + 5), 2)
+    pygame.draw.line(surface, colour, (x + 8, y + 4), (x + 8, y + 5), 2)
+    pygame.draw.rect(surface, colour, (x, y + 5, 11, 7), border_radius=2)
