@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 #: A small, fast scenario written by hand so that error positions are known. Three stages,
-#: four weeks, a few thousand users: a full run takes a few hundredths of a second.
+#: four weeks, a few thousand users, the four core duties only (so no analysis duty and no
+#: dashboard noise: the player's snapshot shows the true figures): a full run takes a few
+#: hundredths of a second.
 SMALL_YAML = """\
 format: 1
 id: small
@@ -41,7 +43,7 @@ duties:
   copy:
     hours_per_piece: 5
     lifts:
-      - {stage: signup, max: 0.5, half_at_pieces: 2}
+      - {stage: signup, curve: {curve: saturating, max: 0.5, half_at: 2}}
     stale_after_weeks: 2
   events:
     planning_hours: 10
@@ -57,7 +59,7 @@ duties:
     patience_hours: 12
     lost_if_late: 0.5
   ground:
-    users_per_week: {max: 400, half_at_hours: 10}
+    users: {curve: saturating, max: 400, half_at: 10}
     enters: visit
     intent: 0.5
 reviews:
@@ -67,6 +69,14 @@ reviews:
     - {kpi: visits, stage: visit, total_by_end: 1000}
 plan: {copy: 10, events: 10, support: 10, ground: 10}
 """
+
+#: A specialist who works at speed 1 on support, never learns and never tires, so generated
+#: scenarios behave like the textbook models their tests compare against.
+NEUTRAL_SPECIALIST: dict[str, Any] = {
+    "skills": {"support": 0.5},
+    "learning_per_hour": 0.0,
+    "fatigue": {"per_overtime_hour": 0.0},
+}
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -86,14 +96,18 @@ def funnel_scenario(
     plan: dict[str, float] | None = None,
     blame: dict[str, Any] | None = None,
     churn: dict[str, Any] | None = None,
+    specialist: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A minimal scenario as plain data: no copy, events or ground effects unless asked for,
-    and (by default) a target of zero, which is always hit, so nobody gets fired."""
+    """A minimal scenario as plain data: the four core duties with no copy, events or ground
+    effects unless asked for, a neutral specialist (support speed 1, no learning, no fatigue:
+    see :data:`NEUTRAL_SPECIALIST`), and (by default) a target of zero, which is always hit,
+    so nobody gets fired."""
     data: dict[str, Any] = {
         "format": 1,
         "id": "generated",
         "title": "generated for a test",
         "weeks": weeks,
+        "specialist": copy.deepcopy(NEUTRAL_SPECIALIST if specialist is None else specialist),
         "funnel": {
             "stages": stages
             or [
@@ -106,7 +120,7 @@ def funnel_scenario(
             "copy": {},
             "events": {},
             "support": support or {},
-            "ground": {"users_per_week": {"max": 0, "half_at_hours": 1}, "enters": "s1"},
+            "ground": {"users": {"curve": "saturating", "max": 0, "half_at": 1}, "enters": "s1"},
         },
         "reviews": {"targets": targets or [{"kpi": "k", "stage": "s1", "per_week": 0}]},
         "plan": plan or {},
@@ -136,10 +150,11 @@ def external_arrivals(engine: Any) -> np.ndarray:
 
 def check_conservation(engine: Any) -> None:
     """Every user who arrived is in exactly one stage or has dropped out, and no count is
-    negative anywhere."""
+    negative anywhere. Reads the engine's exact state (``truth()``): the player's snapshot
+    may be blurred by dashboard noise."""
     f = engine.funnel
     now = int(engine.now)
-    snap = engine.snapshot()
+    snap = engine.truth()
     ext = external_arrivals(engine)
     held = sum(s.now + s.dropped for s in snap.stages)
     assert held == int(ext.sum()), f"at t={engine.now}: {held} held vs {ext.sum()} arrived"

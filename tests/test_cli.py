@@ -67,6 +67,17 @@ def test_run_json_is_one_object_with_the_documented_keys(cli, starter: Scenario)
         assert all("target" in k and "actual" in k for k in week["kpis"])
     assert data["outcome"] in {"promoted", "kept", "fired"}
     assert {"opssim", "numpy", "simpy"} <= set(data["versions"])
+    # The ops model's keys: what the dashboard showed, the specialist, the budget, the log.
+    for week in data["weekly"]:
+        assert isinstance(week["observed"], dict)
+        assert week["noise"] is None or week["noise"] >= 0
+    assert {"tickets", "answered", "late", "waiting", "users_lost", "complaints"} <= set(
+        data["support"])
+    assert set(data["specialist"]) == {"fatigue", "skills", "evidence", "research_points"}
+    assert set(data["specialist"]["skills"]) == set(starter.duty_ids)
+    assert data["budget_left"] is None or data["budget_left"] >= 0
+    assert isinstance(data["log"], list)
+    assert all({"kind", "t"} <= set(record) for record in data["log"])
 
 
 def test_run_json_blame_events(cli, write_scenario, scenario_data) -> None:
@@ -148,8 +159,10 @@ def test_directory_as_scenario(cli, tmp_path) -> None:
 
 def test_invalid_scenario_for_run(cli, write_scenario) -> None:
     path = write_scenario(replace={"weeks: 4": "weeks: 0"})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index("weeks: 0") + 1, len("weeks: ") + 1
     line = assert_one_line_error(cli("run", path))
-    assert line.startswith(f"{path}:4:8: weeks: ")
+    assert line.startswith(f"{path}:{at[0]}:{at[1]}: weeks: ")
 
 
 def test_invalid_scenario_for_run_lists_every_problem(cli, write_scenario) -> None:

@@ -8,23 +8,35 @@ from hypothesis import strategies as st
 
 from opssim.batch import Policy, PolicyError, parse_policy
 from opssim.batch.run import run_engine
+from opssim.model import DUTY_IDS
 from opssim.model.records import WeekStarted
 from opssim.scenario import Scenario
 from opssim.sim import Engine
 
-DUTIES = ("copy", "events", "support", "ground")
+#: The starter scenario has every duty the game knows, none locked.
+DUTIES = DUTY_IDS
 
 
 def hours_of(policy: Policy, scenario: Scenario) -> dict[str, float]:
     return policy.hours(Engine(scenario, seed=0).snapshot())
 
 
+def test_starter_has_every_duty(starter: Scenario) -> None:
+    """The properties below draw duties from DUTY_IDS: the starter must allocate them all."""
+    assert starter.duty_ids == DUTIES
+
+
 def test_plan_is_the_scenarios_plan(starter: Scenario) -> None:
-    assert hours_of(parse_policy("plan", starter), starter) == starter.plan.hours()
+    hours = hours_of(parse_policy("plan", starter), starter)
+    assert hours == starter.plan_hours()
+    assert set(hours) == set(starter.duty_ids)
+    # Duties the plan names get its hours; every other duty gets none.
+    assert all(hours[d] == starter.plan.get(d, 0.0) for d in starter.duty_ids)
+    assert sum(hours.values()) == sum(starter.plan.values())
 
 
 def test_even_splits_the_contract_hours(starter: Scenario) -> None:
-    each = starter.specialist.contract_hours / 4
+    each = starter.specialist.contract_hours / len(starter.duty_ids)
     assert hours_of(parse_policy("even", starter), starter) == dict.fromkeys(DUTIES, each)
 
 
@@ -39,7 +51,7 @@ def test_policy_hours_are_a_fresh_dict_each_week(small: Scenario) -> None:
     policy = parse_policy("plan", small)
     first = hours_of(policy, small)
     first["copy"] = 999
-    assert hours_of(policy, small)["copy"] == small.plan.copy_
+    assert hours_of(policy, small)["copy"] == small.plan["copy"]
 
 
 def test_a_run_uses_the_policy_every_week(small: Scenario) -> None:
@@ -113,7 +125,8 @@ def test_random_fixed_policies(starter: Scenario, hours: dict[str, float]) -> No
 @given(st.one_of(
     st.text(max_size=40),
     st.builds(lambda body: "fixed:" + body,
-              st.text(alphabet="copyeventsupportground=,.-+e0123456789 _:naif", max_size=40)),
+              st.text(alphabet="copyeventsupportgroundresearchpartnersanalysiscoordination"
+                      "=,.-+e0123456789 _:naif", max_size=40)),
 ))
 def test_any_spec_is_a_policy_or_a_policy_error(starter: Scenario, spec: str) -> None:
     try:

@@ -1,11 +1,14 @@
 """Determinism: the same scenario, seed and policy give the same log, however the clock is
 driven (week by week headless, or in small steps as the window does)."""
 
+import json
+
 import numpy as np
 import pytest
 
 from opssim.batch import parse_policy, run_engine
-from opssim.scenario import Scenario
+from opssim.model.records import Flow
+from opssim.scenario import Scenario, parse_scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
 from opssim.sim.streams import Streams
 
@@ -45,7 +48,8 @@ def test_same_seed_same_events(request: pytest.FixtureRequest, scenario_name: st
     b = weekly(sc, 7, "plan")
     assert a.events == b.events
     assert [r.to_dict() for r in a.events] == [r.to_dict() for r in b.events]
-    assert a.snapshot() == b.snapshot()
+    assert a.snapshot() == b.snapshot()  # the dashboard's noise is seeded too
+    assert a.truth() == b.truth()
 
 
 def test_different_seeds_different_events(starter: Scenario) -> None:
@@ -76,14 +80,32 @@ def test_streams_differ_by_name_day_seed_and_run() -> None:
         assert not np.array_equal(other.random(3), base)
 
 
+def tireless(scenario: Scenario) -> Scenario:
+    """``scenario`` with a specialist who never tires (no fatigue from overtime or ground work),
+    so the hours of one duty cannot change another's output through the specialist's
+    freshness."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    data["specialist"]["fatigue"]["per_overtime_hour"] = 0
+    data["duties"]["ground"]["fatigue_per_hour"] = 0
+    return parse_scenario(json.dumps(data), "tireless")
+
+
 def test_support_hours_do_not_change_who_arrives(starter: Scenario) -> None:
     """Common random numbers: the same seed draws the same arrivals whatever the support
-    hours (they change no arrival rate and no chunk boundary)."""
-    hours = starter.plan.hours()
+    hours (they change no arrival rate and no chunk boundary).
+
+    Only with a tireless specialist: in the starter itself support hours change fatigue,
+    fatigue the quality of copy, and copy quality its reach, an arrival rate."""
+    sc = tireless(starter)
+    hours = sc.plan_hours()
+    assert hours["support"] > 0
     spec = "fixed:" + ",".join(f"{k}={v}" for k, v in hours.items() if k != "support")
-    a = weekly(starter, 5, "plan")
-    b = weekly(starter, 5, spec)
-    top = starter.stage_index(starter.channels[0].enters)
+    a = weekly(sc, 5, "plan")
+    b = weekly(sc, 5, spec)
+    assert a.truth().support.answered > 0 and b.truth().support.answered == 0
+    assert [(r.t, r.t_end) for r in a.events if isinstance(r, Flow)] == \
+        [(r.t, r.t_end) for r in b.events if isinstance(r, Flow)]
+    top = sc.stage_index(sc.channels[0].enters)
     assert np.array_equal(a.funnel.entered[top], b.funnel.entered[top])
 
 
@@ -109,29 +131,31 @@ def test_day_steps_match_with_a_policy_that_changes_every_week(small: Scenario) 
     assert engine.events == reference.events
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Engine.advance_to draws ahead to env.peek(), but simpy 4.1 leaves the spent "
-    "run(until=t) event queued at t, so peek() == now and the bulk draw is cut at int(t): "
-    "fractional steps split the draws differently from a headless run"))
+@pytest.mark.parametrize("step", [24.0, 0.5 + 1e-6])
+def test_starter_steps_match_a_headless_run(starter: Scenario, step: float) -> None:
+    """The starter has every mechanism (departments, calendar, partners, analysis, a budget):
+    a window's steps, fractional or whole days, draw exactly what a headless run draws (7.3
+    hours: below)."""
+    assert stepped(starter, 3, "plan", step).events == weekly(starter, 3, "plan").events
+
+
 @pytest.mark.parametrize("scenario_name", ["small", "starter"])
-def test_bug_window_steps_of_7_3_hours_match_a_headless_run(
+def test_window_steps_of_7_3_hours_match_a_headless_run(
     request: pytest.FixtureRequest, scenario_name: str
 ) -> None:
+    """Once a bug: the draw-ahead was cut at int(t), so fractional steps split the draws
+    differently from a headless run."""
     sc = request.getfixturevalue(scenario_name)
     assert stepped(sc, 3, "plan", 7.3).events == weekly(sc, 3, "plan").events
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Engine.advance_to (see above); also Engine._event returns without _sync() when "
-    "planning finishes while another event is live, so a window's draw-ahead stops at that "
-    "hour and a headless run's does not"))
-def test_bug_window_steps_match_with_overlapping_events(small: Scenario) -> None:
+def test_window_steps_match_with_overlapping_events(small: Scenario) -> None:
+    """Once a bug: an event planned while another was live did not sync the draw."""
     assert stepped(small, 3, "fixed:events=40", 7.3).events == \
         weekly(small, 3, "fixed:events=40").events
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Engine.advance_to draw-ahead (see above)")
-def test_bug_window_steps_match_with_a_policy_that_changes_every_week(small: Scenario) -> None:
+def test_window_steps_match_with_a_policy_that_changes_every_week(small: Scenario) -> None:
     engine = Engine(small, seed=11)
     reference = Engine(small, seed=11)
     t = 0.0
@@ -152,6 +176,11 @@ def test_fractional_steps_keep_the_clock(small: Scenario) -> None:
     engine.advance_to(100.5)
     assert engine.now == 100.5
     assert engine.snapshot().t == 100.5
+    # The driver's clock runs ahead of the events: engine.hour is the last processed event's
+    # time, and the next event is still to come.
+    assert engine.hour == int(engine.env.now) <= 100
+    assert engine.env.peek() > 100.5
+    assert engine.truth().t == 100.5
     engine.advance_to(50)  # never backwards
     assert engine.now == 100.5
     engine.advance_to(10**9)  # capped at the horizon

@@ -1,6 +1,7 @@
 """Engine semantics: allocations as commands, when they apply, what each duty's hours do, and
 how reviews turn missed targets into blame, reputation and an outcome."""
 
+import dataclasses
 import json
 import math
 
@@ -10,10 +11,13 @@ from opssim.batch import parse_policy, run_engine, run_one
 from opssim.model import AllocationError
 from opssim.model.records import (
     BlameEvent,
+    Complaints,
     EventLaunched,
+    Flow,
     PiecePublished,
     Review,
     RunEnded,
+    TicketsLate,
     WeekStarted,
 )
 from opssim.scenario import Scenario, parse_scenario
@@ -26,7 +30,7 @@ def of_kind(engine: Engine, cls: type) -> list:
 
 def without(scenario: Scenario, duty: str) -> str:
     """A fixed policy: the scenario's plan with ``duty`` at zero hours."""
-    hours = scenario.plan.hours()
+    hours = scenario.plan_hours()
     assert hours[duty] > 0, f"the plan gives {duty} no hours; this test needs some"
     return "fixed:" + ",".join(f"{k}={v}" for k, v in hours.items() if k != duty)
 
@@ -78,7 +82,7 @@ def test_a_rejected_allocation_leaves_the_pending_one(small: Scenario) -> None:
 
 def test_set_allocation_applies_at_the_next_week_start(small: Scenario) -> None:
     engine = Engine(small, seed=0)
-    plan = small.plan.hours()
+    plan = small.plan_hours()
     engine.advance_to(10)
     engine.set_allocation({"support": 40})
     engine.set_allocation({"support": 35, "copy": 5})  # the last command before the week wins
@@ -125,6 +129,20 @@ def test_log_shape_of_a_full_run(starter: Scenario) -> None:
         assert r.to_dict()["kind"] == r.kind
 
 
+def test_a_review_closes_its_week_before_the_next_begins(starter: Scenario) -> None:
+    """Reviews are ordinary events created first, so at a week boundary the week is reviewed
+    before anything of the next week happens (its start, a day's work, a department's answer)."""
+    engine = run_engine(starter, 1, parse_policy("plan", starter))
+    drawn = (Flow, TicketsLate, Complaints)  # the draw of the hours before the boundary
+    for review in of_kind(engine, Review):
+        i = engine.events.index(review)
+        same_hour = [r for r in engine.events[:i] if r.t == review.t and not isinstance(r, drawn)]
+        assert not same_hour, f"{same_hour} logged before the review of week {review.week}"
+        if review.week < starter.weeks:
+            start = next(r for r in of_kind(engine, WeekStarted) if r.week == review.week)
+            assert engine.events.index(start) > i
+
+
 def test_review_actuals_are_the_users_who_reached_the_stage(starter: Scenario) -> None:
     engine = run_engine(starter, 4, parse_policy("plan", starter))
     last = 0
@@ -144,18 +162,77 @@ def test_advance_after_the_end_does_nothing(small: Scenario) -> None:
     assert len(engine.events) == n
 
 
+# -- what the player sees -------------------------------------------------------------------------
+
+
+def test_without_analysis_the_player_sees_the_truth(small: Scenario) -> None:
+    assert "analysis" not in small.duty_ids
+    engine = Engine(small, seed=2)
+    engine.advance_to(300.5)
+    snap, truth = engine.snapshot(), engine.truth()
+    assert snap.observed and not truth.observed
+    assert snap == dataclasses.replace(truth, observed=True)
+    assert snap.noise == truth.noise == 0
+
+
+def test_with_analysis_the_player_sees_blurred_figures(starter: Scenario) -> None:
+    engine = Engine(starter, seed=2)
+    engine.advance_to(500.5)
+    snap, truth = engine.snapshot(), engine.truth()
+    assert snap.observed and snap.noise > 0
+    assert not truth.observed and truth.noise == 0
+    assert snap.stages != truth.stages
+    # One factor per stage and day blurs that stage's figures and the KPIs counted there.
+    factor = {}
+    for seen, true in zip(snap.stages, truth.stages, strict=True):
+        assert seen.id == true.id
+        assert true.reached > 0, "the test needs users in every stage"
+        factor[true.id] = seen.reached / true.reached
+        assert 0.2 < factor[true.id] < 5
+        assert seen.now == pytest.approx(true.now * factor[true.id], abs=2)
+        assert seen.dropped == pytest.approx(true.dropped * factor[true.id], abs=2)
+    for seen_kpi, true_kpi in zip(snap.kpis, truth.kpis, strict=True):
+        assert (seen_kpi.kpi, seen_kpi.target) == (true_kpi.kpi, true_kpi.target)
+        assert seen_kpi.actual == pytest.approx(true_kpi.actual * factor[true_kpi.stage], abs=2)
+    # Everything else is exact.
+    assert (snap.support, snap.allocation, snap.fatigue, snap.reputation) == (
+        truth.support, truth.allocation, truth.fatigue, truth.reputation)
+    assert snap.t == truth.t == 500.5
+    assert engine.snapshot() == snap, "looking twice shows the same"
+    # The factors hold all day (hours 480-503): later that day, the same blur.
+    engine.advance_to(503.5)
+    later, later_truth = engine.snapshot(), engine.truth()
+    for seen, true in zip(later.stages, later_truth.stages, strict=True):
+        assert seen.reached == pytest.approx(true.reached * factor[true.id], abs=2)
+
+
+def test_looking_at_the_dashboard_changes_nothing(starter: Scenario) -> None:
+    """The window reads snapshots every frame: that must not move any random stream."""
+    watched = Engine(starter, seed=6)
+    for hour in range(1, 2 * HOURS_PER_WEEK + 1):
+        watched.snapshot()
+        watched.advance_to(hour)
+    unwatched = Engine(starter, seed=6)
+    unwatched.advance_to(2 * HOURS_PER_WEEK)
+    assert watched.events == unwatched.events
+    assert watched.snapshot() == unwatched.snapshot()
+
+
 # -- what hours do ---------------------------------------------------------------------------------
 
 
 def test_no_support_means_more_late_tickets_and_more_users_lost(starter: Scenario) -> None:
     for seed in (0, 1):
-        plan = run_engine(starter, seed, parse_policy("plan", starter)).snapshot().support
+        planned = run_engine(starter, seed, parse_policy("plan", starter))
+        plan = planned.truth().support
         none = run_engine(starter, seed, parse_policy(without(starter, "support"), starter))
-        snap = none.snapshot().support
+        snap = none.truth().support
         assert snap.answered == 0
         assert snap.late > plan.late
         assert snap.users_lost > plan.users_lost
         assert snap.waiting > plan.waiting
+        assert snap.complaints > plan.complaints
+        assert none.reputation < planned.reputation
 
 
 def test_no_copy_hours_publish_no_pieces(starter: Scenario) -> None:
@@ -163,7 +240,7 @@ def test_no_copy_hours_publish_no_pieces(starter: Scenario) -> None:
     no_copy = run_engine(starter, 2, parse_policy(without(starter, "copy"), starter))
     assert of_kind(with_copy, PiecePublished)
     assert not of_kind(no_copy, PiecePublished)
-    assert no_copy.snapshot().pieces_live == 0
+    assert no_copy.truth().pieces_live == 0
 
 
 def test_copy_pieces_follow_the_hours(small: Scenario) -> None:

@@ -45,7 +45,7 @@ def test_users_reaching_stage_2(make_scenario, p: float, d: float) -> None:
     for seed in SEEDS:
         engine = Engine(sc, seed=seed)
         engine.advance_to(horizon)
-        reached.append(engine.snapshot().stage("s2").reached)
+        reached.append(engine.truth().stage("s2").reached)
     mean, se = mean_and_se(reached)
     assert abs(mean - expected) < 4 * se, (mean, expected, se)
     # A thinned Poisson count: its variance is its mean (99.9% chi-square band, 19 d.f.).
@@ -64,7 +64,7 @@ def test_users_in_stage_1_obey_littles_law(make_scenario) -> None:
         engine = Engine(sc, seed=seed)
         for week in range(2, weeks + 1):  # well past the warm-up of a few d
             engine.advance_to(week * HOURS_PER_WEEK - 0.5)
-            samples.append(engine.snapshot().stage("s1").now)
+            samples.append(engine.truth().stage("s1").now)
     mean, se = mean_and_se(samples)
     assert abs(mean - expected) < 4 * se, (mean, expected, se)
 
@@ -74,7 +74,7 @@ def test_conversion_share_matches_p(make_scenario) -> None:
     sc = two_stages(make_scenario, per_week=3360.0, p=0.25, d=12.0, weeks=4)
     moved = left = 0
     for seed in range(5):
-        snap = run_engine(sc, seed, parse_policy("plan", sc)).snapshot()
+        snap = run_engine(sc, seed, parse_policy("plan", sc)).truth()
         moved += snap.stage("s2").reached
         left += snap.stage("s2").reached + snap.stage("s1").dropped
     se = math.sqrt(0.25 * 0.75 / left)
@@ -84,11 +84,14 @@ def test_conversion_share_matches_p(make_scenario) -> None:
 # -- the support queue ----------------------------------------------------------------------------
 
 
-def support_scenario(make_scenario, support_hours: float, weeks: int = 8):
-    """Tickets: half of 1680 users a week = 840 a week (5 an hour); one minute of work each, so
-    ``support_hours`` answer up to 60 tickets each. Nobody is lost, nobody runs out of patience."""
+def support_scenario(make_scenario, support_hours: float, weeks: int = 8, skill: float = 0.5):
+    """Tickets: half of 1680 users a week = 840 a week (5 an hour); one minute of work each at
+    skill 0.5, so ``support_hours`` answer up to 60 tickets each. The specialist works at speed
+    ``0.5 + skill`` and never learns or tires. Nobody is lost, nobody runs out of patience."""
     return make_scenario(
         weeks=weeks,
+        specialist={"skills": {"support": skill}, "learning_per_hour": 0,
+                    "fatigue": {"per_overtime_hour": 0}},
         support={
             "tickets": [{"from": "s1", "per_user": 0.5}],
             "minutes_per_ticket": 1,
@@ -104,7 +107,7 @@ def waiting_at_week_ends(sc, seed: int) -> list[int]:
     waiting = []
     for week in range(1, sc.weeks + 1):
         engine.advance_to(week * HOURS_PER_WEEK)
-        waiting.append(engine.snapshot().support.waiting)
+        waiting.append(engine.truth().support.waiting)
     return waiting
 
 
@@ -127,22 +130,24 @@ def test_backlog_grows_linearly_when_tickets_outpace_support(make_scenario) -> N
         assert waiting[7] / waiting[3] == pytest.approx(2.0, rel=0.15), waiting
 
 
-@pytest.mark.parametrize("support_hours", [28.0, 42.0])
-def test_ticket_sojourn_is_that_of_an_mm1_queue(make_scenario, support_hours: float) -> None:
+@pytest.mark.parametrize(("support_hours", "skill"), [(28.0, 0.5), (42.0, 0.5), (21.0, 1.0)])
+def test_ticket_sojourn_is_that_of_an_mm1_queue(make_scenario, support_hours: float,
+                                                skill: float) -> None:
     """Poisson tickets (5/h), exponential work, one FIFO server running at the week's support
-    share of the clock: mean time in system W = 1 / (μ − λ)."""
-    sc = support_scenario(make_scenario, support_hours=support_hours)
-    lam, mu = 5.0, support_hours / HOURS_PER_WEEK * 60.0
+    share of the clock times the specialist's speed (0.5 + skill): mean time in system
+    W = 1 / (μ − λ)."""
+    sc = support_scenario(make_scenario, support_hours=support_hours, skill=skill)
+    lam, mu = 5.0, support_hours / HOURS_PER_WEEK * 60.0 * (0.5 + skill)
     means = []
     for seed in SEEDS:
         engine = run_engine(sc, seed, parse_policy("plan", sc))
-        means.append(float(engine.tickets.sojourn_hours(engine.now).mean()))
+        means.append(float(engine.works["support"].queue.sojourn_hours(engine.now).mean()))
     mean, se = mean_and_se(means)
     assert abs(mean - 1 / (mu - lam)) < 4 * se, (mean, 1 / (mu - lam), se)
 
 
 def test_no_support_hours_answer_no_tickets(make_scenario) -> None:
     sc = support_scenario(make_scenario, support_hours=0, weeks=2)
-    snap = run_engine(sc, 0, parse_policy("plan", sc)).snapshot().support
+    snap = run_engine(sc, 0, parse_policy("plan", sc)).truth().support
     assert snap.answered == 0
     assert snap.waiting == snap.arrived > 0
