@@ -64,7 +64,7 @@ def test_with_enough_evidence_the_verdict_is_plan() -> None:
 
 
 def test_a_good_plan_neglected_by_the_player_blames_execution() -> None:
-    easy = {"per_week: 1150, from_week: 2": "per_week: 850, from_week: 2",
+    easy = {"per_week: 1150, from_week: 2": "per_week: 750, from_week: 2",
             "total_by_end: 700": "total_by_end: 500",
             "blame:\n": "blame:\n  evidence_to_contest: 0\n"}
     sc = variant(**easy)

@@ -2,7 +2,8 @@
 
 The period is re-run from the state at its start (a fork of the run) with the same named random
 streams, under the manager's plan; that re-run and ``luck_runs`` more with other random numbers
-average to what the plan could be expected to reach. The shortfall ``target - actual`` then splits into
+average to what the plan could be expected to reach. The shortfall ``target - actual`` then
+splits into
 
 * ``plan``      — ``target - expected``: the plan itself falls short on average;
 * ``luck``      — ``expected - plan_counterfactual``: this period's random numbers were bad;
