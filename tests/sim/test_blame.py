@@ -69,7 +69,7 @@ def test_a_good_plan_neglected_by_the_player_blames_execution() -> None:
             "blame:\n": "blame:\n  evidence_to_contest: 0\n"}
     sc = variant(**easy)
     assert not blames(play(sc, "plan"))  # the plan hits its targets
-    found = blames(play(sc, "fixed:support=12,ground=6,analysis=4"))  # no copy, no events
+    found = blames(play(sc, "fixed:support=12,analysis=4"))  # no copy, events or ground
     settled = [b for b in found if b.week >= 4]  # once the plan's pieces would be working
     assert len(settled) >= 5
     for b in settled:

@@ -55,9 +55,19 @@ def rerun(start: "Engine", allocations: Sequence[Mapping[str, float]],
 
 def attribute(engine: "Engine", week: int, missed: Sequence[KpiResult],
               verify: bool = False) -> dict[str, Attribution]:
-    """Attribute each missed KPI of the review closing ``week``."""
-    start = engine.period_start
-    assert start is not None
+    """Attribute each missed KPI of the review closing ``week``: a weekly KPI over its review
+    period, a total over the whole run (what the plan would have built up from the start)."""
+    weekly = {t.kpi for t in engine.scenario.reviews.targets if t.per_week is not None}
+    out: dict[str, Attribution] = {}
+    for start, group in ((engine.period_start, [r for r in missed if r.kpi in weekly]),
+                         (engine.run_start, [r for r in missed if r.kpi not in weekly])):
+        if group and start is not None:
+            out |= _attribute_from(engine, start, week, group, verify)
+    return out
+
+
+def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequence[KpiResult],
+                    verify: bool) -> dict[str, Attribution]:
     first = int(start.now) // HOURS_PER_WEEK
     mine = [engine.allocations[w] for w in range(first, week)]
     plan = [engine.scenario.plan_hours()] * (week - first)

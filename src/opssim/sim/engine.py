@@ -130,8 +130,10 @@ class Engine:
             start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
             self.agenda.schedule(start, "engine", "_happening", i, True)
         self.agenda.schedule(0, "engine", "_day", 0)
+        #: A copy of the run at its first hour: cumulative KPIs are re-run from there.
+        self.run_start: Engine | None = None
         if attribution:
-            self.period_start = self.fork()
+            self.period_start = self.run_start = self.fork()
 
     # -- commands -------------------------------------------------------------------------
 
@@ -176,6 +178,7 @@ class Engine:
                    else self.streams.copy_for(self.hour // HOURS_PER_DAY))
         memo: dict[int, object] = {id(self.env): env, id(self.scenario): self.scenario,
                                    id(self.events): [], id(self.period_start): None,
+                                   id(self.run_start): None,
                                    id(self.streams): streams}
         twin = copy.deepcopy(self, memo)
         twin.agenda.rearm(env)
