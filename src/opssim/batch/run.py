@@ -90,6 +90,11 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
         })
     blame = [
         {"week": r.week, "kpi": r.kpi, "target": r.target, "actual": r.actual,
+         "plan_counterfactual": r.plan_counterfactual,
+         "execution_counterfactual": r.execution_counterfactual,
+         "expected": r.expected,
+         "split": dict(r.split) or None,
+         "evidence": r.evidence, "contested": r.contested,
          "verdict": r.verdict, "reputation_delta": r.reputation_delta}
         for r in engine.events if isinstance(r, BlameEvent)
     ]

@@ -41,6 +41,9 @@ class Allocation:
             )
         return cls(MappingProxyType(clean))
 
+    def __deepcopy__(self, memo: dict) -> "Allocation":
+        return self  # immutable: copies may share it
+
     @property
     def total(self) -> float:
         """Total hours allocated."""

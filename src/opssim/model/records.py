@@ -209,7 +209,14 @@ class Dashboard(Record):
 
 @dataclass(frozen=True, slots=True)
 class BlameEvent(Record):
-    """A missed KPI landed on someone; ``verdict`` says on whom."""
+    """A missed KPI landed on someone; ``verdict`` says on whom.
+
+    ``plan_counterfactual`` is the KPI the period would have reached under the manager's plan
+    with the same random numbers, ``execution_counterfactual`` the KPI re-run under the
+    player's own allocation (equal to ``actual``), ``expected`` the plan's expected value.
+    ``split`` shares the shortfall between ``plan``, ``execution`` and ``luck`` (summing to 1).
+    ``evidence`` is what the specialist held; ``contested`` whether it was used.
+    """
 
     kind: ClassVar[str] = "blame"
     week: int
@@ -218,6 +225,12 @@ class BlameEvent(Record):
     actual: int
     verdict: str
     reputation_delta: float
+    plan_counterfactual: float | None = None
+    execution_counterfactual: float | None = None
+    expected: float | None = None
+    split: tuple[tuple[str, float], ...] = ()
+    evidence: float = 0.0
+    contested: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,57 +1,83 @@
-"""Other departments as SimPy resources: requests queue, take a random time, sometimes stall."""
+"""Other departments: request queues served a few at a time, a random response time, stalls.
+
+A request carries its continuation — the action to take once the department delivers — so a
+waiting piece of work is plain data on the agenda, never a suspended process.
+"""
 
 import math
-from collections.abc import Callable, Iterator
-
-import simpy
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from opssim.model.records import DepartmentAnswer, DepartmentRequest, Record
 from opssim.scenario.schema import Department
+from opssim.sim.agenda import Agenda
 from opssim.sim.clock import HOURS_PER_DAY
 from opssim.sim.delays import draw
 from opssim.sim.streams import Streams
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """Help asked of a department at hour ``asked``; ``then`` runs on delivery."""
+
+    department: str
+    purpose: str
+    asked: int
+    then: tuple[str, str, tuple[Any, ...]]
+
+
 class Departments:
-    """The scenario's departments; :meth:`request` returns an event that fires on delivery."""
+    """The scenario's departments, each a FIFO queue with ``capacity`` requests in hand."""
 
     def __init__(
         self,
-        env: simpy.Environment,
         specs: dict[str, Department],
+        agenda: Agenda,
         streams: Streams,
         log: Callable[[Record], None],
         speedup: Callable[[], float],
     ) -> None:
-        self.env = env
         self.specs = specs
+        self.agenda = agenda
         self.streams = streams
         self.log = log
         self.speedup = speedup  # share of response time saved by coordination, now
-        self.teams = {name: simpy.Resource(env, spec.capacity) for name, spec in specs.items()}
+        self.waiting: dict[str, deque[Request]] = {name: deque() for name in specs}
+        self.busy = dict.fromkeys(specs, 0)
 
     def queue_length(self, name: str) -> int:
         """Requests waiting for or being worked on by ``name``."""
-        team = self.teams[name]
-        return len(team.queue) + team.count
+        return len(self.waiting[name]) + self.busy[name]
 
-    def request(self, name: str, purpose: str) -> simpy.Process:
-        """Ask department ``name`` for help with ``purpose``; the process ends on delivery."""
-        return self.env.process(self._serve(name, purpose))
+    def request(self, name: str, purpose: str, then: tuple[str, str, tuple[Any, ...]]) -> None:
+        """Ask ``name`` for help with ``purpose``; on delivery call ``then`` (owner, method,
+        args) through the agenda."""
+        now = int(self.agenda.env.now)
+        self.waiting[name].append(Request(name, purpose, now, then))
+        self._start(name)
 
-    def _serve(self, name: str, purpose: str) -> Iterator[simpy.Event]:
+    def _start(self, name: str) -> None:
         spec = self.specs[name]
-        asked = int(self.env.now)
-        rng = self.streams.get(f"department:{name}", asked // HOURS_PER_DAY)
-        days = float(draw(rng, spec.response_days, 1)[0])
-        stalled = bool(rng.random() < spec.stall_chance)
-        if stalled:
-            days *= spec.stall_x
-        with self.teams[name].request() as turn:
-            yield turn
+        while self.waiting[name] and self.busy[name] < spec.capacity:
+            req = self.waiting[name].popleft()
+            self.busy[name] += 1
+            now = int(self.agenda.env.now)
+            rng = self.streams.get(f"department:{name}", now // HOURS_PER_DAY)
+            days = float(draw(rng, spec.response_days, 1)[0])
+            stalled = bool(rng.random() < spec.stall_chance)
+            if stalled:
+                days *= spec.stall_x
             # Coordination counts when the department picks the request up.
             hours = max(1, math.ceil(days * HOURS_PER_DAY * (1.0 - self.speedup())))
-            self.log(DepartmentRequest(int(self.env.now), name, purpose,
-                                       int(self.env.now) + hours, stalled))
-            yield self.env.timeout(hours)
-        self.log(DepartmentAnswer(int(self.env.now), name, purpose, int(self.env.now) - asked))
+            self.log(DepartmentRequest(now, name, req.purpose, now + hours, stalled))
+            self.agenda.schedule(hours, "departments", "_done", req)
+
+    def _done(self, req: Request) -> None:
+        now = int(self.agenda.env.now)
+        self.busy[req.department] -= 1
+        self.log(DepartmentAnswer(now, req.department, req.purpose, now - req.asked))
+        owner, method, args = req.then
+        getattr(self.agenda.resolve(owner), method)(*args)
+        self._start(req.department)

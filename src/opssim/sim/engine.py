@@ -6,6 +6,7 @@ and between two such events the users' moves are drawn in bulk with numpy
 (:class:`~opssim.sim.funnel.FunnelState`). Time is in whole hours.
 """
 
+import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import cast
@@ -16,6 +17,7 @@ import simpy
 from opssim.model import Allocation, AllocationError
 from opssim.model.records import Flow, Happening, Record, SpecialistWeek, WeekStarted
 from opssim.scenario import Scenario
+from opssim.sim.agenda import Agenda
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
@@ -45,7 +47,15 @@ class Engine:
     append-only log of :class:`~opssim.model.records.Record`.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0, run_index: int = 0) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        run_index: int = 0,
+        *,
+        attribution: bool = True,
+        verify_attribution: bool = False,
+    ) -> None:
         sc = self.scenario = scenario
         self.seed = seed
         self.horizon = sc.weeks * HOURS_PER_WEEK
@@ -97,25 +107,33 @@ class Engine:
         self.last_review = 0
         self.weeks_closed = 0
         self._active: list[int] = []  # indices of calendar happenings under way
+        self.allocations: list[dict[str, float]] = []  # hours per duty, week by week
+        #: Re-run missed review periods to attribute them (the main run is never disturbed).
+        self.attribution = attribution
+        self.verify_attribution = verify_attribution
+        #: A copy of the run at the start of the current review period.
+        self.period_start: Engine | None = None
 
+        self.agenda = Agenda(self.env, self._resolve)
         self.works: dict[str, Work] = {
             duty: WORKS[duty](self, d.get(duty)) for duty in d.present()
         }
-        coordination = self.works.get("coordination")
         self.departments = Departments(
-            self.env, dict(sc.departments), self.streams, self.log,
-            cast(CoordinationWork, coordination).speedup if coordination else lambda: 0.0,
+            dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
 
-        self.env.process(self._days())
-        for i, happening in enumerate(sc.calendar):
-            self.env.process(self._happening(i, happening))
-        # Created first, each review precedes every other event at its hour (SimPy breaks
+        # Scheduled first, each review precedes every other event at its hour (SimPy breaks
         # ties by creation order), so a week is closed before the next one starts.
         for week in range(1, sc.weeks + 1):
-            self.env.timeout(week * HOURS_PER_WEEK).callbacks.append(
-                lambda _ev, week=week: review(self, week)
-            )
+            self.agenda.schedule(week * HOURS_PER_WEEK, "engine", "_review", week)
+        for i, h in enumerate(sc.calendar):
+            start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
+            self.agenda.schedule(start, "engine", "_happening", i, True)
+        self.agenda.schedule(0, "engine", "_day", 0)
+        #: A copy of the run at its first hour: cumulative KPIs are re-run from there.
+        self.run_start: Engine | None = None
+        if attribution:
+            self.period_start = self.run_start = self.fork()
 
     # -- commands -------------------------------------------------------------------------
 
@@ -148,6 +166,24 @@ class Engine:
             # changes before that event, so the chunks match a run that stops only at events.
             self._flow(self._drawn_to, int(min(env.peek(), self.horizon)))
 
+    def fork(self, run_index: int | None = None) -> "Engine":
+        """An independent copy of this run at this moment, on a clock of its own.
+
+        Driving the copy never touches this run. With ``run_index`` the copy draws from other
+        random streams from now on (for an expected value rather than the same luck).
+        """
+        env = simpy.Environment(initial_time=self.env.now)
+        # The scenario is frozen and shared; the log starts empty; everything else is copied.
+        streams = (Streams(self.seed, run_index) if run_index is not None
+                   else self.streams.copy_for(self.hour // HOURS_PER_DAY))
+        memo: dict[int, object] = {id(self.env): env, id(self.scenario): self.scenario,
+                                   id(self.events): [], id(self.period_start): None,
+                                   id(self.run_start): None,
+                                   id(self.streams): streams}
+        twin = copy.deepcopy(self, memo)
+        twin.agenda.rearm(env)
+        return twin
+
     # -- what works use -------------------------------------------------------------------
 
     @property
@@ -159,6 +195,18 @@ class Engine:
     def now(self) -> float:
         """The clock as the driver last set it, in simulated hours (events may lag behind)."""
         return max(self._clock, self.env.now)
+
+    def _resolve(self, owner: str) -> object:
+        """The object an agenda action names: the engine, the departments or a duty's work."""
+        if owner == "engine":
+            return self
+        if owner == "departments":
+            return self.departments
+        return self.works[owner]
+
+    def _speedup(self) -> float:
+        coordination = self.works.get("coordination")
+        return cast(CoordinationWork, coordination).speedup() if coordination else 0.0
 
     def log(self, record: Record) -> None:
         """Append ``record`` to the event log."""
@@ -248,7 +296,7 @@ class Engine:
             event_progress=events.planning_share,
             partners_active=cast(PartnersWork, partners).active if partners else 0,
             departments=tuple(
-                (name, self.departments.queue_length(name)) for name in self.departments.teams
+                (name, self.departments.queue_length(name)) for name in self.departments.specs
             ),
             fatigue=self.specialist.fatigue,
             skills=tuple(self.specialist.skills.items()),
@@ -269,19 +317,22 @@ class Engine:
 
     # -- processes ------------------------------------------------------------------------
 
-    def _days(self) -> Iterator[simpy.Event]:
-        """Every day: the week's start (allocation), each duty's work, fatigue, churn."""
-        for day in range(self.horizon // HOURS_PER_DAY):
-            self.sync()
-            if day % 7 == 0:
-                self._start_week(day // 7)
-            mine = {d: self.allocation.get(d) for d in self.scenario.duty_ids}
-            for duty, work in self.works.items():
-                work.work_day(day, self.hours(duty) / 7)
-            tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
-            self.specialist.work_day(mine, tiring)
-            self._churn(day)
-            yield self.env.timeout(HOURS_PER_DAY)
+    def _day(self, day: int) -> None:
+        """A day: the week's start (allocation), each duty's work, fatigue, churn."""
+        self.sync()
+        if day % 7 == 0:
+            self._start_week(day // 7)
+        mine = {d: self.allocation.get(d) for d in self.scenario.duty_ids}
+        for duty, work in self.works.items():
+            work.work_day(day, self.hours(duty) / 7)
+        tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
+        self.specialist.work_day(mine, tiring)
+        self._churn(day)
+        if day + 1 < self.horizon // HOURS_PER_DAY:
+            self.agenda.schedule(HOURS_PER_DAY, "engine", "_day", day + 1)
+
+    def _review(self, week: int) -> None:
+        review(self, week)
 
     def _start_week(self, week: int) -> None:
         if week > 0:
@@ -290,6 +341,7 @@ class Engine:
             self.log(SpecialistWeek(self.hour, week, round(self.specialist.fatigue, 6), skills))
         if self._pending is not None:
             self.allocation, self._pending = self._pending, None
+        self.allocations.append(self.allocation.as_dict())
         for duty, work in self.works.items():
             work.start_week(week, self.hours(duty))
         self.log(WeekStarted(self.hour, week, tuple(self.allocation.hours.items())))
@@ -304,16 +356,16 @@ class Engine:
         rng = self.streams.get("churn", day)
         self.funnel.remove(s, int(rng.binomial(pop, daily)), self.hour, rng)
 
-    def _happening(self, i: int, h) -> Iterator[simpy.Event]:
-        start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
-        yield self.env.timeout(start)
+    def _happening(self, i: int, starts: bool) -> None:
+        """A calendar happening begins (and schedules its end) or ends."""
+        h = self.scenario.calendar[i]
         self.sync()
-        self._active.append(i)
-        self.log(Happening(self.hour, h.kind, True))
-        yield self.env.timeout(max(1, math.ceil(h.hours)))
-        self.sync()
-        self._active.remove(i)
-        self.log(Happening(self.hour, h.kind, False))
+        if starts:
+            self._active.append(i)
+            self.agenda.schedule(max(1, math.ceil(h.hours)), "engine", "_happening", i, False)
+        else:
+            self._active.remove(i)
+        self.log(Happening(self.hour, h.kind, starts))
 
     # -- the bulk draw --------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from opssim.model.records import BlameEvent, Dashboard, KpiResult, Review, RunEnded
+from opssim.sim.blame import attribute, verdict
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.observe import factors
 
@@ -36,20 +37,37 @@ def review(engine: "Engine", week: int) -> None:
     seen = factors(noise, engine.streams, end // HOURS_PER_DAY, list(engine.stage_ids))
     observed = tuple((r.kpi, round(r.actual * seen[r.stage])) for r in results)
     engine.log(Dashboard(end, week, observed, round(noise, 6)))
-    rep = sc.blame.reputation
+    rules = sc.blame
+    missed = [r for r in results if not r.hit]
+    found = (attribute(engine, week, missed, engine.verify_attribution)
+             if missed and engine.attribution and engine.period_start is not None else {})
     for r in results:
         if r.hit:
-            engine.reputation = min(100.0, engine.reputation + rep.gain_per_hit)
+            engine.reputation = min(100.0, engine.reputation + rules.reputation.gain_per_hit)
             continue
+        a = found.get(r.kpi)
+        evidence = engine.evidence
+        blamed, contested = verdict(engine, week, a)
         shortfall_pct = 100.0 * (r.target - r.actual) / r.target
-        delta = -rep.lose_per_shortfall_pct * shortfall_pct
+        weight = getattr(rules.weights, blamed)
+        delta = -rules.reputation.lose_per_shortfall_pct * shortfall_pct * weight
         engine.reputation = max(0.0, engine.reputation + delta)
         engine.blame_count += 1
-        engine.log(BlameEvent(end, week, r.kpi, r.target, r.actual, "specialist", round(delta, 6)))
+        engine.log(BlameEvent(
+            end, week, r.kpi, r.target, r.actual, blamed, round(delta, 6),
+            plan_counterfactual=a.plan_counterfactual if a else None,
+            execution_counterfactual=a.execution_counterfactual if a else None,
+            expected=a.expected if a else None,
+            split=a.split if a else (),
+            evidence=round(evidence, 6),
+            contested=contested,
+        ))
     if engine.reputation <= 0:
         end_run(engine, "fired")
     elif week == sc.weeks:
         end_run(engine, "promoted" if promoted(engine) else "kept")
+    elif engine.attribution:
+        engine.period_start = engine.fork()  # the next period starts here
 
 
 def promoted(engine: "Engine") -> bool:

@@ -5,6 +5,7 @@ differ in their inputs (a counterfactual under another allocation draws the same
 on day 9 whatever happened on day 8), and adding a stream never shifts another.
 """
 
+import copy
 import zlib
 
 import numpy as np
@@ -26,6 +27,15 @@ class Streams:
         gen = self.fresh(name, day)
         self._cache[name] = (day, gen)
         return gen
+
+    def copy_for(self, day: int) -> "Streams":
+        """A copy that continues exactly from here on ``day`` and after (only that day's
+        generators are copied: earlier days are never drawn from again)."""
+        twin = Streams(self.root, self.run_index)
+        twin._cache = {
+            name: (d, copy.deepcopy(gen)) for name, (d, gen) in self._cache.items() if d == day
+        }
+        return twin
 
     def fresh(self, name: str, day: int) -> np.random.Generator:
         """A new generator at the start of stream ``name`` on ``day`` (not cached)."""

@@ -20,6 +20,9 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
+    def __deepcopy__(self, memo: dict | None = None) -> "Model":
+        return self  # frozen: a copy of a run may share its scenario
+
 
 class Text(Model):
     """Player-facing text in English and optionally Simplified Chinese (a string: English)."""

@@ -140,9 +140,38 @@ class Promotion(Model):
     )
 
 
-class Blame(Model):
-    """Consequences of reviews."""
+class VerdictWeights(Model):
+    """Share of a miss's reputation cost the specialist carries under each verdict."""
 
+    specialist: Annotated[float, Field(ge=0.0, le=2.0)] = 1.0
+    shared: Annotated[float, Field(ge=0.0, le=2.0)] = 0.5
+    plan: Annotated[float, Field(ge=0.0, le=2.0)] = 0.1
+    cleared: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
+
+
+class Blame(Model):
+    """Consequences of reviews: who carries a miss, and what it costs.
+
+    Each miss is attributed by re-running the period from its start with the same random
+    numbers under the manager's plan. The boss does not see that split: without evidence the
+    blame lands on the specialist with chance ``lean_on_specialist`` (else it is shared); with
+    at least ``evidence_to_contest`` points the specialist contests and the split decides."""
+
+    lean_on_specialist: Probability = Field(
+        0.8, description="the boss's chance to blame the specialist when there is no evidence"
+    )
+    evidence_to_contest: Annotated[float, Field(ge=0.0, le=10_000.0)] = Field(
+        10.0, description="evidence points a contest uses up"
+    )
+    decisive_share: Annotated[float, Field(gt=0.5, le=1.0)] = Field(
+        0.6, description="share of the shortfall that makes a cause decisive in a contest"
+    )
+    luck_runs: Annotated[int, Field(ge=0, le=20)] = Field(
+        1,
+        description="re-runs of the plan with other random numbers; with the same-luck re-run "
+        "they estimate the plan's expected value",
+    )
+    weights: VerdictWeights = VerdictWeights()
     reputation: Reputation = Reputation()
     promotion: Promotion = Promotion()
 

@@ -1,9 +1,6 @@
 """Data analysis: clearer dashboards and evidence, once the data team's export is in."""
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-import simpy
 
 from opssim.model.records import AnalysisReady
 from opssim.scenario.schema import AnalysisDuty
@@ -37,11 +34,10 @@ class AnalysisWork(Work[AnalysisDuty]):
         if self.spec.needs is None:
             self._ready()
         else:
-            self.engine.env.process(self._export(week))
+            then = ("analysis", "_export", (week,))
+            self.engine.departments.request(self.spec.needs.department, "analysis", then)
 
-    def _export(self, week: int) -> Iterator[simpy.Event]:
-        assert self.spec.needs is not None
-        yield self.engine.departments.request(self.spec.needs.department, "analysis")
+    def _export(self, week: int) -> None:
         if week == self._week:  # an export for a past week is too late to count
             self._ready()
 

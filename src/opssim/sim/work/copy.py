@@ -1,14 +1,12 @@
 """Copywriting: pieces of random quality that lift conversion and bring users until stale."""
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
 
 from opssim.model.records import PiecePublished, PieceStale
 from opssim.scenario.schema import CopyDuty
-from opssim.sim.clock import HOURS_PER_WEEK
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
@@ -35,26 +33,32 @@ class CopyWork(Work[CopyDuty]):
     def work_day(self, day: int, hours: float) -> None:
         offsets, self.progress = units_finished(self.progress, hours, self.spec.hours_per_piece)
         for offset in offsets:
-            self.written += 1
-            need = self.spec.needs
-            waits = need is not None and self.written % need.every == 0
-            self.engine.env.process(self._piece(day, offset, waits))
+            self.engine.agenda.schedule(offset, "copy", "_written")
 
-    def _piece(self, day: int, offset: int, waits: bool) -> Iterator[simpy.Event]:
-        e = self.engine
-        q = self.spec.quality
-        rng = e.streams.get("copy", day)
+    def _written(self) -> None:
+        """A piece is finished: its quality is set now; some wait for a department."""
+        e, q = self.engine, self.spec.quality
+        self.written += 1
+        rng = e.streams.get("copy", e.hour // HOURS_PER_DAY)
         skill = e.specialist.skills.get("copy", 0.0)
         raw = rng.normal(q.base + q.skill_weight * skill, q.sd)
         quality = float(np.clip(raw, 0.05, 3.0) * e.specialist.freshness * (1 + e.targeting()))
-        yield e.env.timeout(offset)
-        if waits and self.spec.needs is not None:
-            yield e.departments.request(self.spec.needs.department, "copy")
+        need = self.spec.needs
+        if need is not None and self.written % need.every == 0:
+            e.departments.request(need.department, "copy", ("copy", "_publish", (quality,)))
+        else:
+            self._publish(quality)
+
+    def _publish(self, quality: float) -> None:
+        e = self.engine
         e.sync()
         self.live_quality.append(quality)
         self._update()
         e.log(PiecePublished(e.hour, len(self.live_quality), round(quality, 6)))
-        yield e.env.timeout(self.spec.stale_after_weeks * HOURS_PER_WEEK)
+        e.agenda.schedule(self.spec.stale_after_weeks * HOURS_PER_WEEK, "copy", "_stale", quality)
+
+    def _stale(self, quality: float) -> None:
+        e = self.engine
         e.sync()
         self.live_quality.remove(quality)
         self._update()

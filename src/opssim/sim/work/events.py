@@ -2,10 +2,7 @@
 
 import math
 from collections import deque
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-import simpy
 
 from opssim.model.records import EventCancelled, EventData, EventEnded, EventLaunched
 from opssim.scenario.schema import EventsDuty
@@ -26,8 +23,7 @@ class EventsWork(Work[EventsDuty]):
         super().__init__(engine, spec)
         self.progress = 0.0
         self.live = False
-        self.launches: simpy.Store = simpy.Store(engine.env)  # planned, ready to go live
-        engine.env.process(self._launcher())
+        self.ready = 0  # planned events waiting for the live one to end
         self.to_collect: deque[list[float]] = deque()  # [deadline hour, hours still needed]
 
     @property
@@ -51,24 +47,25 @@ class EventsWork(Work[EventsDuty]):
                 e.log(EventData(e.hour, True, self.spec.evidence))
         offsets, self.progress = units_finished(self.progress, hours, self.spec.planning_hours)
         for offset in offsets:
-            e.env.process(self._event(offset))
+            e.agenda.schedule(offset, "events", "_planned")
 
-    def _event(self, offset: int) -> Iterator[simpy.Event]:
-        """A planned event: ready after ``offset`` hours and any department's help."""
-        e = self.engine
-        yield e.env.timeout(offset)
-        if self.spec.needs is not None:
-            yield e.departments.request(self.spec.needs.department, "events")
-        yield self.launches.put(e.hour)
+    def _planned(self) -> None:
+        """Planning is done; the event still needs any department's help."""
+        need = self.spec.needs
+        if need is not None:
+            self.engine.departments.request(need.department, "events", ("events", "_ready", ()))
+        else:
+            self._ready()
 
-    def _launcher(self) -> Iterator[simpy.Event]:
-        """One event live at a time: ready events launch in turn."""
-        while True:
-            yield self.launches.get()
-            yield from self._run_one()
+    def _ready(self) -> None:
+        """Ready to go live: now, or when the live event ends (one at a time)."""
+        self.ready += 1
+        if not self.live:
+            self._launch()
 
-    def _run_one(self) -> Iterator[simpy.Event]:
+    def _launch(self) -> None:
         e, spec = self.engine, self.spec
+        self.ready -= 1
         e.sync()
         if not e.spend(spec.cost):
             e.log(EventCancelled(e.hour, "budget"))
@@ -81,7 +78,10 @@ class EventsWork(Work[EventsDuty]):
         for lift in spec.lifts:
             self.lift[e.scenario.stage_index(lift.stage)] += lift.lift * strength
         e.log(EventLaunched(e.hour, e.hour + live, round(strength, 6)))
-        yield e.env.timeout(live)
+        e.agenda.schedule(live, "events", "_end")
+
+    def _end(self) -> None:
+        e, spec = self.engine, self.spec
         e.sync()
         self.live = False
         e.set_rate("events", 0.0)
@@ -93,3 +93,5 @@ class EventsWork(Work[EventsDuty]):
         elif spec.evidence > 0:  # nothing to collect: the data comes with the event
             e.evidence += spec.evidence
             e.log(EventData(e.hour, True, spec.evidence))
+        while self.ready and not self.live:
+            self._launch()

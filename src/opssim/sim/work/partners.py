@@ -1,9 +1,6 @@
 """Market cooperation: a weekly chance to sign a partner who brings a channel for some weeks."""
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-import simpy
 
 from opssim.model.records import PartnerEnded, PartnerSigned
 from opssim.scenario.schema import PartnersDuty
@@ -34,16 +31,19 @@ class PartnersWork(Work[PartnersDuty]):
         e = self.engine
         chance = min(1.0, self.spec.chance(self.week_hours) * e.specialist.freshness)
         if e.streams.get("partners", day).random() < chance and e.spend(self.spec.deal.cost):
-            e.env.process(self._deal())
+            self._sign()
 
-    def _deal(self) -> Iterator[simpy.Event]:
+    def _sign(self) -> None:
         e, deal = self.engine, self.spec.deal
         e.sync()
         self.active += 1
         e.set_rate("partners", self.active * deal.users_per_week / HOURS_PER_WEEK)
         weeks = deal.weeks * HOURS_PER_WEEK
         e.log(PartnerSigned(e.hour, e.hour + weeks, deal.users_per_week))
-        yield e.env.timeout(weeks)
+        e.agenda.schedule(weeks, "partners", "_end")
+
+    def _end(self) -> None:
+        e, deal = self.engine, self.spec.deal
         e.sync()
         self.active -= 1
         e.set_rate("partners", self.active * deal.users_per_week / HOURS_PER_WEEK)

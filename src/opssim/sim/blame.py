@@ -1,0 +1,124 @@
+"""Fair blame: attribute a missed KPI by re-running its review period, then the boss's verdict.
+
+The period is re-run from the state at its start (a fork of the run) with the same named random
+streams, under the manager's plan; that re-run and ``luck_runs`` more with other random numbers
+average to what the plan could be expected to reach. The shortfall ``target - actual`` then
+splits into
+
+* ``plan``      — ``target - expected``: the plan itself falls short on average;
+* ``luck``      — ``expected - plan_counterfactual``: this period's random numbers were bad;
+* ``execution`` — ``plan_counterfactual - actual``: the plan, with the same luck, did better,
+
+each clipped at zero and given as a share of their sum.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from opssim.model.records import KpiResult
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+
+if TYPE_CHECKING:
+    from opssim.sim.engine import Engine
+
+#: Stream index offset for the re-runs that estimate an expected value.
+LUCK_RUN_INDEX = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Counterfactual values of one missed KPI and the shares of its shortfall."""
+
+    plan_counterfactual: float
+    execution_counterfactual: float
+    expected: float
+    split: tuple[tuple[str, float], ...]
+
+    def share(self, cause: str) -> float:
+        """The share of the shortfall due to ``cause`` (plan, execution or luck)."""
+        return dict(self.split)[cause]
+
+
+def rerun(start: "Engine", allocations: Sequence[Mapping[str, float]],
+          run_index: int | None = None) -> "Engine":
+    """The period from ``start`` (a fork taken at its first hour) re-run with one allocation
+    per week; returns the finished copy. ``run_index`` switches to other random numbers."""
+    twin = start.fork(run_index)
+    twin.attribution = False
+    first = int(start.now) // HOURS_PER_WEEK
+    for i, hours in enumerate(allocations):
+        twin.set_allocation(hours)
+        twin.advance_to((first + i + 1) * HOURS_PER_WEEK)
+    return twin
+
+
+def attribute(engine: "Engine", week: int, missed: Sequence[KpiResult],
+              verify: bool = False) -> dict[str, Attribution]:
+    """Attribute each missed KPI of the review closing ``week``: a weekly KPI over its review
+    period, a total over the whole run (what the plan would have built up from the start)."""
+    weekly = {t.kpi for t in engine.scenario.reviews.targets if t.per_week is not None}
+    out: dict[str, Attribution] = {}
+    for start, group in ((engine.period_start, [r for r in missed if r.kpi in weekly]),
+                         (engine.run_start, [r for r in missed if r.kpi not in weekly])):
+        if group and start is not None:
+            out |= _attribute_from(engine, start, week, group, verify)
+    return out
+
+
+def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequence[KpiResult],
+                    verify: bool) -> dict[str, Attribution]:
+    first = int(start.now) // HOURS_PER_WEEK
+    mine = [engine.allocations[w] for w in range(first, week)]
+    plan = [engine.scenario.plan_hours()] * (week - first)
+    with_plan = rerun(start, plan)
+    luck = [rerun(start, plan, LUCK_RUN_INDEX + k) for k in range(engine.scenario.blame.luck_runs)]
+    # The re-run under the player's own hours reproduces the run exactly (the tests check
+    # it), so it is only re-run on request.
+    as_played = rerun(start, mine) if verify else None
+    out = {}
+    for r in missed:
+        def value(e: "Engine", r: KpiResult = r) -> float:
+            return float(kpi_value(e, r.kpi, int(start.now), week))
+
+        p = value(with_plan)
+        expected = (p + sum(value(e) for e in luck)) / (1 + len(luck))
+        played = value(as_played) if as_played is not None else float(r.actual)
+        parts = {
+            "plan": max(0.0, r.target - expected),
+            "execution": max(0.0, p - r.actual),
+            "luck": max(0.0, expected - p),
+        }
+        total = sum(parts.values()) or 1.0
+        split = tuple((k, round(v / total, 6)) for k, v in parts.items())
+        out[r.kpi] = Attribution(round(p, 6), round(played, 6), round(expected, 6), split)
+    return out
+
+
+def kpi_value(engine: "Engine", kpi: str, first_hour: int, week: int) -> int:
+    """The value ``kpi`` had at the review closing ``week`` (its period began at
+    ``first_hour``) in ``engine``."""
+    target = next(t for t in engine.scenario.reviews.targets if t.kpi == kpi)
+    start = first_hour if target.per_week is not None else 0
+    return engine.entered(target.stage, start, week * HOURS_PER_WEEK)
+
+
+def verdict(engine: "Engine", week: int, found: Attribution | None) -> tuple[str, bool]:
+    """The boss's verdict on one miss, and whether the specialist contested it with evidence.
+
+    With evidence enough to contest, the true split decides (and the contest uses the
+    evidence up); the specialist does not contest a miss the split puts on them. Without it,
+    the boss blames the specialist with chance ``lean_on_specialist``, else shares the blame.
+    """
+    rules = engine.scenario.blame
+    if found is not None and engine.evidence >= rules.evidence_to_contest:
+        share = dict(found.split)
+        if share["execution"] >= rules.decisive_share:
+            return "specialist", False
+        engine.evidence -= rules.evidence_to_contest
+        for cause, name in (("plan", "plan"), ("luck", "cleared")):
+            if share[cause] >= rules.decisive_share:
+                return name, True
+        return "shared", True
+    rng = engine.streams.get("blame", week * HOURS_PER_WEEK // HOURS_PER_DAY)
+    return ("specialist" if rng.random() < rules.lean_on_specialist else "shared"), False

@@ -1,0 +1,147 @@
+"""Fair blame: counterfactual attribution on common random numbers, and the boss's verdict."""
+
+import numpy as np
+import pytest
+
+from opssim.batch import parse_policy, run_engine
+from opssim.model.records import BlameEvent, Flow, Review
+from opssim.scenario import Scenario, default_scenario_path, parse_scenario
+from opssim.sim import Engine
+from opssim.sim.blame import rerun
+
+STARTER = default_scenario_path().read_text(encoding="utf-8")
+
+
+def variant(**swap: str) -> Scenario:
+    text = STARTER
+    for old, new in swap.items():
+        old, new = old.replace("__", " "), new
+        assert old in text, old
+        text = text.replace(old, new)
+    return parse_scenario(text, "variant.yaml")
+
+
+def blames(engine: Engine) -> list[BlameEvent]:
+    return [r for r in engine.events if isinstance(r, BlameEvent)]
+
+
+def play(sc: Scenario, policy: str, seed: int = 2, **kw: bool) -> Engine:
+    pol = parse_policy(policy, sc)
+    e = Engine(sc, seed, **kw)
+    for week in range(sc.weeks):
+        if e.finished:
+            break
+        e.set_allocation(pol.hours(e.snapshot()))
+        e.advance_to((week + 1) * 168)
+    return e
+
+
+IMPOSSIBLE = {
+    "per_week: 1150, from_week: 2": "per_week: 4000, from_week: 2",
+    "reputation: {start: 55,": "reputation: {start: 100,",
+    "lose_per_shortfall_pct: 0.5": "lose_per_shortfall_pct: 0.01",
+}
+
+
+def test_targets_impossible_under_the_plan_blame_the_plan() -> None:
+    sc = variant(**IMPOSSIBLE)
+    e = play(sc, "plan")
+    found = [b for b in blames(e) if b.kpi == "signups"]
+    assert len(found) >= 8
+    for b in found:
+        split = dict(b.split)
+        assert split["plan"] > 0.6, b
+        assert b.plan_counterfactual is not None and b.plan_counterfactual < b.target
+
+
+def test_with_enough_evidence_the_verdict_is_plan() -> None:
+    sc = variant(**IMPOSSIBLE, **{"blame:\n": "blame:\n  evidence_to_contest: 0\n"})
+    found = [b for b in blames(play(sc, "plan")) if b.kpi == "signups"]
+    assert found and all(b.verdict == "plan" and b.contested for b in found)
+    # The same misses without evidence land on the specialist or are shared.
+    sc = variant(**IMPOSSIBLE, **{"blame:\n": "blame:\n  evidence_to_contest: 10000\n"})
+    assert {b.verdict for b in blames(play(sc, "plan"))} <= {"specialist", "shared"}
+
+
+def test_a_good_plan_neglected_by_the_player_blames_execution() -> None:
+    easy = {"per_week: 1150, from_week: 2": "per_week: 750, from_week: 2",
+            "total_by_end: 700": "total_by_end: 500",
+            "blame:\n": "blame:\n  evidence_to_contest: 0\n"}
+    sc = variant(**easy)
+    assert not blames(play(sc, "plan"))  # the plan hits its targets
+    found = blames(play(sc, "fixed:support=12,analysis=4"))  # no copy, events or ground
+    settled = [b for b in found if b.week >= 4]  # once the plan's pieces would be working
+    assert len(settled) >= 5
+    for b in settled:
+        assert dict(b.split)["execution"] > 0.6, b
+        assert b.verdict == "specialist"
+        assert b.plan_counterfactual > b.actual
+
+
+def test_attribution_never_disturbs_the_main_run() -> None:
+    sc = variant(**IMPOSSIBLE)
+    on = play(sc, "fixed:copy=4,events=4,support=20,ground=10", attribution=True)
+    off = play(sc, "fixed:copy=4,events=4,support=20,ground=10", attribution=False)
+    assert blames(on) and all(b.split for b in blames(on))
+    assert all(not b.split for b in blames(off))
+
+    def trajectory(e: Engine) -> list:
+        return [r for r in e.events if isinstance(r, Flow | Review)]
+
+    assert trajectory(on) == trajectory(off)
+    assert np.array_equal(on.funnel.entered, off.funnel.entered)
+
+
+def test_rerun_under_the_players_hours_reproduces_the_run() -> None:
+    sc = variant(**IMPOSSIBLE)
+    e = play(sc, "fixed:copy=4,events=12,support=20,ground=10", verify_attribution=True)
+    found = blames(e)
+    assert found
+    assert all(b.execution_counterfactual == b.actual for b in found)
+
+
+@pytest.mark.parametrize("week", [3, 7])
+def test_rerun_from_a_period_start_matches_the_main_run_hour_by_hour(week: int) -> None:
+    sc = variant()
+    e = Engine(sc, 11)
+    pol = parse_policy("even", sc)
+    for w in range(week):
+        if w == week - 1:
+            start = e.period_start
+        e.set_allocation(pol.hours(e.snapshot()))
+        e.advance_to((w + 1) * 168)
+    assert start is not None and start.now == week * 168 - 168
+    twin = rerun(start, [e.allocations[week - 1]])
+    end = week * 168
+    assert np.array_equal(twin.funnel.entered[:, :, :end], e.funnel.entered[:, :, :end])
+    assert np.array_equal(twin.funnel.drops[:, :, :end], e.funnel.drops[:, :, :end])
+
+
+def test_json_blame_events_carry_every_field() -> None:
+    from opssim.batch import run_one
+
+    sc = parse_scenario(STARTER)
+    data = run_one(sc, 0, "fixed:ground=1").data
+    assert data["blame_events"]
+    for b in data["blame_events"]:
+        for key in ("week", "kpi", "target", "actual", "plan_counterfactual",
+                    "execution_counterfactual", "split", "evidence", "verdict",
+                    "reputation_delta"):
+            assert b[key] is not None, key
+        assert set(b["split"]) == {"plan", "execution", "luck"}
+        assert abs(sum(b["split"].values()) - 1) < 1e-5
+        assert b["verdict"] in {"specialist", "plan", "shared", "cleared"}
+
+
+def test_headless_and_stepped_runs_agree_with_attribution() -> None:
+    sc = parse_scenario(STARTER)
+    headless = run_engine(sc, 5, parse_policy("fixed:ground=2,copy=6", sc))
+    stepped = Engine(sc, 5)
+    hours = {"ground": 2, "copy": 6}
+    t = 0.0
+    while not stepped.finished and t < stepped.horizon:
+        if t % 168 == 0:
+            stepped.set_allocation(hours)
+        t = min(t + 7.5, (t // 168 + 1) * 168)
+        stepped.advance_to(t)
+    assert stepped.events == headless.events
