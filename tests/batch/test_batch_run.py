@@ -41,11 +41,7 @@ def test_run_one_summary_shape(starter: Scenario) -> None:
         assert record["kind"] not in NOT_LOGGED
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the summary's log is not plain JSON data: SpecialistWeek.to_dict() keeps `skills` as "
-    "a tuple of (duty, skill) tuples (records.py Record.to_dict uses dataclasses.asdict), so "
-    "json.loads(json.dumps(data)) turns them into lists and no longer equals run_one().data"))
-def test_bug_summary_is_plain_json_data(starter: Scenario) -> None:
+def test_summary_is_plain_json_data(starter: Scenario) -> None:
     data = run_one(starter, 3).data
     assert json.loads(json.dumps(data)) == data
 

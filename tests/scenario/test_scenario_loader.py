@@ -314,12 +314,7 @@ def test_plan_names_only_duties_in_the_scenario(small_text: str) -> None:
     assert e.line == position(text, "plan:", "plan")[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: an unknown duty in `plan` is reported at its hours' column, not at the duty's name: "
-    "cross_checks yields ('plan', duty) and loader._at looks it up with pos.find(path), i.e. the "
-    "value's position (the same for company.locked, specialist.skills, "
-    "blame.promotion.skills and calendar convert_x keys)"))
-def test_bug_unknown_plan_duty_points_at_the_duty(small_text: str) -> None:
+def test_unknown_plan_duty_points_at_the_duty(small_text: str) -> None:
     text = edit(small_text, "plan: {copy: 10,", "plan: {teleport: 2, copy: 10,")
     e = only_error(text)
     assert (e.line, e.col) == position(text, "teleport", "teleport")
@@ -414,11 +409,7 @@ def test_non_string_key_error_is_on_the_keys_line(small_text: str) -> None:
     assert e.path == "1"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a non-string key is reported at its value's column (1: one -> column 4), not the "
-    "key's: loader.parse_scenario looks a TreeError up with exc.positions.find(exc.path), "
-    "i.e. in Positions.values, though positions.to_plain recorded the key in Positions.keys"))
-def test_bug_non_string_key_error_points_at_the_key(small_text: str) -> None:
+def test_non_string_key_error_points_at_the_key(small_text: str) -> None:
     text = small_text + "1: one\n"
     e = only_error(text)
     assert (e.line, e.col) == (text.count("\n"), 1)

@@ -269,7 +269,9 @@ def test_ground_hours_bring_users(small: Scenario) -> None:
 
 
 def test_impossible_targets_get_the_specialist_fired(make_scenario) -> None:
-    sc = make_scenario(weeks=6, targets=[{"kpi": "k", "stage": "s2", "per_week": 10_000_000}])
+    # A boss who always blames the specialist, and no evidence to contest with.
+    sc = make_scenario(weeks=6, targets=[{"kpi": "k", "stage": "s2", "per_week": 10_000_000}],
+                       blame={"lean_on_specialist": 1.0})
     engine = run_engine(sc, 0, parse_policy("plan", sc))
     blame = of_kind(engine, BlameEvent)
     assert blame and all(b.kpi == "k" and b.verdict == "specialist" for b in blame)

@@ -16,8 +16,8 @@ class Record:
     t: int
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict with the record's ``kind`` first."""
-        return {"kind": self.kind, **asdict(self)}
+        """A JSON-friendly dict with the record's ``kind`` first (tuples become lists)."""
+        return {"kind": self.kind, **_plain(asdict(self))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +240,12 @@ class RunEnded(Record):
     kind: ClassVar[str] = "run_ended"
     outcome: str
     reputation: float
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every tuple turned into a list, as JSON would give it back."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

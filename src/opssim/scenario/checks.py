@@ -6,7 +6,7 @@ Each finding is ``(path, message)`` so the loader can point at the offending lin
 from collections.abc import Iterator
 
 from opssim.model import DUTY_IDS
-from opssim.scenario.positions import Path
+from opssim.scenario.positions import KeyPath, Path
 from opssim.scenario.schema import Scenario
 
 #: Users a scenario may send in over its whole run (a cap against exhausting memory).
@@ -73,14 +73,14 @@ def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
             yield from department_ref(("duties", duty, "needs", "department"), need.department)
 
     for duty in sc.company.locked:
-        yield from duty_ref(("company", "locked", duty), duty)
+        yield from duty_ref(KeyPath(("company", "locked", duty)), duty)
     for duty in sc.specialist.skills:
-        yield from duty_ref(("specialist", "skills", duty), duty)
+        yield from duty_ref(KeyPath(("specialist", "skills", duty)), duty)
     for duty in sc.blame.promotion.skills:
-        yield from duty_ref(("blame", "promotion", "skills", duty), duty)
+        yield from duty_ref(KeyPath(("blame", "promotion", "skills", duty)), duty)
     for i, h in enumerate(sc.calendar):
         for stage in h.convert_x:
-            yield from stage_ref(("calendar", i, "convert_x", stage), stage)
+            yield from stage_ref(KeyPath(("calendar", i, "convert_x", stage)), stage)
         if h.tickets_from is not None:
             yield from stage_ref(("calendar", i, "tickets_from"), h.tickets_from)
         if h.week > sc.weeks:
@@ -95,9 +95,9 @@ def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
             )
 
     for duty in sc.plan:
-        yield from duty_ref(("plan", duty), duty)
+        yield from duty_ref(KeyPath(("plan", duty)), duty)
         if duty in sc.company.locked:
-            yield ("plan", duty), f"duty {duty!r} is locked (done by colleagues)"
+            yield KeyPath(("plan", duty)), f"duty {duty!r} is locked (done by colleagues)"
     total = sum(sc.plan.values())
     if total > sc.specialist.max_hours:
         yield ("plan",), (

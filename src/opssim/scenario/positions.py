@@ -15,6 +15,12 @@ MAX_NODES = 100_000
 MAX_DEPTH = 32
 
 
+class KeyPath(tuple):
+    """A path whose error is about the mapping key itself (an unknown id used as a key)."""
+
+    __slots__ = ()
+
+
 class TreeError(Exception):
     """The YAML tree is not plain scenario data; ``path`` says where."""
 
@@ -32,8 +38,9 @@ class Positions:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def find(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Position of ``path``, or of its nearest ancestor that has one."""
-        table = self.keys if key else self.values
+        """Position of ``path`` (of its key when ``key`` or when it is a :class:`KeyPath`), or
+        of its nearest ancestor that has one."""
+        table = self.keys if key or isinstance(path, KeyPath) else self.values
         for cut in range(len(path), -1, -1):
             head = path[:cut]
             if head in table:
@@ -66,7 +73,7 @@ def to_plain(root: Any) -> tuple[Any, Positions]:
                 pos.keys[sub] = _mark(node.lc.key, k, here)
                 pos.values[sub] = _mark(node.lc.value, k, pos.keys[sub])
                 if not isinstance(k, str):
-                    raise TreeError(sub, f"keys must be strings, got {k!r}")
+                    raise TreeError(KeyPath(sub), f"keys must be strings, got {k!r}")
                 out[k] = walk(node[k], sub, depth + 1)
             return out
         if isinstance(node, CommentedSeq):

@@ -378,8 +378,12 @@ class Engine:
         for i in self._active:
             rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
         arrivals = np.zeros((f.n_stages, n_seg, t1 - t0), dtype=np.int64)
-        draws = self.streams.get("arrivals", day).poisson(rate[:, None], (n_seg, t1 - t0))
-        arrivals[self._entry, np.arange(n_seg)] = draws
+        # One stream per source, so a change in one source's rate (more copy reach, say)
+        # leaves every other source's arrivals as they were: common random numbers.
+        for g, name in enumerate(self.segments):
+            if rate[g] > 0:
+                rng = self.streams.get(f"arrivals:{name}", day)
+                arrivals[self._entry[g], g] = rng.poisson(rate[g], t1 - t0)
         f.flow(t0, t1, arrivals, self._convert(),
                self.streams.get("conversions", day), self.streams.get("delays", day))
         self._drawn_to = t1
