@@ -88,6 +88,33 @@ def validate(
 
 
 @app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="write to FILE instead of printing", metavar="FILE")
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="the reference page (Markdown) instead")
+    ] = False,
+) -> None:
+    """Print the JSON Schema (draft-07) of the scenario format, for editors and tools."""
+    from opssim.scenario.jsonschema import schema_text
+    from opssim.scenario.reference import reference_markdown
+
+    _emit(reference_markdown() if markdown else schema_text(), out)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+    print(f"wrote {out}")
+
+
+@app.command()
 def play(
     scenario: ScenarioArg = None,
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
