@@ -4,6 +4,7 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit, n
 traceback: 2 for bad input (a flag, a scenario, a policy), 3 when no display is available.
 """
 
+import dataclasses
 import json
 import os
 import sys
@@ -71,18 +72,31 @@ def run(
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="scenario files to check")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, or json: one JSON document on stdout")
+    ] = "text",
 ) -> None:
     """Check scenario files; print every problem as FILE:LINE:COL: path: message."""
+    if fmt not in ("text", "json"):
+        fail(f"validate: --format: expected text or json, got {fmt!r}")
     bad = 0
+    report: dict[str, list] = {"files": [], "errors": []}
     for f in files:
         try:
             load_scenario(f)
         except ScenarioError as exc:
             bad += 1
-            for line in exc.errors:
-                print(line, file=sys.stderr)
+            report["files"].append({"file": str(f), "ok": False})
+            report["errors"] += [dataclasses.asdict(e) for e in exc.errors]
+            if fmt == "text":
+                for line in exc.errors:
+                    print(line, file=sys.stderr)
         else:
-            print(f"{f}: ok")
+            report["files"].append({"file": str(f), "ok": True})
+            if fmt == "text":
+                print(f"{f}: ok")
+    if fmt == "json":
+        print(json.dumps(report, ensure_ascii=False))
     if bad:
         raise SystemExit(2)
 

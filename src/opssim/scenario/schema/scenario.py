@@ -6,6 +6,7 @@ from pydantic import Field
 
 from .base import Id, Model, Text
 from .duties import Duties
+from .expect import Expectation
 from .funnel import Channel, Funnel
 from .world import Blame, Company, Department, DutyHours, Happening, Reviews, Specialist
 
@@ -39,6 +40,9 @@ class Scenario(Model):
     reviews: Reviews = Field(description="when the boss reviews, and the targets")
     blame: Blame = Field(Blame(), description="what reviews do to reputation; promotion")
     plan: DutyHours = Field(description="the manager's reference allocation, hours per week")
+    expect: Annotated[list[Expectation], Field(max_length=20)] = Field(
+        [], description="balance claims that `opssim lint --expect` checks by simulation"
+    )
 
     @property
     def duty_ids(self) -> tuple[str, ...]:
