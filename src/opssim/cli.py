@@ -14,7 +14,13 @@ from typing import Annotated, NoReturn
 import typer
 
 from opssim.batch import PolicyError, parse_policy, run_one
-from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
+from opssim.scenario import (
+    Scenario,
+    ScenarioError,
+    default_scenario_path,
+    load_located,
+    load_scenario,
+)
 
 app = typer.Typer(
     name="opssim",
@@ -126,6 +132,48 @@ def _emit(text: str, out: Path | None) -> None:
     except OSError as exc:
         fail(f"--out: cannot write {out}: {exc.strerror or exc}")
     print(f"wrote {out}")
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to lint")],
+    expect: Annotated[
+        bool, typer.Option("--expect", help="also check the scenario's expect: section")
+    ] = False,
+    only_expect: Annotated[
+        bool, typer.Option("--only-expect", help="check the expect: section only")
+    ] = False,
+    seeds: Annotated[int, typer.Option(min=1, max=500, help="seeds for the plan's win rate")] = 12,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="processes (default: cores, at most 4)")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 1 on warnings too")] = False,
+) -> None:
+    """Balance lint in seconds: reachable targets, duties that pay, the difficulty band, a
+    dominant single duty; with --expect, the scenario's own expectations. Exit 1 when an
+    expectation fails (or, with --strict, on any warning)."""
+    from opssim.batch.lint import default_workers
+    from opssim.batch.lint import lint as lint_scenario
+
+    located = []
+    for f in files:
+        try:
+            located.append(load_located(f))
+        except ScenarioError as exc:
+            for line in exc.errors:
+                print(line, file=sys.stderr)
+            raise SystemExit(2) from None
+    bad = False
+    for loc in located:
+        report = lint_scenario(loc, balance=not only_expect, expect=expect or only_expect,
+                               seeds=seeds, workers=workers or default_workers())
+        for line in report.lines():
+            print(line)
+        print(f"{loc.name}: {report.warnings} warning(s), {len(report.failed)} failed "
+              f"expectation(s), {report.runs} runs")
+        bad = bad or bool(report.failed) or (strict and report.warnings > 0)
+    if bad:
+        raise SystemExit(1)
 
 
 @app.command()
