@@ -135,6 +135,26 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 @app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="the scenario's id, e.g. spring-sale")],
+    archetype: Annotated[str, typer.Option(help="small or big: the company to start from")] = (
+        "small"
+    ),
+    out: Annotated[Path, typer.Option(help="folder to write NAME.yaml into", metavar="DIR")] = (
+        Path(".")
+    ),
+) -> None:
+    """Write a commented scenario NAME.yaml that validates and plays (never overwrites)."""
+    from opssim.scenario.scaffold import ScaffoldError, write_new_scenario
+
+    try:
+        path = write_new_scenario(name, archetype, out)
+    except ScaffoldError as exc:
+        fail(f"new: {exc}")
+    print(f"wrote {path}; next: opssim validate {path} && opssim run {path}")
+
+
+@app.command()
 def lint(
     files: Annotated[list[Path], typer.Argument(help="scenario files to lint")],
     expect: Annotated[
