@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from opssim.batch.lint.balance import BANDS, Finding, balance_checks
 from opssim.batch.lint.expect import ExpectResult, check_expectations, metric_value
 from opssim.batch.lint.runs import Runner, RunStats, default_workers, stats_of
-from opssim.scenario import Located
+from opssim.scenario import Located, load_located
 
 
 @dataclass
@@ -32,7 +32,8 @@ class LintReport:
         return [e for e in self.expectations if not e.ok]
 
     def lines(self) -> list[str]:
-        """Every finding as ``FILE:LINE:COL: LEVEL: message``, in file order."""
+        """Every finding as ``FILE:LINE:COL: LEVEL: message``, in file order; the position is
+        that of the key the finding is about (``difficulty:``, ``per_week:``, ``ground:``)."""
         rows = [(f.path, f.level, f.message) for f in self.findings]
         for e in self.expectations:
             level = "note" if e.ok else "error"
@@ -40,7 +41,7 @@ class LintReport:
             rows.append((("expect", e.index), level, f"expectation {verdict}: {e.describe()}"))
         out = []
         for path, level, message in rows:
-            line, col = self.located.where(path)
+            line, col = self.located.positions.find(path, key=True)
             out.append((line, col, f"{self.located.name}:{line}:{col}: {level}: {message}"))
         return [text for *_, text in sorted(out, key=lambda r: (r[0], r[1]))]
 
@@ -68,6 +69,12 @@ def lint(
     return report
 
 
+def lint_path(path: str, **options: object) -> LintReport:
+    """Load and lint the scenario at ``path`` (a top-level function, for process pools);
+    ``options`` are those of :func:`lint`."""
+    return lint(load_located(path), **options)  # type: ignore[arg-type]
+
+
 __all__ = [
     "BANDS",
     "ExpectResult",
@@ -78,6 +85,7 @@ __all__ = [
     "check_expectations",
     "default_workers",
     "lint",
+    "lint_path",
     "metric_value",
     "stats_of",
 ]

@@ -144,13 +144,14 @@ def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
             yield Finding("note", ("reviews", "targets", i, kind), figures)
 
 
-def _score(r: RunStats) -> list[float]:
-    return [r.reputation, float(r.won), *r.kpi.values(), *r.reached.values()]
-
-
 def _better(a: RunStats, b: RunStats) -> bool:
-    """Whether run ``a`` beats run ``b`` on any count that matters."""
-    return any(x > y * (1 + 1e-9) + 1e-9 for x, y in zip(_score(a), _score(b), strict=True))
+    """Whether run ``a`` clearly beats run ``b`` on something that matters: a promotion, half
+    a point of reputation, or 1% more on a KPI or a stage (less is noise: allocations that
+    differ draw different random numbers)."""
+    counts = zip([*a.kpi.values(), *a.reached.values()], [*b.kpi.values(), *b.reached.values()],
+                 strict=True)
+    return (a.won > b.won or a.reputation > b.reputation + 0.5
+            or any(x > y * 1.01 + 0.5 for x, y in counts))
 
 
 def _payoffs(plan: dict[str, float], pairs: dict[str, tuple[Tried, Tried]]
