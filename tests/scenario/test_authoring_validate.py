@@ -188,3 +188,19 @@ def test_validate_unknown_format_is_one_line(cli, files) -> None:
     result = cli("validate", "--format", "xml", files[0])
     assert result.code == 2
     assert result.err_lines == ["opssim: validate: --format: expected text or json, got 'xml'"]
+
+
+def test_expectations_are_checked_against_targets_and_stages() -> None:
+    text = VALID + (
+        "expect:\n"
+        "  - {metric: kpi_mean, kpi: signup, range: [1, 2]}\n"
+        "  - {metric: reached_mean, stage: visits, range: [1, 2]}\n"
+        "  - {metric: win_rate, range: [0.9, 0.1]}\n"
+    )
+    assert errors_of(text) == [
+        "f.yaml:28:29: expect.0.kpi: unknown kpi 'signup' (did you mean 'signups'?) "
+        "(targets: signups)",
+        "f.yaml:29:35: expect.1.stage: unknown stage 'visits' (did you mean 'visit'?) "
+        "(stages: aware, visit, signup)",
+        "f.yaml:30:32: expect.2.range: the range's low end 0.9 is above its high 0.1",
+    ]
