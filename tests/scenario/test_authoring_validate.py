@@ -202,5 +202,5 @@ def test_expectations_are_checked_against_targets_and_stages() -> None:
         "(targets: signups)",
         "f.yaml:29:35: expect.1.stage: unknown stage 'visits' (did you mean 'visit'?) "
         "(stages: aware, visit, signup)",
-        "f.yaml:30:32: expect.2.range: the range's low end 0.9 is above its high 0.1",
+        "f.yaml:30:31: expect.2.range: the range's low end 0.9 is above its high 0.1",
     ]
