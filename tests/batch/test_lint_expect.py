@@ -2,6 +2,7 @@
 expectations holding (the scenarios run in parallel, one process each)."""
 
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -18,13 +19,10 @@ SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
 def shipped_reports() -> dict[str, object]:
     """``lint --only-expect`` of every shipped scenario, two processes at a time."""
     paths = [str(p) for p in SHIPPED]
+    expect_only = partial(lint_path, balance=False, expect=True, workers=1)
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-        reports = pool.map(_expect_only, paths)
+        reports = pool.map(expect_only, paths)
         return dict(zip([p.name for p in SHIPPED], reports, strict=True))
-
-
-def _expect_only(path: str):
-    return lint_path(path, balance=False, expect=True, workers=1)
 
 
 def test_there_are_at_least_six_shipped_scenarios() -> None:
