@@ -175,14 +175,16 @@ def lint(
     from opssim.batch.lint import default_workers
     from opssim.batch.lint import lint as lint_scenario
 
-    located = []
+    located, broken = [], False
     for f in files:
         try:
             located.append(load_located(f))
         except ScenarioError as exc:
+            broken = True
             for line in exc.errors:
                 print(line, file=sys.stderr)
-            raise SystemExit(2) from None
+    if broken:
+        raise SystemExit(2)
     bad = False
     for loc in located:
         report = lint_scenario(loc, balance=not only_expect, expect=expect or only_expect,
