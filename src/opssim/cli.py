@@ -4,6 +4,7 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit, n
 traceback: 2 for bad input (a flag, a scenario, a policy), 3 when no display is available.
 """
 
+import dataclasses
 import json
 import os
 import sys
@@ -13,7 +14,13 @@ from typing import Annotated, NoReturn
 import typer
 
 from opssim.batch import PolicyError, parse_policy, run_one
-from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
+from opssim.scenario import (
+    Scenario,
+    ScenarioError,
+    default_scenario_path,
+    load_located,
+    load_scenario,
+)
 
 app = typer.Typer(
     name="opssim",
@@ -71,20 +78,124 @@ def run(
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="scenario files to check")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, or json: one JSON document on stdout")
+    ] = "text",
 ) -> None:
     """Check scenario files; print every problem as FILE:LINE:COL: path: message."""
+    if fmt not in ("text", "json"):
+        fail(f"validate: --format: expected text or json, got {fmt!r}")
     bad = 0
+    report: dict[str, list] = {"files": [], "errors": []}
     for f in files:
         try:
             load_scenario(f)
         except ScenarioError as exc:
             bad += 1
-            for line in exc.errors:
-                print(line, file=sys.stderr)
+            report["files"].append({"file": str(f), "ok": False})
+            report["errors"] += [dataclasses.asdict(e) for e in exc.errors]
+            if fmt == "text":
+                for line in exc.errors:
+                    print(line, file=sys.stderr)
         else:
-            print(f"{f}: ok")
+            report["files"].append({"file": str(f), "ok": True})
+            if fmt == "text":
+                print(f"{f}: ok")
+    if fmt == "json":
+        print(json.dumps(report, ensure_ascii=False))
     if bad:
         raise SystemExit(2)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="write to FILE instead of printing", metavar="FILE")
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="the reference page (Markdown) instead")
+    ] = False,
+) -> None:
+    """Print the JSON Schema (draft-07) of the scenario format, for editors and tools."""
+    from opssim.scenario.jsonschema import schema_text
+    from opssim.scenario.reference import reference_markdown
+
+    _emit(reference_markdown() if markdown else schema_text(), out)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+    print(f"wrote {out}")
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="the scenario's id, e.g. spring-sale")],
+    archetype: Annotated[str, typer.Option(help="small or big: the company to start from")] = (
+        "small"
+    ),
+    out: Annotated[Path, typer.Option(help="folder to write NAME.yaml into", metavar="DIR")] = (
+        Path(".")
+    ),
+) -> None:
+    """Write a commented scenario NAME.yaml that validates and plays (never overwrites)."""
+    from opssim.scenario.scaffold import ScaffoldError, write_new_scenario
+
+    try:
+        path = write_new_scenario(name, archetype, out)
+    except ScaffoldError as exc:
+        fail(f"new: {exc}")
+    print(f"wrote {path}; next: opssim validate {path} && opssim run {path}")
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to lint")],
+    expect: Annotated[
+        bool, typer.Option("--expect", help="also check the scenario's expect: section")
+    ] = False,
+    only_expect: Annotated[
+        bool, typer.Option("--only-expect", help="check the expect: section only")
+    ] = False,
+    seeds: Annotated[int, typer.Option(min=1, max=500, help="seeds for the plan's win rate")] = 12,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="processes (default: cores, at most 4)")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 1 on warnings too")] = False,
+) -> None:
+    """Balance lint in seconds: reachable targets, duties that pay, the difficulty band, a
+    dominant single duty; with --expect, the scenario's own expectations. Exit 1 when an
+    expectation fails (or, with --strict, on any warning)."""
+    from opssim.batch.lint import default_workers
+    from opssim.batch.lint import lint as lint_scenario
+
+    located, broken = [], False
+    for f in files:
+        try:
+            located.append(load_located(f))
+        except ScenarioError as exc:
+            broken = True
+            for line in exc.errors:
+                print(line, file=sys.stderr)
+    if broken:
+        raise SystemExit(2)
+    bad = False
+    for loc in located:
+        report = lint_scenario(loc, balance=not only_expect, expect=expect or only_expect,
+                               seeds=seeds, workers=workers or default_workers())
+        for line in report.lines():
+            print(line)
+        print(f"{loc.name}: {report.warnings} warning(s), {len(report.failed)} failed "
+              f"expectation(s), {report.runs} runs")
+        bad = bad or bool(report.failed) or (strict and report.warnings > 0)
+    if bad:
+        raise SystemExit(1)
 
 
 @app.command()

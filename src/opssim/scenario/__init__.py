@@ -2,8 +2,11 @@
 
 from opssim.scenario.errors import ErrorLine, ScenarioError
 from opssim.scenario.loader import (
+    Located,
     default_scenario_path,
+    load_located,
     load_scenario,
+    parse_located,
     parse_scenario,
     scenario_hash,
 )
@@ -11,10 +14,13 @@ from opssim.scenario.schema import Scenario
 
 __all__ = [
     "ErrorLine",
+    "Located",
     "Scenario",
     "ScenarioError",
     "default_scenario_path",
+    "load_located",
     "load_scenario",
+    "parse_located",
     "parse_scenario",
     "scenario_hash",
 ]

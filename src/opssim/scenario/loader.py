@@ -5,6 +5,7 @@ Every problem becomes an :class:`ErrorLine` with file, line and column; all are 
 
 import hashlib
 import json
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path as FsPath
 
@@ -15,7 +16,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from opssim.scenario.checks import cross_checks
 from opssim.scenario.errors import ErrorLine, ScenarioError
 from opssim.scenario.positions import Path, Positions, TreeError, to_plain
+from opssim.scenario.references import reference_checks
 from opssim.scenario.schema import Scenario
+from opssim.scenario.suggest import allowed_keys, allowed_values, did_you_mean
 
 #: Largest scenario file accepted, in bytes.
 MAX_FILE_BYTES = 1_000_000
@@ -28,8 +31,27 @@ def default_scenario_path() -> FsPath:
     return FsPath(str(resources.files("opssim") / "scenarios" / f"{DEFAULT_SCENARIO}.yaml"))
 
 
+@dataclass(frozen=True)
+class Located:
+    """A validated scenario with the file name and source positions of its values."""
+
+    scenario: Scenario
+    name: str
+    positions: Positions
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """1-based (line, col) of ``path`` (a tuple of keys and indexes), or of its nearest
+        ancestor written in the file."""
+        return self.positions.find(path)
+
+
 def load_scenario(path: str | FsPath) -> Scenario:
     """Read and validate the scenario at ``path``; raise :class:`ScenarioError` on any problem."""
+    return load_located(path).scenario
+
+
+def load_located(path: str | FsPath) -> Located:
+    """Like :func:`load_scenario`, keeping the positions of values for later messages."""
     name = str(path)
     p = FsPath(path)
     try:
@@ -41,11 +63,16 @@ def load_scenario(path: str | FsPath) -> Scenario:
         raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "no such file")]) from None
     except OSError as exc:
         raise ScenarioError([ErrorLine(name, 1, 1, "(file)", exc.strerror or str(exc))]) from None
-    return parse_scenario(raw, name)
+    return parse_located(raw, name)
 
 
 def parse_scenario(raw: bytes | str, name: str = "<scenario>") -> Scenario:
     """Validate scenario text ``raw``; ``name`` labels the error lines."""
+    return parse_located(raw, name).scenario
+
+
+def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
+    """Validate scenario text ``raw`` and keep its positions; ``name`` labels the errors."""
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError(
             [ErrorLine(name, 1, 1, "(file)", f"file larger than {MAX_FILE_BYTES:,} bytes")]
@@ -73,19 +100,29 @@ def parse_scenario(raw: bytes | str, name: str = "<scenario>") -> Scenario:
         raise ScenarioError([ErrorLine(name, line, col, _dotted(exc.path), str(exc))]) from None
     if not isinstance(data, dict):
         raise ScenarioError([ErrorLine(name, 1, 1, "(root)", "a scenario must be a YAML mapping")])
+    problems: list[ErrorLine] = []
+    scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_from_pydantic(exc, data, pos, name)) from None
-    problems = [_at(name, pos, path, msg) for path, msg in cross_checks(scenario)]
-    if problems:
+        problems = _from_pydantic(exc, data, pos, name)
+    # Cross-references read plain data, so they are reported alongside schema errors.
+    found = [*reference_checks(data), *(cross_checks(scenario) if scenario else ())]
+    seen = {(e.path, e.message) for e in problems}
+    for path, msg in found:
+        line = _at(name, pos, path, msg, key=_is_id_key(path, data))
+        if (line.path, line.message) not in seen:
+            seen.add((line.path, line.message))
+            problems.append(line)
+    if problems or scenario is None:
         raise ScenarioError(problems)
-    return scenario
+    return Located(scenario, name, pos)
 
 
 def scenario_hash(sc: Scenario) -> str:
-    """A short hash of the scenario's content (not its comments or layout)."""
-    canon = json.dumps(sc.model_dump(mode="json", by_alias=True), sort_keys=True)
+    """A short hash of what the scenario simulates (not its comments, layout or ``expect``)."""
+    content = sc.model_dump(mode="json", by_alias=True, exclude={"expect"})
+    canon = json.dumps(content, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()[:16]
 
 
@@ -95,7 +132,7 @@ def _from_pydantic(exc: ValidationError, data: dict, pos: Positions, name: str) 
         path = _data_path(err["loc"], data)
         message = err["msg"]
         if err["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + did_you_mean(path[-1], allowed_keys(path[:-1], data))
             line, col = pos.find(path, key=True)
         elif err["type"] == "missing":
             line, col = pos.find(path[:-1])
@@ -104,6 +141,8 @@ def _from_pydantic(exc: ValidationError, data: dict, pos: Positions, name: str) 
             line, col = pos.find(path)
             if err["type"].endswith("_type"):
                 message = f"{message}, got {_yaml_type(err['input'])}"
+            elif err["type"] == "literal_error":
+                message += did_you_mean(err["input"], allowed_values(path, data))
         out.append(ErrorLine(name, line, col, _dotted(path), message))
     return out
 
@@ -125,8 +164,14 @@ def _data_path(loc: tuple, data: object) -> Path:
     return tuple(path)
 
 
-def _at(name: str, pos: Positions, path: Path, message: str) -> ErrorLine:
-    line, col = pos.find(path)
+def _is_id_key(path: Path, data: object) -> bool:
+    """Whether ``path`` ends in a key of a free-form mapping (plan, locked, …): an id, so an
+    error about it points at the key, not its value."""
+    return bool(path) and isinstance(path[-1], str) and not allowed_keys(path[:-1], data)
+
+
+def _at(name: str, pos: Positions, path: Path, message: str, key: bool = False) -> ErrorLine:
+    line, col = pos.find(path, key=key)
     return ErrorLine(name, line, col, _dotted(path), message)
 
 

@@ -15,6 +15,7 @@ from .duties import (
     ResearchDuty,
     SupportDuty,
 )
+from .expect import Expectation
 from .funnel import Channel, Churn, Funnel, Stage
 from .scenario import Scenario
 from .world import Company, Department, Happening, Specialist, Target
@@ -31,6 +32,7 @@ __all__ = [
     "Department",
     "Duties",
     "EventsDuty",
+    "Expectation",
     "Funnel",
     "GroundDuty",
     "Happening",

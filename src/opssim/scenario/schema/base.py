@@ -2,11 +2,12 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-Id = Annotated[
-    str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$", description="lowercase letters, digits, _ and -")
-]
+#: An identifier: lowercase letters, digits, ``_`` and ``-``, starting with a letter.
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Hours = Annotated[float, Field(ge=0.0, le=10_000.0)]
 PositiveHours = Annotated[float, Field(gt=0.0, le=10_000.0)]
@@ -34,6 +35,20 @@ class Text(Model):
     @classmethod
     def _from_plain_string(cls, data: object) -> object:
         return {"en": data} if isinstance(data, str) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A plain string (English) or a mapping of languages, as the loader accepts."""
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        return {
+            "description": mapping.get("description", ""),
+            "anyOf": [
+                {"type": "string", "maxLength": 2000},
+                {k: v for k, v in mapping.items() if k != "description"},
+            ],
+        }
 
     def get(self, lang: str = "en") -> str:
         """The text in ``lang``, falling back to English."""
@@ -91,15 +106,17 @@ class Curve(Model):
 class LogNormal(Model):
     """A lognormal delay given by its mean and standard deviation."""
 
-    mean: Annotated[float, Field(gt=0.0, le=10_000.0)]
-    sd: Annotated[float, Field(gt=0.0, le=10_000.0)]
+    mean: Annotated[float, Field(gt=0.0, le=10_000.0)] = Field(description="mean delay")
+    sd: Annotated[float, Field(gt=0.0, le=10_000.0)] = Field(
+        description="standard deviation of the delay"
+    )
 
 
 class Uniform(Model):
     """A delay drawn uniformly between ``low`` and ``high``."""
 
-    low: Hours
-    high: Hours
+    low: Hours = Field(description="shortest delay")
+    high: Hours = Field(description="longest delay")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Uniform":
@@ -114,8 +131,10 @@ class Delay(Model):
     exponential: Annotated[
         float | None, Field(gt=0.0, le=10_000.0, description="mean of an exponential delay")
     ] = None
-    lognormal: LogNormal | None = None
-    uniform: Uniform | None = None
+    lognormal: LogNormal | None = Field(
+        None, description="a lognormal delay: {mean, sd}, skewed towards long waits"
+    )
+    uniform: Uniform | None = Field(None, description="a delay uniform between low and high")
     fixed: Annotated[float | None, Field(ge=0.0, le=10_000.0, description="exact delay")] = None
 
     @model_validator(mode="after")

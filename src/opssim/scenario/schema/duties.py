@@ -16,21 +16,21 @@ Count = Annotated[int, Field(ge=1, le=1000)]
 class Need(Model):
     """Work that waits on another department (a landing page, design assets, a data export)."""
 
-    department: Id
+    department: Id = Field(description="the department whose help is needed")
     every: Count = Field(1, description="one request per this many units of work")
 
 
 class StageLift(Model):
     """A relative conversion lift on a stage, by a response curve."""
 
-    stage: Id
-    curve: Curve
+    stage: Id = Field(description="the stage whose conversion is lifted")
+    curve: Curve = Field(description="relative lift (0.5 = +50%), x = live pieces by quality")
 
 
 class Reach(Model):
     """Users brought into a stage per week, by a response curve."""
 
-    enters: Id
+    enters: Id = Field(description="the stage where these users enter")
     users: Curve = Field(description="users per week")
 
 
@@ -38,9 +38,15 @@ class Quality(Model):
     """How good a piece of work comes out: ``normal(base + skill_weight * skill, sd)``, then
     scaled by the specialist's freshness and the research targeting."""
 
-    base: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
-    skill_weight: Annotated[float, Field(ge=0.0, le=3.0)] = 0.5
-    sd: Annotated[float, Field(ge=0.0, le=3.0)] = 0.15
+    base: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+        0.5, description="mean quality at skill 0"
+    )
+    skill_weight: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+        0.5, description="quality added per unit of skill"
+    )
+    sd: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+        0.15, description="spread of quality from piece to piece"
+    )
 
 
 class CopyDuty(Model):
@@ -48,9 +54,11 @@ class CopyDuty(Model):
     conversion and bring organic users until they go stale. x of the curves: the live pieces
     weighted by their quality."""
 
-    hours_per_piece: PositiveHours = 6.0
-    quality: Quality = Quality()
-    lifts: Annotated[list[StageLift], Field(max_length=12)] = []
+    hours_per_piece: PositiveHours = Field(6.0, description="hours to write one piece")
+    quality: Quality = Field(Quality(), description="how good a piece comes out")
+    lifts: Annotated[list[StageLift], Field(max_length=12)] = Field(
+        [], description="conversion lifts of live pieces"
+    )
     reach: Reach | None = Field(None, description="organic users the live pieces bring")
     stale_after_weeks: Annotated[int, Field(ge=1, le=104)] = Field(
         3, description="weeks a piece keeps working"
@@ -61,26 +69,32 @@ class CopyDuty(Model):
 class Inflow(Model):
     """Users brought into a stage."""
 
-    enters: Id
-    users: Users
+    enters: Id = Field(description="the stage where these users enter")
+    users: Users = Field(description="users brought in over the event")
 
 
 class EventLift(Model):
     """A live event's relative lift on a stage's conversion."""
 
-    stage: Id
-    lift: Annotated[float, Field(ge=0.0, le=5.0)]
+    stage: Id = Field(description="the stage whose conversion is lifted")
+    lift: Annotated[float, Field(ge=0.0, le=5.0)] = Field(
+        description="relative lift while live (0.25 = +25%)"
+    )
 
 
 class EventsDuty(Model):
     """Events: planning hours and a department's help lead to a launch; a live event brings a
     spike and a lift; data collected afterwards becomes evidence."""
 
-    planning_hours: PositiveHours = 16.0
+    planning_hours: PositiveHours = Field(16.0, description="hours of work to launch an event")
     needs: Need | None = Field(None, description="a department's help before the launch")
-    live_days: Annotated[float, Field(gt=0.0, le=60.0)] = 3.0
+    live_days: Annotated[float, Field(gt=0.0, le=60.0)] = Field(
+        3.0, description="days an event stays live"
+    )
     spike: Inflow | None = Field(None, description="users the event brings while live")
-    lifts: Annotated[list[EventLift], Field(max_length=12)] = []
+    lifts: Annotated[list[EventLift], Field(max_length=12)] = Field(
+        [], description="conversion lifts while live"
+    )
     cost: Money = Field(0.0, description="budget spent at launch")
     data_collection_hours: Hours = Field(
         0.0, description="hours after the event to collect its data (taken before planning)"
@@ -114,7 +128,9 @@ class SupportDuty(Model):
     """Customer service: a ticket queue served by support hours; late answers lose users and
     very late ones become complaints."""
 
-    tickets: Annotated[list[TicketSource], Field(max_length=12)] = []
+    tickets: Annotated[list[TicketSource], Field(max_length=12)] = Field(
+        [], description="where tickets come from"
+    )
     minutes_per_ticket: Annotated[float, Field(gt=0.0, le=600.0)] = Field(
         6.0, description="mean minutes of work per ticket (exponential), at skill 0.5"
     )
@@ -133,17 +149,25 @@ class GroundDuty(Model):
     street surveys yield research points; the work is tiring."""
 
     users: Curve = Field(description="users per week, x = hours")
-    enters: Id
-    intent: Annotated[float, Field(gt=0.0, le=3.0)] = 0.6
-    cost_per_hour: Money = 0.0
-    fatigue_per_hour: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
-    research_points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = 0.5
+    enters: Id = Field(description="the stage where these users enter")
+    intent: Annotated[float, Field(gt=0.0, le=3.0)] = Field(
+        0.6, description="multiplier on every later conversion of these users"
+    )
+    cost_per_hour: Money = Field(0.0, description="budget spent per hour (flyers, gear)")
+    fatigue_per_hour: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.0, description="fatigue each hour adds"
+    )
+    research_points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        0.5, description="research points from street surveys"
+    )
 
 
 class ResearchDuty(Model):
     """User research: points that sharpen the targeting of copy and events."""
 
-    points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        1.0, description="research points per hour"
+    )
     targeting: Curve = Field(
         Curve(max=0.3, half_at=20.0),
         description="relative boost to copy quality and event effects, x = research points",
@@ -153,18 +177,20 @@ class ResearchDuty(Model):
 class Deal(Model):
     """A signed channel partner: a new arrival channel for some weeks."""
 
-    enters: Id
-    users_per_week: Users
-    weeks: Annotated[int, Field(ge=1, le=104)] = 4
-    intent: Annotated[float, Field(gt=0.0, le=3.0)] = 1.0
-    cost: Money = 0.0
+    enters: Id = Field(description="the stage where the partner's users enter")
+    users_per_week: Users = Field(description="users the partner sends per week")
+    weeks: Annotated[int, Field(ge=1, le=104)] = Field(4, description="weeks the deal runs")
+    intent: Annotated[float, Field(gt=0.0, le=3.0)] = Field(
+        1.0, description="multiplier on every later conversion of these users"
+    )
+    cost: Money = Field(0.0, description="budget spent when the deal is signed")
 
 
 class PartnersDuty(Model):
     """Market cooperation: negotiation hours give a weekly chance to sign a partner."""
 
     chance: Curve = Field(description="weekly chance to sign, x = hours (max at most 1)")
-    deal: Deal
+    deal: Deal = Field(description="what a signed partner brings")
 
 
 class Noise(Model):
@@ -181,8 +207,10 @@ class Noise(Model):
 class AnalysisDuty(Model):
     """Data analysis: clearer dashboards, evidence against blame, and the skill promotion needs."""
 
-    noise: Noise = Noise()
-    evidence_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    noise: Noise = Field(Noise(), description="how noisy the dashboard is, and how hours clear it")
+    evidence_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        1.0, description="evidence points per hour (against blame)"
+    )
     needs: Need | None = Field(None, description="a data export before the week's analysis counts")
 
 
@@ -197,14 +225,22 @@ class CoordinationDuty(Model):
 class Duties(Model):
     """The duties that exist in this scenario and what an hour of each buys."""
 
-    copy_: CopyDuty = Field(alias="copy")
-    events: EventsDuty
-    support: SupportDuty
-    ground: GroundDuty
-    research: ResearchDuty | None = None
-    partners: PartnersDuty | None = None
-    analysis: AnalysisDuty | None = None
-    coordination: CoordinationDuty | None = None
+    copy_: CopyDuty = Field(alias="copy", description="copywriting: landing pages and posts")
+    events: EventsDuty = Field(description="event planning and execution")
+    support: SupportDuty = Field(description="customer service: the ticket queue")
+    ground: GroundDuty = Field(description="ground promotion: flyers and street work")
+    research: ResearchDuty | None = Field(
+        None, description="user research; absent: not in this scenario"
+    )
+    partners: PartnersDuty | None = Field(
+        None, description="market cooperation; absent: not in this scenario"
+    )
+    analysis: AnalysisDuty | None = Field(
+        None, description="data analysis; absent: not in this scenario"
+    )
+    coordination: CoordinationDuty | None = Field(
+        None, description="department liaison; absent: not in this scenario"
+    )
 
     def present(self) -> tuple[str, ...]:
         """Ids of the duties in this scenario, in the game's order."""

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from .base import Id, Model, Text
 from .duties import Duties
+from .expect import Expectation
 from .funnel import Channel, Funnel
 from .world import Blame, Company, Department, DutyHours, Happening, Reviews, Specialist
 
@@ -14,21 +15,34 @@ class Scenario(Model):
     """A scenario: a company, a funnel, the specialist's duties, targets and the manager's plan."""
 
     format: Literal[1] = Field(1, description="version of the scenario format")
-    id: Id
-    title: Text
-    description: Text = Text(en="")
-    difficulty: Literal["tutorial", "easy", "normal", "hard"] = "normal"
-    weeks: Annotated[int, Field(ge=1, le=104)] = 12
-    company: Company = Company()
-    specialist: Specialist = Specialist()
-    funnel: Funnel
-    channels: Annotated[list[Channel], Field(min_length=1, max_length=20)]
-    duties: Duties
-    departments: Annotated[dict[Id, Department], Field(max_length=20)] = {}
-    calendar: Annotated[list[Happening], Field(max_length=200)] = []
-    reviews: Reviews
-    blame: Blame = Blame()
+    id: Id = Field(description="the scenario's id: lowercase letters, digits, _ and -")
+    title: Text = Field(description="the scenario's name, shown to players")
+    description: Text = Field(Text(en=""), description="a line or two that sets the scene")
+    difficulty: Literal["tutorial", "easy", "normal", "hard"] = Field(
+        "normal",
+        description="how hard the manager's plan finds it; `opssim lint` checks the plan's "
+        "win rate against this band",
+    )
+    weeks: Annotated[int, Field(ge=1, le=104)] = Field(12, description="length of the scenario")
+    company: Company = Field(Company(), description="archetype, budget and locked duties")
+    specialist: Specialist = Field(Specialist(), description="the player: hours, fatigue, skills")
+    funnel: Funnel = Field(description="the funnel model: stages in order, and churn")
+    channels: Annotated[list[Channel], Field(min_length=1, max_length=20)] = Field(
+        description="steady sources of users (1 to 20)"
+    )
+    duties: Duties = Field(description="the duties that exist here and what an hour of each buys")
+    departments: Annotated[dict[Id, Department], Field(max_length=20)] = Field(
+        {}, description="other teams whose help some work needs, by id"
+    )
+    calendar: Annotated[list[Happening], Field(max_length=200)] = Field(
+        [], description="holidays, competitors, outages and ticket storms"
+    )
+    reviews: Reviews = Field(description="when the boss reviews, and the targets")
+    blame: Blame = Field(Blame(), description="what reviews do to reputation; promotion")
     plan: DutyHours = Field(description="the manager's reference allocation, hours per week")
+    expect: Annotated[list[Expectation], Field(max_length=20)] = Field(
+        [], description="balance claims that `opssim lint --expect` checks by simulation"
+    )
 
     @property
     def duty_ids(self) -> tuple[str, ...]:

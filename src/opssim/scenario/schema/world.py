@@ -27,8 +27,12 @@ class Company(Model):
 class Fatigue(Model):
     """Fatigue (0–100) builds with overtime and tiring duties and recovers with slack."""
 
-    per_overtime_hour: Annotated[float, Field(ge=0.0, le=20.0)] = 1.5
-    recovery_per_slack_hour: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
+    per_overtime_hour: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.5, description="fatigue each overtime hour adds"
+    )
+    recovery_per_slack_hour: Annotated[float, Field(ge=0.0, le=20.0)] = Field(
+        1.0, description="fatigue each unallocated contract hour removes"
+    )
     weekend_recovery: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
         10.0, description="fatigue shed at the end of each week"
     )
@@ -46,7 +50,7 @@ class Specialist(Model):
     overtime_cap: Annotated[float, Field(ge=0.0, le=40.0)] = Field(
         15.0, description="extra hours a week the specialist may work"
     )
-    fatigue: Fatigue = Fatigue()
+    fatigue: Fatigue = Field(Fatigue(), description="how overtime tires and slack restores")
     skills: dict[Id, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
         {}, description="starting skill per duty, 0..1 (0.3 when absent)"
     )
@@ -63,9 +67,9 @@ class Specialist(Model):
 class Department(Model):
     """Another team whose help some work needs; it answers requests one at a time."""
 
-    label: Text | None = None
+    label: Text | None = Field(None, description="name shown to players; the id when absent")
     response_days: Delay = Field(
-        default_factory=lambda: Delay(exponential=3.0), description="days to answer a request"
+        Delay(exponential=3.0), description="days to answer a request"
     )
     stall_chance: Probability = Field(0.0, description="chance a request stalls")
     stall_x: Annotated[float, Field(ge=1.0, le=20.0)] = Field(
@@ -79,8 +83,10 @@ class Department(Model):
 class Happening(Model):
     """Something on the calendar: a holiday, a competitor's campaign, an outage, a ticket storm."""
 
-    kind: Literal["holiday", "competitor", "outage", "ticket_storm", "other"]
-    label: Text | None = None
+    kind: Literal["holiday", "competitor", "outage", "ticket_storm", "other"] = Field(
+        description="what happens (the effects come from the fields below)"
+    )
+    label: Text | None = Field(None, description="name shown to players; the kind when absent")
     week: Annotated[int, Field(ge=1, le=104)] = Field(description="week it starts (1-based)")
     day: Annotated[int, Field(ge=1, le=7)] = Field(1, description="day of that week (1-7)")
     hours: Annotated[float, Field(gt=0.0, le=24.0 * 365)] = Field(
@@ -101,8 +107,8 @@ class Happening(Model):
 class Target(Model):
     """A KPI the boss reviews: new users reaching a stage. Give per_week or total_by_end."""
 
-    kpi: Id
-    stage: Id
+    kpi: Id = Field(description="the KPI's name, unique among targets")
+    stage: Id = Field(description="the stage whose new users count")
     per_week: Users | None = Field(None, description="new users per week, checked every review")
     total_by_end: Users | None = Field(None, description="users reached by the last week")
     from_week: Annotated[int, Field(ge=1, le=104)] = Field(
@@ -119,22 +125,32 @@ class Target(Model):
 class Reviews(Model):
     """When the boss reviews, and against what."""
 
-    every_weeks: Literal[1, 2, 4] = 1
-    targets: Annotated[list[Target], Field(min_length=1, max_length=20)]
+    every_weeks: Literal[1, 2, 4] = Field(1, description="weeks between reviews")
+    targets: Annotated[list[Target], Field(min_length=1, max_length=20)] = Field(
+        description="the KPIs reviewed (1 to 20)"
+    )
 
 
 class Reputation(Model):
     """How blame and success move the specialist's standing (0–100)."""
 
-    start: Annotated[float, Field(gt=0.0, le=100.0)] = 60.0
-    lose_per_shortfall_pct: Annotated[float, Field(ge=0.0, le=10.0)] = 0.5
-    gain_per_hit: Annotated[float, Field(ge=0.0, le=100.0)] = 3.0
+    start: Annotated[float, Field(gt=0.0, le=100.0)] = Field(
+        60.0, description="reputation at the start; at zero the specialist is fired"
+    )
+    lose_per_shortfall_pct: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        0.5, description="reputation lost per percent a KPI falls short"
+    )
+    gain_per_hit: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
+        3.0, description="reputation gained per KPI hit"
+    )
 
 
 class Promotion(Model):
     """What it takes to be promoted at the end."""
 
-    reputation: Annotated[float, Field(ge=0.0, le=1000.0)] = 70.0
+    reputation: Annotated[float, Field(ge=0.0, le=1000.0)] = Field(
+        70.0, description="reputation needed at the end"
+    )
     skills: dict[Id, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
         {}, description="skills the specialist must have reached"
     )
@@ -143,10 +159,18 @@ class Promotion(Model):
 class VerdictWeights(Model):
     """Share of a miss's reputation cost the specialist carries under each verdict."""
 
-    specialist: Annotated[float, Field(ge=0.0, le=2.0)] = 1.0
-    shared: Annotated[float, Field(ge=0.0, le=2.0)] = 0.5
-    plan: Annotated[float, Field(ge=0.0, le=2.0)] = 0.1
-    cleared: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
+    specialist: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        1.0, description="the boss blames the specialist"
+    )
+    shared: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.5, description="the blame is shared with the plan's author"
+    )
+    plan: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.1, description="evidence shows the plan was at fault"
+    )
+    cleared: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.0, description="evidence shows it was bad luck"
+    )
 
 
 class Blame(Model):
@@ -171,9 +195,11 @@ class Blame(Model):
         description="re-runs of the plan with other random numbers; with the same-luck re-run "
         "they estimate the plan's expected value",
     )
-    weights: VerdictWeights = VerdictWeights()
-    reputation: Reputation = Reputation()
-    promotion: Promotion = Promotion()
+    weights: VerdictWeights = Field(
+        VerdictWeights(), description="reputation cost carried under each verdict"
+    )
+    reputation: Reputation = Field(Reputation(), description="how reviews move reputation")
+    promotion: Promotion = Field(Promotion(), description="what it takes to be promoted")
 
 
 __all__ = [

@@ -1,0 +1,217 @@
+"""The balance lint: a few dozen short runs that catch a broken or degenerate scenario.
+
+* **difficulty** — the plan's win rate (share of runs ending promoted) over ``seeds`` seeds
+  should fall in the band of the declared difficulty (:data:`BANDS`); the lint warns only when
+  a 90% Wilson interval around it misses the band, so a few seeds do not cry wolf;
+* **reachable targets** — some allocation tried (the plan, even, each single duty, the plan
+  without or with more of each duty, and a small random search) hits each target in at least
+  half its reviews;
+* **duties that never pay off** — with common random numbers, the plan does no better on any
+  KPI, reputation or promotion than the plan without the duty (its hours left idle); a duty the
+  plan leaves out gets 8 hours cut from the others, against the same cut left idle;
+* **a dominant single duty** — all contract hours on one duty beat the plan, even and every
+  searched allocation on both win rate and reputation.
+"""
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from opssim.batch.lint.runs import Runner, RunStats
+from opssim.scenario.positions import Path
+
+#: Plan win-rate band per declared difficulty.
+BANDS: dict[str, tuple[float, float]] = {
+    "tutorial": (0.7, 1.0),
+    "easy": (0.4, 1.0),
+    "normal": (0.1, 0.8),
+    "hard": (0.0, 0.3),
+}
+
+#: Share of a target's reviews that some allocation must hit for it to count as reachable.
+REACHABLE = 0.5
+
+Level = Literal["warning", "error", "note"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of a lint report, pointing at the part of the file it is about."""
+
+    level: Level
+    path: Path
+    message: str
+
+
+@dataclass(frozen=True)
+class Tried:
+    """A policy and its runs."""
+
+    spec: str
+    runs: list[RunStats]
+
+    @property
+    def win_rate(self) -> float:
+        """Share of runs promoted."""
+        return sum(r.won for r in self.runs) / len(self.runs)
+
+    @property
+    def reputation(self) -> float:
+        """Mean reputation at the end."""
+        return sum(r.reputation for r in self.runs) / len(self.runs)
+
+    def hit_share(self, kpi: str) -> float:
+        """Share of ``kpi``'s reviews that were hit."""
+        hit = sum(r.hits[kpi][0] for r in self.runs)
+        held = sum(r.hits[kpi][1] for r in self.runs)
+        return hit / held if held else 0.0
+
+
+def fixed_spec(hours: dict[str, float]) -> str:
+    """The ``fixed:`` policy SPEC for ``hours`` (duties with zero hours left out)."""
+    # Rounded down, so that a full week stays within the cap.
+    parts = [f"{d}={math.floor(h * 100) / 100:g}" for d, h in hours.items() if h >= 0.01]
+    return "fixed:" + ",".join(parts) if parts else "fixed:copy=0"
+
+
+def wilson(wins: int, n: int, z: float = 1.645) -> tuple[float, float]:
+    """A 90% Wilson score interval for a share of ``wins`` in ``n``."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = wins / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def balance_checks(
+    runner: Runner, *, seeds: int = 12, probe_seeds: int = 1, search: int = 6
+) -> Iterator[Finding]:
+    """Yield the balance findings (warnings and the figures behind them) of the scenario."""
+    sc = runner.scenario
+    duties = sc.duty_ids
+    plan = sc.plan_hours()
+    probes = range(probe_seeds)
+    singles = {d: fixed_spec({d: sc.specialist.contract_hours}) for d in duties}
+    pairs = {d: tuple(map(fixed_spec, _with_without(plan, d))) for d in duties}
+    searched = _search(duties, plan, sc.specialist.contract_hours, sc.specialist.max_hours,
+                       search)
+    specs = ["even", *singles.values(), *(s for p in pairs.values() for s in p), *searched]
+    runner.run([*(("plan", s) for s in range(seeds)), *((p, s) for p in specs for s in probes)])
+
+    def tried(spec: str, seed_range: range = probes) -> Tried:
+        return Tried(spec, runner.run((spec, s) for s in seed_range))
+
+    plan_all = tried("plan", range(seeds))
+    yield from _difficulty(sc.difficulty, plan_all)
+    everything = [plan_all, *(tried(p) for p in dict.fromkeys(specs))]
+    yield from _reachable(sc, plan_all, everything)
+    plan_probe = tried("plan")
+    yield from _payoffs(plan, {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
+    rivals = [plan_probe, tried("even"), *(tried(p) for p in searched)]
+    yield from _dominance({d: tried(p) for d, p in singles.items()}, rivals)
+
+
+def _difficulty(difficulty: str, plan: Tried) -> Iterator[Finding]:
+    low, high = BANDS[difficulty]
+    n = len(plan.runs)
+    wins = sum(r.won for r in plan.runs)
+    fired = sum(r.outcome == "fired" for r in plan.runs)
+    figures = (f"the plan wins {wins} of {n} runs ({wins / n:.0%}), {fired} fired, mean "
+               f"reputation {plan.reputation:.1f}; {difficulty} wants {low:.0%}..{high:.0%}")
+    lo, hi = wilson(wins, n)
+    if hi < low or lo > high:
+        yield Finding("warning", ("difficulty",), f"{figures}: outside the band")
+    else:
+        yield Finding("note", ("difficulty",), figures)
+
+
+def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
+    for i, target in enumerate(sc.reviews.targets):
+        kind = "per_week" if target.per_week is not None else "total_by_end"
+        goal = f"{target.kpi} ({getattr(target, kind):,.0f} {kind.replace('_', ' ')})"
+        best = max(everything, key=lambda t, k=target.kpi: t.hit_share(k))
+        figures = (f"{goal}: the plan hits {plan.hit_share(target.kpi):.0%} of reviews, the "
+                   f"best of {len(everything)} allocations tried {best.hit_share(target.kpi):.0%}"
+                   f" ({best.spec})")
+        if best.hit_share(target.kpi) < REACHABLE:
+            yield Finding("warning", ("reviews", "targets", i, kind),
+                          f"target looks out of reach: {figures}")
+        else:
+            yield Finding("note", ("reviews", "targets", i, kind), figures)
+
+
+def _better(a: RunStats, b: RunStats) -> bool:
+    """Whether run ``a`` clearly beats run ``b`` on something that matters: a promotion, half
+    a point of reputation, or 1% more on a KPI or a stage (less is noise: allocations that
+    differ draw different random numbers)."""
+    counts = zip([*a.kpi.values(), *a.reached.values()], [*b.kpi.values(), *b.reached.values()],
+                 strict=True)
+    return (a.won > b.won or a.reputation > b.reputation + 0.5
+            or any(x > y * 1.01 + 0.5 for x, y in counts))
+
+
+def _payoffs(plan: dict[str, float], pairs: dict[str, tuple[Tried, Tried]]
+             ) -> Iterator[Finding]:
+    gains = []
+    for duty, (with_, without) in pairs.items():
+        pays = any(_better(w, wo) for w, wo in zip(with_.runs, without.runs, strict=True))
+        gains.append(f"{duty} {with_.reputation - without.reputation:+.1f}")
+        if not pays:
+            hours = plan.get(duty, 0) or _EXTRA
+            yield Finding("warning", ("duties", duty),
+                          f"duty {duty!r} never pays off: {hours:g} hours on it do no better on "
+                          f"any KPI, reputation or promotion than leaving them idle "
+                          f"({with_.spec} vs {without.spec})")
+    yield Finding("note", ("plan",),
+                  "reputation each duty is worth to the plan (its hours vs idle): "
+                  + ", ".join(gains))
+
+
+def _dominance(singles: dict[str, Tried], rivals: list[Tried]) -> Iterator[Finding]:
+    best_rival = max(rivals, key=lambda t: (t.win_rate, t.reputation))
+    listing = ", ".join(f"{d} {t.reputation:.0f}" for d, t in singles.items())
+    yield Finding("note", ("plan",),
+                  f"reputation with all contract hours on one duty: {listing}; plan "
+                  f"{rivals[0].reputation:.0f}, even {rivals[1].reputation:.0f}")
+    for duty, t in singles.items():
+        if (t.win_rate >= max(r.win_rate for r in rivals)
+                and t.reputation > max(r.reputation for r in rivals)):
+            yield Finding("warning", ("duties", duty),
+                          f"single-duty policy {t.spec} dominates: win rate {t.win_rate:.0%}, "
+                          f"reputation {t.reputation:.1f} vs the best balanced allocation "
+                          f"tried ({best_rival.spec}) {best_rival.win_rate:.0%}, "
+                          f"{best_rival.reputation:.1f}")
+
+
+#: Hours given to a duty the plan leaves out, to see whether it pays.
+_EXTRA = 8.0
+
+
+def _with_without(plan: dict[str, float], duty: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Two allocations that differ only in ``duty``'s hours, the other left idle: the plan and
+    the plan without it when it has hours; else the plan with 8 hours cut from the other duties
+    in proportion, with and without those 8 hours on ``duty``."""
+    if plan.get(duty, 0) > 0:
+        return dict(plan), {**plan, duty: 0.0}
+    total = sum(plan.values())
+    keep = max(0.0, 1 - _EXTRA / total) if total else 0.0
+    cut = {d: h * keep for d, h in plan.items()}
+    return {**cut, duty: _EXTRA}, cut
+
+
+def _search(duties: tuple[str, ...], plan: dict[str, float], contract: float, max_hours: float,
+            n: int) -> list[str]:
+    """A quick, deterministic search: the plan stretched to the full week, and ``n`` random
+    allocations of the contract hours."""
+    rng = np.random.default_rng(20240607)
+    total = sum(plan.values())
+    specs = [fixed_spec({d: h * max_hours / total for d, h in plan.items()})] if total else []
+    for _ in range(n):
+        shares = rng.dirichlet(np.full(len(duties), 0.7))
+        specs.append(fixed_spec({d: float(s) * contract for d, s in zip(duties, shares,
+                                                                          strict=True)}))
+    return specs
