@@ -49,7 +49,8 @@ class App:
         self.hud = Hud(scenario, lang)
         self.ticker = Ticker(scenario, lang, self.side.kpi_labels, self.calendar, auto=auto)
         self.planning = PlanningPanel(self.gui, scenario, lang, self._start_week)
-        self.popup = BlamePopup(lang, self.side.kpi_labels, scenario.blame.promotion.reputation)
+        self.popup = BlamePopup(lang, self.side.kpi_labels, scenario.blame.promotion.reputation,
+                                scenario.blame)
         self.end = EndScreen(scenario, lang)
         self.reviews: list[Review] = []
         self.last_review: LastReview | None = None

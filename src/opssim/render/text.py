@@ -159,7 +159,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                 "zh": "{late} 张工单超时，{lost} 名用户流失"},
     "ev_review": {"en": "Review of week {week}: {hits} hit, {misses} missed",
                   "zh": "第 {week} 周复盘：{hits} 项达标，{misses} 项未达标"},
-    "ev_blame": {"en": "Blamed for {kpi}: reputation {delta}", "zh": "因{kpi}背锅：声誉 {delta}"},
+    "ev_blame": {"en": "Missed {kpi}: verdict {verdict}, reputation {delta}",
+                 "zh": "{kpi}未达标：结论 {verdict}，声誉 {delta}"},
     "ev_end": {"en": "Run over: {outcome}", "zh": "结束：{outcome}"},
     # planning
     "plan_title": {"en": "Plan week {week} of {weeks}", "zh": "计划第 {week} / {weeks} 周"},
@@ -188,29 +189,64 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                   "zh": "自动运行：按经理的计划开始……"},
     "bad_plan": {"en": "Cannot start: {error}", "zh": "无法开始：{error}"},
     # blame
-    "blame_title": {"en": "Blame lands: week {week} review", "zh": "背锅了：第 {week} 周复盘"},
-    "blame_you": {
-        "en": "{kpi} came in at {actual} against a target of {target} ({short}% short). "
-              "The boss puts it on you: reputation {delta}.",
-        "zh": "{kpi}实际 {actual}，目标 {target}（差 {short}%）。"
-              "老板认为是你执行不力：声誉 {delta}。",
-    },
-    "blame_plan": {
-        "en": "{kpi} came in at {actual} against a target of {target} ({short}% short). "
-              "The data shows the plan was at fault: reputation {delta}.",
-        "zh": "{kpi}实际 {actual}，目标 {target}（差 {short}%）。"
-              "数据表明是计划的问题：声誉 {delta}。",
-    },
-    "blame_other": {
-        "en": "{kpi} came in at {actual} against a target of {target} ({short}% short). "
-              "Verdict: {verdict}; reputation {delta}.",
-        "zh": "{kpi}实际 {actual}，目标 {target}（差 {short}%）。结论：{verdict}；声誉 {delta}。",
-    },
+    "blame_title": {"en": "Week {week} review: a target was missed",
+                    "zh": "第 {week} 周复盘：有目标未达成"},
+    "blame_title_n": {"en": "Week {week} review: {n} targets were missed",
+                      "zh": "第 {week} 周复盘：{n} 项目标未达成"},
+    "blame_head": {"en": "{kpi}: {actual} of {target} ({short}% short)",
+                   "zh": "{kpi}：{actual} / 目标 {target}（差 {short}%）"},
+    "blame_why": {"en": "Why it was missed", "zh": "差距从哪来"},
+    "cause_plan": {"en": "Plan", "zh": "计划"},
+    "cause_execution": {"en": "Your hours", "zh": "你的执行"},
+    "cause_luck": {"en": "Luck", "zh": "运气"},
+    "cause_pct": {"en": "{cause} {pct}%", "zh": "{cause} {pct}%"},
+    "num_target": {"en": "Target", "zh": "目标"},
+    "num_actual": {"en": "You reached", "zh": "实际达到"},
+    "num_plan_cf": {"en": "Plan, same luck", "zh": "按计划·同样运气"},
+    "num_expected": {"en": "Plan on average", "zh": "按计划·平均"},
+    "num_none": {"en": "not re-run", "zh": "未重演"},
+    "verdict_specialist": {"en": "on you", "zh": "你背锅"},
+    "verdict_shared": {"en": "shared", "zh": "共同承担"},
+    "verdict_plan": {"en": "the plan", "zh": "计划的问题"},
+    "verdict_cleared": {"en": "cleared: bad luck", "zh": "免责：运气不好"},
+    "blame_verdict": {"en": "Verdict: {verdict}", "zh": "结论：{verdict}"},
+    "blame_cost": {"en": "reputation {delta} ({pct}% of the full cost)",
+                   "zh": "声誉 {delta}（全额代价的 {pct}%）"},
+    # the one sentence: why (the dominant cause), then evidence and verdict
+    "why_plan": {"en": "The plan itself fell short: with the same luck it would have reached "
+                       "{plan} of {target}.",
+                 "zh": "计划本身就不够：同样的运气下，按计划也只能达到 {plan}（目标 {target}）。"},
+    "why_execution": {"en": "The plan would have hit {plan} with the same luck; your hours "
+                            "reached {actual}.",
+                      "zh": "同样的运气下，按计划能达到 {plan}；你的工时安排只达到 {actual}。"},
+    "why_luck": {"en": "Bad luck: on average the plan reaches {expected}, but with this "
+                       "period's luck it too would have reached only {plan}.",
+                 "zh": "运气不好：按计划平均能达到 {expected}，但这次的运气下也只会有 {plan}。"},
+    "why_unknown": {"en": "{kpi} came in at {actual} against a target of {target} "
+                          "({short}% short).",
+                    "zh": "{kpi}实际 {actual}，目标 {target}（差 {short}%）。"},
+    "ev_contested": {"en": "You had {e} evidence points and contested — verdict: {verdict}. "
+                           "Reputation {delta}.",
+                     "zh": "你有 {e} 点证据并提出申辩——结论：{verdict}。声誉 {delta}。"},
+    "ev_not_worth": {"en": "You had {e} evidence points, but they point at your hours, so you "
+                           "did not contest — the boss blames you: {delta}.",
+                     "zh": "你有 {e} 点证据，但数据指向你的执行，所以没有申辩——老板让你背锅："
+                           "{delta}。"},
+    "ev_none": {"en": "No evidence to contest — the boss {who}: {delta}.",
+                "zh": "没有证据可以申辩——老板{who}：{delta}。"},
+    "ev_short": {"en": "Only {e} evidence points ({need} needed to contest) — the boss {who}: "
+                       "{delta}.",
+                 "zh": "只有 {e} 点证据（申辩需要 {need}）——老板{who}：{delta}。"},
+    "boss_specialist": {"en": "blames you", "zh": "让你背锅"},
+    "boss_shared": {"en": "shares the blame", "zh": "让你分担责任"},
+    "blame_more": {"en": "and {n} more missed target(s): see the log",
+                   "zh": "另有 {n} 项未达成：见动态"},
     "blame_rep_now": {"en": "Reputation is now {rep} (promotion at {promo}, fired at 0).",
                       "zh": "声誉现为 {rep}（{promo} 可晋升，0 即被解雇）。"},
     "blame_close": {"en": "Enter or click to close", "zh": "按回车或点击关闭"},
     "blame_auto": {"en": "closes by itself", "zh": "稍后自动关闭"},
     "blame_tag": {"en": "BLAME", "zh": "背锅"},
+    "blame_tag_clear": {"en": "MISSED TARGET", "zh": "未达标"},
     "blame_dashboard": {"en": "Your dashboard had shown {seen} (±{pct}%).",
                         "zh": "你的看板当时显示 {seen}（±{pct}%）。"},
     # end
@@ -230,7 +266,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "sc_weeks": {"en": "Weeks played: {n} of {weeks}", "zh": "已进行：{n} / {weeks} 周"},
     "sc_reviews": {"en": "Targets at reviews: {hits} hit, {misses} missed",
                    "zh": "复盘目标：{hits} 项达标，{misses} 项未达标"},
-    "sc_blame": {"en": "Blame events: {n}", "zh": "背锅次数：{n}"},
+    "sc_blame": {"en": "Blame verdicts: {n}", "zh": "追责次数：{n}"},
     "sc_funnel": {"en": "Final funnel (users who reached each stage)",
                   "zh": "最终漏斗（到达各阶段的用户）"},
     "sc_funnel_true": {"en": "Final funnel, true counts (reached each stage)",

@@ -32,6 +32,7 @@ from opssim.model.records import (
     WeekStarted,
 )
 from opssim.render import fonts
+from opssim.render.blame_popup import VERDICT_COLOUR, verdict_name
 from opssim.render.calendar import Calendar
 from opssim.render.palette import BAD, DIM, FAINT, GOOD, TEXT, TICKER, WARN, Colour
 from opssim.render.text import (
@@ -103,11 +104,10 @@ class Ticker:
             self.lines.append((self._stamp(r.t), text, BAD))
 
     def _stamp(self, t: int) -> str:
+        """Hour ``t`` as week, day and time, all counted from the start of the run: a week's
+        last hour rolls over to the next week's first (W4 D7 24:00 reads W5 D1 00:00)."""
         week = t // HOURS_PER_WEEK
         day = (t % HOURS_PER_WEEK) // HOURS_PER_DAY
-        if t and t % HOURS_PER_WEEK == 0:  # the end of a week belongs to it
-            week, day = week - 1, 6
-            return tr("stamp", self.lang, week=week + 1, day=day + 1, hour=24)
         return tr("stamp", self.lang, week=week + 1, day=day + 1, hour=t % HOURS_PER_DAY)
 
     def _dept(self, name: str) -> str:
@@ -173,7 +173,9 @@ class Ticker:
                         GOOD if hits == len(r.results) else WARN)
             case BlameEvent():
                 kpi = self.kpi_labels.get(r.kpi, r.kpi)
-                return tr("ev_blame", lang, kpi=kpi, delta=signed(r.reputation_delta)), BAD
+                colour = VERDICT_COLOUR.get(r.verdict, BAD)
+                return tr("ev_blame", lang, kpi=kpi, verdict=verdict_name(r.verdict, lang),
+                          delta=signed(r.reputation_delta)), colour
             case RunEnded():
                 return tr("ev_end", lang, outcome=outcome_name(r.outcome, lang)), TEXT
         return None
