@@ -159,7 +159,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                 "zh": "{late} 张工单超时，{lost} 名用户流失"},
     "ev_review": {"en": "Review of week {week}: {hits} hit, {misses} missed",
                   "zh": "第 {week} 周复盘：{hits} 项达标，{misses} 项未达标"},
-    "ev_blame": {"en": "Missed {kpi}: verdict {verdict}, reputation {delta}",
+    "ev_blame": {"en": "{kpi} missed: verdict {verdict}, reputation {delta}",
                  "zh": "{kpi}未达标：结论 {verdict}，声誉 {delta}"},
     "ev_end": {"en": "Run over: {outcome}", "zh": "结束：{outcome}"},
     # planning
