@@ -287,6 +287,48 @@ def sweep(
         _say(f"wrote {out} ({len(lab.store.rows)} rows)")
 
 
+@app.command()
+def optimize(
+    scenario: ScenarioArg = None,
+    seeds: SeedsOpt = 50,
+    budget: Annotated[int, typer.Option(min=1, max=10_000,
+                                        help="candidate allocations to try")] = 24,
+    phases: Annotated[int, typer.Option(min=1, max=12, help="1: the same hours every week; "
+                                        "N: hours per phase (the weeks cut in N parts)")] = 1,
+    holdout: Annotated[bool, typer.Option(help="check best, plan and even on fresh seeds")
+                       ] = True,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
+    out: OutOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Search the hours per duty for the best win rate, on common random numbers."""
+    from opssim.batch.montecarlo import check_resumable
+    from opssim.batch.optimize import search
+    from opssim.batch.rows import columns
+    from opssim.batch.runner import open_lab
+    from opssim.batch.show import print_search
+    from opssim.batch.summary import console
+    from opssim.scenario import scenario_hash
+
+    if resume and out is None:
+        fail("--resume needs --out FILE")
+    sc = _load(scenario)
+    ref = _LabRef()
+    with _lab_errors(ref):
+        with open_lab(out, columns(sc), resume=resume, jobs=jobs, scheduler=scheduler) as lab:
+            ref.lab = lab
+            check_resumable(lab.store, [scenario_hash(sc)])
+            _say(f"{sc.id}: {budget} candidates x {seeds} seeds, plus the standard policies, "
+                 f"on {lab.pool.where}")
+            result = search(lab, sc, range(seed_start, seed_start + seeds), budget, phases,
+                            holdout)
+    print_search(result, sc, console(), budget)
+    if out is not None:
+        _say(f"wrote {out} ({len(lab.store.rows)} rows)")
+
+
 def _say(message: str) -> None:
     """A progress note on stderr (stdout carries the results)."""
     print(f"opssim: {message}", file=sys.stderr)
