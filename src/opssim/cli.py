@@ -150,6 +150,13 @@ class _LabRef:
     """The lab of the command running, for the message after an interruption."""
 
     lab: Any = None
+    note: str = "nothing was saved"
+
+    def saved(self) -> str:
+        """What is on disk: the lab's rows, or the command's own note."""
+        from opssim.batch.runner import saved_note
+
+        return saved_note(self.lab) if self.lab is not None else self.note
 
 
 @contextmanager
@@ -157,7 +164,7 @@ def _lab_errors(ref: _LabRef) -> Iterator[None]:
     """Turn the lab's failures into one line each: bad input 2, lost workers 1, Ctrl-C 130."""
     from opssim.batch.executor import ExecutorError
     from opssim.batch.params import ParamError
-    from opssim.batch.runner import LabError, saved_note
+    from opssim.batch.runner import LabError
     from opssim.batch.store import StoreError
 
     try:
@@ -165,9 +172,9 @@ def _lab_errors(ref: _LabRef) -> Iterator[None]:
     except (PolicyError, ParamError, StoreError, ExecutorError) as exc:
         fail(str(exc))
     except LabError as exc:
-        fail(f"{exc}; {saved_note(ref.lab) if ref.lab else 'nothing was saved'}", 1)
+        fail(f"{exc}; {ref.saved()}", 1)
     except KeyboardInterrupt:
-        fail(f"interrupted; {saved_note(ref.lab) if ref.lab else 'nothing was saved'}", 130)
+        fail(f"interrupted; {ref.saved()}", 130)
 
 
 def _on_path() -> None:
@@ -316,17 +323,63 @@ def optimize(
         fail("--resume needs --out FILE")
     sc = _load(scenario)
     ref = _LabRef()
-    with _lab_errors(ref):
-        with open_lab(out, columns(sc), resume=resume, jobs=jobs, scheduler=scheduler) as lab:
-            ref.lab = lab
-            check_resumable(lab.store, [scenario_hash(sc)])
-            _say(f"{sc.id}: {budget} candidates x {seeds} seeds, plus the standard policies, "
-                 f"on {lab.pool.where}")
-            result = search(lab, sc, range(seed_start, seed_start + seeds), budget, phases,
-                            holdout)
+    with _lab_errors(ref), open_lab(out, columns(sc), resume=resume, jobs=jobs,
+                                    scheduler=scheduler) as lab:
+        ref.lab = lab
+        check_resumable(lab.store, [scenario_hash(sc)])
+        _say(f"{sc.id}: {budget} candidates x {seeds} seeds, plus the standard policies, "
+             f"on {lab.pool.where}")
+        result = search(lab, sc, range(seed_start, seed_start + seeds), budget, phases,
+                        holdout)
     print_search(result, sc, console(), budget)
     if out is not None:
         _say(f"wrote {out} ({len(lab.store.rows)} rows)")
+
+
+@app.command()
+def balance(
+    scenario: ScenarioArg = None,
+    seeds: SeedsOpt = 50,
+    out: Annotated[Path, typer.Option(help="folder for report.md, the charts and the runs")
+                   ] = Path("balance"),
+    budget: Annotated[int, typer.Option(min=1, max=10_000,
+                                        help="candidate allocations the search tries")] = 16,
+    phases: Annotated[int, typer.Option(min=1, max=12, help="search hours per phase "
+                                        "(1: the same every week)")] = 1,
+    sensitivity_seeds: Annotated[
+        int | None, typer.Option(min=1, max=1_000_000,
+                                 help="seeds per tornado point (default: half of --seeds)",
+                                 show_default=False)] = None,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Standard policies, a strategy search and a tornado: OUT/report.md with charts."""
+    from opssim.batch.balance import run_balance
+    from opssim.batch.executor import open_pool
+    from opssim.batch.report import write_report
+
+    sc = _load(scenario)
+    if out.exists() and not out.is_dir():
+        fail(f"--out: {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--out: cannot create {out} ({exc.strerror})")
+    ref = _LabRef()
+    ref.note = f"the finished runs are saved in {out}/: add --resume to go on"
+    seed_list = range(seed_start, seed_start + seeds)
+    sens = range(seed_start, seed_start + (sensitivity_seeds or max(1, seeds // 2)))
+    with _lab_errors(ref), open_pool(jobs, scheduler) as pool:
+        _say(f"{sc.id}: balancing with {seeds} seeds on {pool.where}; "
+             f"writing {out}/")
+        result = run_balance(sc, seed_list, out, budget=budget, phases=phases,
+                             sensitivity_seeds=sens, resume=resume, pool=pool)
+    command = " ".join(["opssim balance", str(scenario or "(starter)"), f"--seeds {seeds}",
+                        f"--budget {budget}"] + ([f"--phases {phases}"] if phases > 1 else []))
+    path = write_report(result, out, command)
+    _say(f"wrote {path}")
 
 
 def _say(message: str) -> None:

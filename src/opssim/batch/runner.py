@@ -135,7 +135,11 @@ def open_lab(
     try:
         if pool is not None:
             lab = Lab(pool, store, console)
-            yield lab
+            try:
+                yield lab
+            except BaseException:
+                pool.stop_now()
+                raise
         else:
             with open_pool(jobs, scheduler) as opened:
                 lab = Lab(opened, store, console)

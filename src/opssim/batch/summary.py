@@ -127,9 +127,11 @@ def sensitivity_lines(ranking: Sequence[Any]) -> list[list[str]]:
     lines = []
     for rank, s in enumerate(ranking, start=1):
         lo, hi = s.lowest, s.highest
+        flat = s.swing == 0 and s.reputation_swing == 0
         lines.append([
             str(rank), s.path, f"{100 * s.swing:.0f} pts",
-            f"{lo.value:g} → {lo.win.pct()}", f"{hi.value:g} → {hi.win.pct()}",
+            "no effect" if flat else f"{lo.value:g} → {lo.win.pct()}",
+            "no effect" if flat else f"{hi.value:g} → {hi.win.pct()}",
             f"{s.reputation_swing:.1f}",
         ])
     return lines
