@@ -13,7 +13,7 @@ from opssim.model.records import BlameEvent, Dashboard, Flow, Review, WeekStarte
 from opssim.scenario import Scenario, scenario_hash
 from opssim.sim import HOURS_PER_WEEK, Engine
 
-from .policy import Policy, decide_week, parse_policy
+from .policy import Policy, PolicyError, decide_week, parse_policy
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,10 @@ def run_engine(
     raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`.
     """
     engine = Engine(scenario, seed=seed)
-    decide = policy.start()
+    try:
+        decide = policy.start()
+    except PolicyError as exc:  # a bot that this process cannot import
+        raise PolicyError(f"policy {policy.spec!r}: {exc}") from None
     for week in range(scenario.weeks):
         if engine.finished:
             break

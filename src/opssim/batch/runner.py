@@ -87,7 +87,7 @@ class Lab:
             except BrokenProcessPool:
                 self._salvage(pending, collected)
                 raise LabError(
-                    "a worker process died; the finished runs are saved"
+                    "a worker process died (killed, or out of memory?)"
                 ) from None
             except BaseException:
                 self._salvage(pending, collected)
