@@ -122,7 +122,10 @@ def play(
 
 # -- the balancing lab ---------------------------------------------------------------------
 
-SeedsOpt = Annotated[int, typer.Option(min=1, max=1_000_000, help="seeds per policy (0..N-1)")]
+SeedsOpt = Annotated[
+    int, typer.Option(min=1, max=1_000_000, help="runs per policy: seeds S..S+N-1 "
+                      "(S: --seed-start)")
+]
 SeedStartOpt = Annotated[
     int, typer.Option(min=0, max=2**62, help="first seed: runs seeds S..S+N-1")
 ]

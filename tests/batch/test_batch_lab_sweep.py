@@ -148,16 +148,16 @@ def test_hours_focus(lab_scenario: Scenario) -> None:
 
 def test_search_on_common_seeds(lab_scenario: Scenario, inline_pool) -> None:
     with open_lab(None, columns(lab_scenario), pool=inline_pool) as lab:
-        result = search(lab, lab_scenario, range(3), budget=4, phases=2, holdout=True)
+        result = search(lab, lab_scenario, range(2), budget=3, phases=2, holdout=True)
     standard = 2 + len(lab_scenario.duty_ids)
-    assert len(result.evaluated) == standard + 4
+    assert len(result.evaluated) == standard + 3
     assert len({c.spec for c in result.evaluated}) == len(result.evaluated)
     for c in result.evaluated:
-        assert [r["seed"] for r in c.rows] == [0, 1, 2]
+        assert [r["seed"] for r in c.rows] == [0, 1]
     assert result.best.score == max(c.score for c in result.evaluated)
     assert parse_policy(result.best.spec, lab_scenario).spec == result.best.spec, "reusable"
     assert set(result.holdout) >= {"plan", "even"}
-    assert all([r["seed"] for r in c.rows] == [3, 4, 5] for c in result.holdout.values())
+    assert all([r["seed"] for r in c.rows] == [2, 3] for c in result.holdout.values())
 
 
 def test_dominance_warning(lab_scenario: Scenario, inline_pool) -> None:
