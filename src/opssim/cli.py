@@ -152,8 +152,10 @@ ResumeOpt = Annotated[
 class _LabRef:
     """The lab of the command running, for the message after an interruption."""
 
-    lab: Any = None
-    note: str = "nothing was saved"
+    def __init__(self, out: Path | None = None) -> None:
+        self.lab: Any = None
+        self.note = (f"the finished runs are in {out}: add --resume to go on" if out
+                     else "nothing was saved (no --out)")
 
     def saved(self) -> str:
         """What is on disk: the lab's rows, or the command's own note."""
@@ -217,7 +219,7 @@ def batch(
         fail("--resume needs --out FILE")
     sc = _load(scenario)
     _on_path()
-    ref = _LabRef()
+    ref = _LabRef(out)
     with _lab_errors(ref):
         policies = parse_policies(policy or ["plan", "even"], sc)
         seed_list = list(range(seed_start, seed_start + seeds))
@@ -269,7 +271,7 @@ def sweep(
         fail("--resume needs --out FILE")
     sc = _load(scenario)
     _on_path()
-    ref = _LabRef()
+    ref = _LabRef(out)
     mode = "oat" if oat else "grid"
     with _lab_errors(ref):
         pol = parse_policy(policy, sc)
@@ -325,7 +327,7 @@ def optimize(
     if resume and out is None:
         fail("--resume needs --out FILE")
     sc = _load(scenario)
-    ref = _LabRef()
+    ref = _LabRef(out)
     with _lab_errors(ref), open_lab(out, columns(sc), resume=resume, jobs=jobs,
                                     scheduler=scheduler) as lab:
         ref.lab = lab
