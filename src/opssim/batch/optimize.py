@@ -13,6 +13,7 @@ the best policy's confidence interval is reported as a possibly dominant strateg
 smell, since one lever should not beat a balanced week.
 """
 
+import json
 import math
 import zlib
 from collections.abc import Sequence
@@ -69,9 +70,14 @@ class Candidate:
         return [1.0 if r["outcome"] == "promoted" else 0.0 for r in self.rows]
 
     @property
+    def weeks(self) -> int:
+        """The scenario's length in weeks (from the runs)."""
+        return len(json.loads(self.rows[0]["weekly"])["reputation"]) if self.rows else 1
+
+    @property
     def focus(self) -> tuple[str, float]:
         """The duty with the largest share of all hours worked, and that share."""
-        return hours_focus(self.policy, self.rows[0]["weeks_played"] if self.rows else 1)
+        return hours_focus(self.policy, self.weeks)
 
 
 @dataclass
@@ -92,17 +98,25 @@ class SearchResult:
         return paired_difference(self.best.wins(), other.wins())
 
 
+def mean_hours(policy: Policy, weeks: int) -> dict[str, float]:
+    """Average weekly hours per duty of a constant or scheduled policy (empty for bots)."""
+    rule = policy.decide
+    if isinstance(rule, FixedHours):
+        return dict(rule.hours)
+    totals: dict[str, float] = {}
+    if isinstance(rule, Schedule):
+        weeks = max(weeks, 1)
+        ends = [w for w, _ in rule.phases[1:]] + [weeks + 1]
+        for (start, hours), end in zip(rule.phases, ends, strict=True):
+            span = max(0, min(end, weeks + 1) - start)
+            for d, h in hours:
+                totals[d] = totals.get(d, 0.0) + h * span / weeks
+    return totals
+
+
 def hours_focus(policy: Policy, weeks: int) -> tuple[str, float]:
     """The duty that gets the largest share of a constant or scheduled policy's hours."""
-    rule = policy.decide
-    totals: dict[str, float] = {}
-    if isinstance(rule, FixedHours):
-        totals = dict(rule.hours)
-    elif isinstance(rule, Schedule):
-        starts = [w for w, _ in rule.phases] + [max(weeks, rule.phases[-1][0]) + 1]
-        for (start, hours), end in zip(rule.phases, starts[1:], strict=True):
-            for d, h in hours:
-                totals[d] = totals.get(d, 0.0) + h * max(0, end - start)
+    totals = mean_hours(policy, weeks)
     total = sum(totals.values())
     if total <= 0:
         return ("", 0.0)

@@ -122,8 +122,9 @@ def tornado(ranking: Sequence[Sensitivity], base_win: float, base_rep: float, pa
         seen = [base]
         for yi, s in zip(y, rows, strict=True):
             levels = sorted(s.levels, key=lambda lv: lv.value)
-            for lv, colour in ((levels[0], BLUE), (levels[-1], ORANGE)):
-                v = get(lv)
+            ends = [(get(levels[0]), BLUE), (get(levels[-1]), ORANGE)]
+            # The longer bar first, so a shorter one on the same side stays visible on top.
+            for v, colour in sorted(ends, key=lambda e: -abs(e[0] - base)):
                 seen.append(v)
                 if v != base:
                     ax.barh(yi, v - base, left=base, color=colour, height=0.6)

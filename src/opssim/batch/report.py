@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .balance import BalanceResult
-from .optimize import Candidate, SearchResult
+from .optimize import Candidate, SearchResult, mean_hours
 from .plots import fan_chart, tornado, win_rates
 from .rows import Row
 from .run import versions
@@ -76,7 +76,7 @@ def write_report(result: BalanceResult, out_dir: Path, command: str) -> Path:
         "",
         f"- `best` = `{found.best.spec}`",
         "",
-        "### How often each target is hit",
+        "### Targets hit, and the promotion bar",
         "",
         _hits_table(policies, result),
         "",
@@ -93,10 +93,11 @@ def write_report(result: BalanceResult, out_dir: Path, command: str) -> Path:
     if result.ranking:
         lines += [
             f"Each parameter is moved -{20}% and +{20}% with all others at the scenario's "
-            f"value, under `plan`, on {len(result.point_rows[0])} seeds per point. The base "
-            f"(the scenario as written) wins {base_win.pct()} with a mean final reputation of "
-            f"{base_rep.num(1)}. The ranking sorts by the swing of the win rate, then of the "
-            "mean final reputation (which still moves when nothing wins).",
+            f"value, under `plan`, on {len(result.point_rows[0])} seeds per point (the first "
+            f"of the {len(seeds)} above; `--sensitivity-seeds` sets it). The base (the "
+            f"scenario as written) wins {base_win.pct()} on these seeds, with a mean final "
+            f"reputation of {base_rep.num(1)}. The ranking sorts by the swing of the win rate, "
+            "then of the mean final reputation (which still moves when nothing wins).",
             "",
             "![Tornado chart](tornado.png)",
             "",
@@ -171,6 +172,7 @@ def _verdict(result: BalanceResult, base_win: Estimate) -> list[str]:
             f"- No single-duty-heavy policy comes within the best's interval: the strongest, "
             f"`{heavy.spec}`, wins {heavy.win.pct()}."
         )
+    out += _skill_cliff(result)
     lo, hi = EXPECTED.get(result.scenario.difficulty, (0.0, 1.0))
     where = ("below" if plan.win.value < lo else "above" if plan.win.value > hi else "within")
     out.append(
@@ -184,6 +186,32 @@ def _verdict(result: BalanceResult, base_win: Estimate) -> list[str]:
                  "reputation)" for s in top]
         out.append("- **Most sensitive** (each ±20%): " + "; ".join(parts) + ".")
     return out
+
+
+def _skill_cliff(result: BalanceResult) -> list[str]:
+    """A bullet when allocations reach the reputation bar but miss the skill bar."""
+    promotion = result.scenario.blame.promotion
+    bar = promotion.reputation
+    evaluated = result.search.evaluated
+    blocked = [c for c in evaluated if skill_blocked(c.rows, bar) >= 0.5]
+    if not promotion.skills or not blocked:
+        return []
+    skills = ", ".join(f"{d} ≥ {v:g}" for d, v in promotion.skills.items())
+    example = max(blocked, key=lambda c: c.reputation.value)
+    line = (
+        f"- **The skill bar ({skills}) is a cliff:** {len(blocked)} of the "
+        f"{len(evaluated)} allocations tried end above reputation {bar:g} in most runs yet are "
+        f"kept for lack of skill, e.g. `{example.spec}` (mean reputation "
+        f"{example.reputation.value:.0f}, wins {example.win.pct()})."
+    )
+    winners = [c for c in evaluated if c.win.value >= 0.5]
+    for duty in promotion.skills:
+        won = [mean_hours(c.policy, c.weeks).get(duty, 0.0) for c in winners]
+        lost = [mean_hours(c.policy, c.weeks).get(duty, 0.0) for c in blocked]
+        if won and lost:
+            line += (f" Every allocation that wins half its runs or more spends at least "
+                     f"{min(won):g} h/week on {duty}; the blocked ones at most {max(lost):g}.")
+    return [line]
 
 
 def _fired(c: Candidate) -> str:
@@ -203,14 +231,30 @@ def _hits_table(policies: dict[str, Candidate], result: BalanceResult) -> str:
             n = 1
             headers.append(f"{t.kpi}: hit at the end")
         reviews.append(n)
+    headers.append(f"reputation ≥ {sc.blame.promotion.reputation:g} at the end")
+    headers.append("…but kept (skills short)")
     lines = []
     for name, c in policies.items():
         cells = [f"`{name}`"]
         for t, n in zip(sc.reviews.targets, reviews, strict=True):
             hits = mean_ci(r[f"hits_{t.kpi}"] for r in c.rows)
             cells.append(f"{hits.value:.1f} ({100 * hits.value / n:.0f}%)")
+        high = [r for r in c.rows if reached_bar(r, sc.blame.promotion.reputation)]
+        cells.append(f"{100 * len(high) / max(1, len(c.rows)):.0f}%")
+        cells.append(f"{100 * skill_blocked(c.rows, sc.blame.promotion.reputation):.0f}%")
         lines.append(cells)
     return markdown_table(headers, lines)
+
+
+def reached_bar(row: Row, bar: float) -> bool:
+    """Whether a run ended (not fired) with the reputation the promotion asks for."""
+    return row["outcome"] != "fired" and row["reputation"] >= bar
+
+
+def skill_blocked(rows: Sequence[Row], bar: float) -> float:
+    """Share of runs that reached the reputation bar but were kept: the skills fell short."""
+    blocked = sum(reached_bar(r, bar) and r["outcome"] == "kept" for r in rows)
+    return blocked / max(1, len(rows))
 
 
 def _candidates_table(evaluated: Sequence[Candidate]) -> str:
