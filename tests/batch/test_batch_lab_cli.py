@@ -127,7 +127,7 @@ def test_optimize_reports_a_reusable_spec(cli, lab_scenario_file) -> None:
     r = cli("optimize", lab_scenario_file(), "--seeds", "1", "--budget", "2", "--jobs", "2",
             "--no-holdout")
     assert r.code == 0, r
-    assert "best policy: " in r.out and "vs plan" in r.out
+    assert "best policy: " in r.out and "win rate" in r.out and "nan" not in r.out
     spec = r.out.split("best policy: ")[1].split()[0]
     assert cli("run", lab_scenario_file(), "--policy", spec).code == 0, "the SPEC is reusable"
 

@@ -1,5 +1,6 @@
 """The balance report: ``report.md`` with tables and the PNG charts beside it."""
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -155,10 +156,12 @@ def _verdict(result: BalanceResult, base_win: Estimate) -> list[str]:
         out.append(f"- **The search found nothing better than `{best.spec}`.**")
     else:
         d = found.versus(plan)
+        interval = ("" if math.isnan(d.low)
+                    else f", 95% CI [{100 * d.low:+.0f}, {100 * d.high:+.0f}]")
         out.append(
             f"- **The best allocation found** wins {best.win.pct()} "
-            f"({100 * d.value:+.0f} pts over the plan on the same seeds, 95% CI "
-            f"[{100 * d.low:+.0f}, {100 * d.high:+.0f}]): `{best.spec}`."
+            f"({100 * d.value:+.0f} pts over the plan on the same seeds{interval}): "
+            f"`{best.spec}`."
         )
         held = found.holdout.get(best.spec)
         if held is not None:

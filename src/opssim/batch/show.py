@@ -1,5 +1,7 @@
 """What ``opssim optimize`` prints: the best policy next to plan and even, and warnings."""
 
+import math
+
 from rich.console import Console
 
 from opssim.scenario import Scenario
@@ -45,9 +47,10 @@ def summary_lines(result: SearchResult) -> list[str]:
         if other.spec == best.spec:
             continue
         d = result.versus(other)
+        interval = ("no interval from one seed" if math.isnan(d.low)
+                    else f"[{100 * d.low:+.0f}, {100 * d.high:+.0f}]")
         lines.append(
-            f"  vs {other.spec}: {100 * d.value:+.0f} pts [{100 * d.low:+.0f}, "
-            f"{100 * d.high:+.0f}] (paired: the same {n} seeds)"
+            f"  vs {other.spec}: {100 * d.value:+.0f} pts {interval} (paired: the same {n} seeds)"
         )
     if result.holdout:
         parts = [f"{spec} {c.win.pct()}" for spec, c in result.holdout.items()]
