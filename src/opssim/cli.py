@@ -8,8 +8,10 @@ import dataclasses
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -227,6 +229,278 @@ def play(
     raise SystemExit(
         play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot)
     )
+
+
+# -- the balancing lab ---------------------------------------------------------------------
+
+SeedsOpt = Annotated[
+    int, typer.Option(min=1, max=1_000_000, help="runs per policy: seeds S..S+N-1 "
+                      "(S: --seed-start)")
+]
+SeedStartOpt = Annotated[
+    int, typer.Option(min=0, max=2**62, help="first seed: runs seeds S..S+N-1")
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(min=1, max=512, help="local worker processes (default: one per core)",
+                 show_default=False),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="run on the Dask cluster at this address, e.g. tcp://HOST:8786 "
+                      "(needs: pip install 'opssim[cluster]')", show_default=False),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(help="write one row per run to this .csv or .parquet file, as runs finish",
+                 show_default=False),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option(help="keep the runs already in --out and run only the missing ones")
+]
+
+
+class _LabRef:
+    """The lab of the command running, for the message after an interruption."""
+
+    def __init__(self, out: Path | None = None) -> None:
+        self.lab: Any = None
+        self.note = (f"the finished runs are in {out}: add --resume to go on" if out
+                     else "nothing was saved (no --out)")
+
+    def saved(self) -> str:
+        """What is on disk: the lab's rows, or the command's own note."""
+        from opssim.batch.runner import saved_note
+
+        return saved_note(self.lab) if self.lab is not None else self.note
+
+
+@contextmanager
+def _lab_errors(ref: _LabRef) -> Iterator[None]:
+    """Turn the lab's failures into one line each: bad input 2, lost workers 1, Ctrl-C 130."""
+    from opssim.batch.executor import ExecutorError
+    from opssim.batch.params import ParamError
+    from opssim.batch.runner import LabError
+    from opssim.batch.store import StoreError
+
+    try:
+        yield
+    except (PolicyError, ParamError, StoreError, ExecutorError) as exc:
+        fail(str(exc))
+    except LabError as exc:
+        fail(f"{exc}; {ref.saved()}", 1)
+    except KeyboardInterrupt:
+        fail(f"interrupted; {ref.saved()}", 130)
+
+
+def _on_path() -> None:
+    """Let ``module:function`` policies name modules in the current folder (as python -m)."""
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+
+
+@app.command()
+def batch(
+    scenario: ScenarioArg = None,
+    seeds: SeedsOpt = 100,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option("--policy", help="a policy SPEC; repeat for several (default: plan, even)",
+                     show_default=False),
+    ] = None,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
+    out: OutOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Run many seeds under each policy: win rate, fired rate, KPI means with 95% CIs."""
+    from opssim.batch.montecarlo import (
+        check_resumable,
+        monte_carlo,
+        parse_policies,
+        summarize_policies,
+    )
+    from opssim.batch.rows import columns
+    from opssim.batch.runner import open_lab
+    from opssim.batch.summary import console, summary_table
+    from opssim.scenario import scenario_hash
+
+    if resume and out is None:
+        fail("--resume needs --out FILE")
+    sc = _load(scenario)
+    _on_path()
+    ref = _LabRef(out)
+    with _lab_errors(ref):
+        policies = parse_policies(policy or ["plan", "even"], sc)
+        seed_list = list(range(seed_start, seed_start + seeds))
+        with open_lab(out, columns(sc), resume=resume, jobs=jobs, scheduler=scheduler) as lab:
+            ref.lab = lab
+            check_resumable(lab.store, [scenario_hash(sc)])
+            _say(f"{sc.id}: {seeds} seeds x {len(policies)} policies on {lab.pool.where}"
+                 + (f" ({lab.store.resumed} runs already in {out})" if lab.store.resumed else ""))
+            results = monte_carlo(lab, sc, policies, seed_list)
+    console().print(summary_table(summarize_policies(results, sc), sc,
+                                  f"{sc.id}: {seeds} seeds per policy"))
+    if out is not None:
+        _say(f"wrote {out} ({len(lab.store.rows)} rows)")
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="PATH=V1,V2,...: a numeric scenario field by dotted path "
+                     "(funnel.stages.visit.convert) or hours.DUTY; repeat for a grid",
+                     show_default=False),
+    ] = None,
+    seeds: SeedsOpt = 50,
+    policy: Annotated[str, typer.Option(help="the policy every point runs")] = "plan",
+    oat: Annotated[bool, typer.Option("--oat", help="one at a time (tornado) instead of "
+                                      "the full grid")] = False,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
+    out: OutOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Sweep scenario parameters and/or hours: a table per point and a sensitivity ranking."""
+    from opssim.batch.montecarlo import check_resumable
+    from opssim.batch.params import parse_param
+    from opssim.batch.rows import columns
+    from opssim.batch.runner import open_lab
+    from opssim.batch.summary import (
+        console,
+        sensitivity_table,
+        summarize_rows,
+        summary_table,
+    )
+    from opssim.batch.sweep import design, sensitivity
+
+    if resume and out is None:
+        fail("--resume needs --out FILE")
+    sc = _load(scenario)
+    _on_path()
+    ref = _LabRef(out)
+    mode = "oat" if oat else "grid"
+    with _lab_errors(ref):
+        pol = parse_policy(policy, sc)
+        params = [parse_param(p, sc, pol.constant_hours) for p in param or []]
+        points = design(sc, pol, params, mode)
+        cols = columns(sc, [p.path for p in params])
+        with open_lab(out, cols, resume=resume, jobs=jobs, scheduler=scheduler) as lab:
+            ref.lab = lab
+            check_resumable(lab.store, {pt.job.scenario_hash for pt in points})
+            _say(f"{sc.id}: {len(points)} points x {seeds} seeds ({mode}) on {lab.pool.where}")
+            results = lab.run([pt.job for pt in points],
+                              range(seed_start, seed_start + seeds), label="sweep")
+    out_console = console()
+    summaries = [summarize_rows(pt.label(params), rows, sc)
+                 for pt, rows in zip(points, results, strict=True)]
+    out_console.print(summary_table(
+        summaries, sc, f"{sc.id}: sweep under {policy!r}, {seeds} seeds per point",
+        keys=[[f"{v:g}" for v in pt.values] for pt in points],
+        key_headers=[p.path for p in params],
+    ))
+    ranking = sensitivity(params, points, results, mode)
+    how = "main effects over the grid" if mode == "grid" else "one at a time"
+    out_console.print(sensitivity_table(ranking, f"Sensitivity of the win rate ({how})"))
+    if out is not None:
+        _say(f"wrote {out} ({len(lab.store.rows)} rows)")
+
+
+@app.command()
+def optimize(
+    scenario: ScenarioArg = None,
+    seeds: SeedsOpt = 50,
+    budget: Annotated[int, typer.Option(min=1, max=10_000,
+                                        help="candidate allocations to try")] = 24,
+    phases: Annotated[int, typer.Option(min=1, max=12, help="1: the same hours every week; "
+                                        "N: hours per phase (the weeks cut in N parts)")] = 1,
+    holdout: Annotated[bool, typer.Option(help="check best, plan and even on fresh seeds")
+                       ] = True,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
+    out: OutOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Search the hours per duty for the best win rate, on common random numbers."""
+    from opssim.batch.montecarlo import check_resumable
+    from opssim.batch.optimize import search
+    from opssim.batch.rows import columns
+    from opssim.batch.runner import open_lab
+    from opssim.batch.show import print_search
+    from opssim.batch.summary import console
+    from opssim.scenario import scenario_hash
+
+    if resume and out is None:
+        fail("--resume needs --out FILE")
+    sc = _load(scenario)
+    ref = _LabRef(out)
+    with _lab_errors(ref), open_lab(out, columns(sc), resume=resume, jobs=jobs,
+                                    scheduler=scheduler) as lab:
+        ref.lab = lab
+        check_resumable(lab.store, [scenario_hash(sc)])
+        _say(f"{sc.id}: {budget} candidates x {seeds} seeds, plus the standard policies, "
+             f"on {lab.pool.where}")
+        result = search(lab, sc, range(seed_start, seed_start + seeds), budget, phases,
+                        holdout)
+    print_search(result, sc, console(), budget)
+    if out is not None:
+        _say(f"wrote {out} ({len(lab.store.rows)} rows)")
+
+
+@app.command()
+def balance(
+    scenario: ScenarioArg = None,
+    seeds: SeedsOpt = 50,
+    out: Annotated[Path, typer.Option(help="folder for report.md, the charts and the runs")
+                   ] = Path("balance"),
+    budget: Annotated[int, typer.Option(min=1, max=10_000,
+                                        help="candidate allocations the search tries")] = 16,
+    phases: Annotated[int, typer.Option(min=1, max=12, help="search hours per phase "
+                                        "(1: the same every week)")] = 1,
+    sensitivity_seeds: Annotated[
+        int | None, typer.Option(min=1, max=1_000_000,
+                                 help="seeds per tornado point (default: half of --seeds)",
+                                 show_default=False)] = None,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Standard policies, a strategy search and a tornado: OUT/report.md with charts."""
+    from opssim.batch.balance import run_balance
+    from opssim.batch.executor import open_pool
+    from opssim.batch.report import write_report
+
+    sc = _load(scenario)
+    if out.exists() and not out.is_dir():
+        fail(f"--out: {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--out: cannot create {out} ({exc.strerror})")
+    ref = _LabRef()
+    ref.note = f"the finished runs are saved in {out}/: add --resume to go on"
+    seed_list = range(seed_start, seed_start + seeds)
+    sens = range(seed_start, seed_start + (sensitivity_seeds or max(1, seeds // 2)))
+    with _lab_errors(ref), open_pool(jobs, scheduler) as pool:
+        _say(f"{sc.id}: balancing with {seeds} seeds on {pool.where}; "
+             f"writing {out}/")
+        result = run_balance(sc, seed_list, out, budget=budget, phases=phases,
+                             sensitivity_seeds=sens, resume=resume, pool=pool)
+    command = " ".join(["opssim balance", str(scenario or "(starter)"), f"--seeds {seeds}",
+                        f"--budget {budget}"] + ([f"--phases {phases}"] if phases > 1 else []))
+    path = write_report(result, out, command)
+    _say(f"wrote {path}")
+
+
+def _say(message: str) -> None:
+    """A progress note on stderr (stdout carries the results)."""
+    print(f"opssim: {message}", file=sys.stderr)
 
 
 def _has_display() -> bool:

@@ -1,6 +1,7 @@
 """One headless run, from scenario and seed to an immutable summary."""
 
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from opssim.model.records import BlameEvent, Dashboard, Flow, Review, WeekStarte
 from opssim.scenario import Scenario, scenario_hash
 from opssim.sim import HOURS_PER_WEEK, Engine
 
-from .policy import Policy, parse_policy
+from .policy import Policy, PolicyError, decide_week, parse_policy
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,30 @@ def run_one(scenario: Scenario, seed: int, policy: str | Policy = "plan") -> Run
     return RunSummary(summarize(run_engine(scenario, seed, policy), policy.spec))
 
 
-def run_engine(scenario: Scenario, seed: int, policy: Policy) -> Engine:
-    """Play ``scenario`` headless under ``policy``, week by week; return the finished engine."""
+def run_engine(
+    scenario: Scenario,
+    seed: int,
+    policy: Policy,
+    on_week: Callable[[Engine], None] | None = None,
+) -> Engine:
+    """Play ``scenario`` headless under ``policy``, week by week; return the finished engine.
+
+    ``on_week(engine)`` is called after each week played (after its review). A policy that
+    raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`.
+    """
     engine = Engine(scenario, seed=seed)
+    try:
+        decide = policy.start()
+    except PolicyError as exc:  # a bot that this process cannot import
+        raise PolicyError(f"policy {policy.spec!r}: {exc}") from None
     for week in range(scenario.weeks):
         if engine.finished:
             break
-        engine.set_allocation(policy.hours(engine.snapshot()))
+        hours = decide_week(decide, engine.snapshot(), scenario, policy.spec, seed)
+        engine.set_allocation(hours)
         engine.advance_to((week + 1) * HOURS_PER_WEEK)
+        if on_week is not None:
+            on_week(engine)
     return engine
 
 

@@ -1,0 +1,119 @@
+"""Balance: one command that answers a designer's questions about a scenario.
+
+It runs the standard policies (``plan``, ``even``, each ``heavy:DUTY``), searches for the best
+allocation, checks which scenario parameters move the plan's win rate most (each ±20%, one at
+a time), and leaves in the output folder ``runs.csv`` and ``sensitivity.csv`` (one row per
+run), PNG charts and ``report.md`` that ties them together.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from opssim.scenario import Scenario
+
+from .executor import Pool
+from .optimize import SearchResult, search
+from .params import Param, ParamError, apply, resolve
+from .policy import parse_policy
+from .rows import PARAM_PREFIX, Row, columns
+from .runner import Lab, open_lab
+from .sweep import Point, Sensitivity, base_values, design, sensitivity
+
+#: Relative change of each parameter in the tornado.
+TORNADO_STEP = 0.2
+
+
+@dataclass
+class BalanceResult:
+    """Everything the report shows."""
+
+    scenario: Scenario
+    seeds: list[int]
+    search: SearchResult
+    params: list[Param]
+    points: list[Point]
+    point_rows: list[list[Row]]
+    ranking: list[Sensitivity]
+    dropped: list[str]
+
+
+def tornado_params(scenario: Scenario, step: float = TORNADO_STEP
+                   ) -> tuple[list[Param], list[str]]:
+    """The parameters a designer tunes most, each at -step and +step of its value.
+
+    Levels the schema refuses (a conversion above 1) are left out and listed in the second
+    return value.
+    """
+    paths = [f"channels.{c.id}.per_week" for c in scenario.channels]
+    paths += [f"funnel.stages.{s.id}.convert" for s in scenario.funnel.stages[1:]]
+    for t in scenario.reviews.targets:
+        field = "per_week" if t.per_week is not None else "total_by_end"
+        paths.append(f"reviews.targets.{t.kpi}.{field}")
+    paths += ["blame.reputation.start", "blame.reputation.lose_per_shortfall_pct",
+              "blame.reputation.gain_per_hit", "blame.promotion.reputation",
+              "specialist.contract_hours"]
+    if scenario.company.budget is not None:
+        paths.append("company.budget")
+    params: list[Param] = []
+    dropped: list[str] = []
+    for path in paths:
+        where, base, integer = resolve(scenario, path)
+        if not base:
+            continue
+        values = []
+        for factor in (1 - step, 1 + step):
+            v = round(base * factor) if integer else round(base * factor, 6)
+            if v == base or v in values:
+                continue
+            candidate = Param(path, (v,), base, integer, where)
+            try:
+                apply(scenario, [candidate], [v])
+            except ParamError:
+                dropped.append(f"{path}={v:g}")
+                continue
+            values.append(v)
+        if values:
+            params.append(Param(path, tuple(values), base, integer, where))
+    return params, dropped
+
+
+def run_balance(
+    scenario: Scenario,
+    seeds: Sequence[int],
+    out_dir: Path,
+    *,
+    budget: int = 16,
+    phases: int = 1,
+    sensitivity_seeds: Sequence[int] | None = None,
+    resume: bool = False,
+    pool: Pool,
+) -> BalanceResult:
+    """Run everything the report needs on ``pool``, streaming rows into ``out_dir``."""
+    seeds = list(seeds)
+    sens_seeds = list(sensitivity_seeds if sensitivity_seeds is not None else seeds)
+    params, dropped = tornado_params(scenario)
+    plan = parse_policy("plan", scenario)
+    points = design(scenario, plan, params, "oat")
+    sens_columns = columns(scenario, [p.path for p in params])
+    with open_lab(out_dir / "runs.csv", columns(scenario), resume=resume, pool=pool) as lab:
+        found = search(lab, scenario, seeds, budget, phases, holdout=True)
+        with open_lab(out_dir / "sensitivity.csv", sens_columns, resume=resume,
+                      pool=pool) as sens_lab:
+            _reuse_base(sens_lab, lab, params, sens_seeds)
+            point_rows = sens_lab.run([pt.job for pt in points], sens_seeds,
+                                      label="sensitivity")
+    ranking = sensitivity(params, points, point_rows, "oat")
+    return BalanceResult(scenario, seeds, found, params, points, point_rows, ranking, dropped)
+
+
+def _reuse_base(sens_lab: Lab, lab: Lab, params: Sequence[Param], seeds: Sequence[int]) -> None:
+    """The tornado's base point is the plan itself: copy its runs instead of redoing them."""
+    done = sens_lab.store.done()
+    base = dict(zip((PARAM_PREFIX + p.path for p in params), base_values(params), strict=True))
+    wanted = set(seeds)
+    rows = [{**r, **base} for r in lab.store.rows
+            if r["policy"] == "plan" and r["seed"] in wanted
+            and (r["scenario_hash"], "plan", r["seed"]) not in done]
+    if rows:
+        sens_lab.store.add(rows)

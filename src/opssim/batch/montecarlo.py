@@ -1,0 +1,48 @@
+"""Monte Carlo: many seeds of a scenario under each of several policies."""
+
+from collections.abc import Iterable, Sequence
+
+from opssim.scenario import Scenario
+
+from .policy import Policy, PolicyError, parse_policy
+from .rows import Row
+from .runner import Lab
+from .store import RowStore, StoreError
+from .summary import Summary, summarize_rows
+from .tasks import Job
+
+
+def parse_policies(specs: Sequence[str], scenario: Scenario) -> list[Policy]:
+    """Parse each SPEC (raises :class:`PolicyError`); a SPEC given twice is an error."""
+    seen: set[str] = set()
+    policies = []
+    for spec in specs:
+        if spec in seen:
+            raise PolicyError(f"policy {spec!r} given twice")
+        seen.add(spec)
+        policies.append(parse_policy(spec, scenario))
+    return policies
+
+
+def check_resumable(store: RowStore, hashes: Iterable[str]) -> None:
+    """Refuse to resume a file holding runs of another scenario (raises StoreError)."""
+    allowed = set(hashes)
+    for row in store.rows:
+        if row["scenario_hash"] not in allowed:
+            raise StoreError(
+                f"{store.path} holds runs of another scenario (hash {row['scenario_hash']}, "
+                "not this one): use another --out, or drop --resume to replace it"
+            )
+
+
+def monte_carlo(lab: Lab, scenario: Scenario, policies: Sequence[Policy],
+                seeds: Sequence[int]) -> dict[str, list[Row]]:
+    """Run every policy on every seed (the same seeds: common random numbers)."""
+    jobs = [Job(scenario, p) for p in policies]
+    results = lab.run(jobs, seeds, label="runs")
+    return {p.spec: rows for p, rows in zip(policies, results, strict=True)}
+
+
+def summarize_policies(results: dict[str, list[Row]], scenario: Scenario) -> list[Summary]:
+    """One :class:`Summary` per policy, in the order given."""
+    return [summarize_rows(spec, rows, scenario) for spec, rows in results.items()]
