@@ -13,7 +13,7 @@ from opssim.scenario import Scenario
 from opssim.sim.clock import HOURS_PER_WEEK
 
 
-def _delays(rng: np.random.Generator, spec, n: int) -> np.ndarray:  # noqa: ANN001
+def _delays(rng: np.random.Generator, spec, n: int) -> np.ndarray:
     if spec.fixed is not None:
         raw = np.full(n, float(spec.fixed))
     elif spec.exponential is not None:

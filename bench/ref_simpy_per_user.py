@@ -13,7 +13,7 @@ from opssim.scenario import Scenario
 from opssim.sim.clock import HOURS_PER_WEEK
 
 
-def _sampler(rng: np.random.Generator, spec):  # noqa: ANN001, ANN202
+def _sampler(rng: np.random.Generator, spec):
     if spec.fixed is not None:
         return lambda: float(spec.fixed)
     if spec.exponential is not None:
@@ -43,7 +43,7 @@ def simulate(scenario: Scenario, seed: int = 0, users: float | None = None) -> n
     env = simpy.Environment()
     random = rng.random
 
-    def user(env: simpy.Environment):  # noqa: ANN202
+    def user(env: simpy.Environment):
         for s in range(len(stages)):
             entered[s] += 1
             if s + 1 == len(stages):
@@ -53,7 +53,7 @@ def simulate(scenario: Scenario, seed: int = 0, users: float | None = None) -> n
             if not moves:
                 return  # dropped
 
-    def arrivals(env: simpy.Environment):  # noqa: ANN202
+    def arrivals(env: simpy.Environment):
         while True:
             yield env.timeout(rng.exponential(1 / rate))
             env.process(user(env))

@@ -23,7 +23,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
-
 import ref_numpy  # noqa: E402
 import ref_simpy_per_user  # noqa: E402
 from scenarios import arrivals, core_scenario, full_scenario  # noqa: E402
@@ -39,7 +38,7 @@ def say(line: str = "") -> None:
     LINES.append(line)
 
 
-def play(scenario, attribution: bool = False) -> Engine:  # noqa: ANN001
+def play(scenario, attribution: bool = False) -> Engine:
     """A whole run under the manager's plan (what `opssim run` does), returns the engine."""
     policy = parse_policy("plan", scenario)
     engine = Engine(scenario, 0, attribution=attribution)
@@ -51,7 +50,7 @@ def play(scenario, attribution: bool = False) -> Engine:  # noqa: ANN001
     return engine
 
 
-def timed(fn) -> float:  # noqa: ANN001
+def timed(fn) -> float:
     t = time.perf_counter()
     fn()
     return time.perf_counter() - t
@@ -179,7 +178,7 @@ def scaling(quick: bool) -> dict[str, float]:
 
 # -- 3. Monte Carlo ---------------------------------------------------------------------------
 
-def mc_batch(scenario, seeds: list[int]) -> list[str]:  # noqa: ANN001
+def mc_batch(scenario, seeds: list[int]) -> list[str]:
     return [run_one(scenario, s).outcome for s in seeds]
 
 
@@ -196,13 +195,14 @@ def monte_carlo(quick: bool) -> dict[str, float]:
     chunks = [list(range(i, min(i + batch, seeds))) for i in range(0, seeds, batch)]
     t = time.perf_counter()
     with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        outcomes = [o for part in pool.map(mc_batch, [scenario] * len(chunks), chunks) for o in part]
+        parts = pool.map(mc_batch, [scenario] * len(chunks), chunks)
+        outcomes = [o for part in parts for o in part]
     wall = time.perf_counter() - t
     rate = seeds / wall
     serial_rate = serial_n / serial
     eff = rate / (workers * serial_rate)
     counts = {k: outcomes.count(k) for k in sorted(set(outcomes))}
-    say(f"| seeds | wall s | runs/s | serial runs/s | parallel efficiency | outcomes |")
+    say("| seeds | wall s | runs/s | serial runs/s | parallel efficiency | outcomes |")
     say("|---:|---:|---:|---:|---:|---|")
     say(f"| {seeds} | {wall:.1f} | {rate:.1f} | {serial_rate:.1f} | {eff:.2f} | {counts} |")
     say("")

@@ -79,7 +79,7 @@ def full_scenario(users: float, weeks: int = 12) -> Scenario:
     return Scenario.model_validate(d)
 
 
-def arrivals(engine) -> int:  # noqa: ANN001
+def arrivals(engine) -> int:
     """Users who arrived from outside during the run (channels and duties), from the engine."""
     f = engine.funnel
     h = engine.horizon
