@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: play test lint run clean
+.PHONY: play test lint run bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(DEVSTAMP)  ## run the whole suite (and ruff)
 
 run: $(STAMP)  ## one headless run of the default scenario
 	$(BIN)/opssim run $(SCENARIO)
+
+bench: $(STAMP)  ## performance figures into bench/results.md (QUICK=1: under a minute's worth)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -53,27 +53,32 @@ class FunnelState:
             if s + 1 == self.n_stages or not cohort.any():
                 continue
             moving = conv_rng.binomial(cohort, convert[s + 1][:, None])
-            spec = self.delays[s + 1]
-            self._schedule(self.moves[s], moving, t0, spec, delay_rng)
-            self._schedule(self.drops[s], cohort - moving, t0, spec, delay_rng)
+            self._schedule(s, moving, cohort - moving, t0, delay_rng)
 
     def _schedule(
-        self, hist: np.ndarray, counts: np.ndarray, t0: int, spec: Delay, rng: np.random.Generator
+        self, s: int, moving: np.ndarray, dropping: np.ndarray, t0: int, rng: np.random.Generator
     ) -> None:
-        """Add ``counts[g, j]`` users to ``hist`` at hour ``t0 + j + delay``, a delay each."""
-        total = int(counts.sum())
+        """Add ``moving[g, j]`` users to ``moves[s]`` and ``dropping[g, j]`` to ``drops[s]`` at
+        hour ``t0 + j + delay``, a delay each (the movers' delays drawn first)."""
+        both = np.stack([moving, dropping])  # (2, g, j)
+        total = int(both.sum())
         if total == 0:
             return
-        g, j = counts.shape
-        width = self.horizon + 1
-        start = (np.arange(g)[:, None] * width + t0 + np.arange(j)[None, :]).ravel()
-        base = np.repeat(start, counts.ravel())
-        delay = draw_hours(rng, spec, total)
-        # Keep each user in its own segment row; late arrivals go to the overflow bin.
-        row_end = (base // width) * width + self.horizon
-        hist += np.bincount(np.minimum(base + delay, row_end), minlength=g * width).reshape(
-            g, width
-        )
+        # Only the segments with users, and only hours from t0 on, can change: bin into that
+        # window (most segments are empty, and the window shrinks as the run goes on).
+        rows = np.flatnonzero(both.any(axis=(0, 2)))
+        both = both[:, rows]
+        n_rows, j = len(rows), both.shape[2]
+        width = self.horizon + 1 - t0  # hours t0 .. horizon (the overflow bin)
+        start = np.arange(2 * n_rows)[:, None] * width + np.arange(j)[None, :]
+        base = np.repeat(start.ravel(), both.ravel())
+        delay = draw_hours(rng, self.delays[s + 1], total)
+        # Keep each user in its own row; late arrivals go to the overflow bin.
+        row_end = (base // width) * width + (width - 1)
+        binned = np.bincount(np.minimum(base + delay, row_end), minlength=2 * n_rows * width)
+        binned = binned.reshape(2, n_rows, width)
+        self.moves[s, rows, t0:] += binned[0]
+        self.drops[s, rows, t0:] += binned[1]
 
     def current(self, s: int, now: int) -> np.ndarray:
         """Users per segment at stage ``s`` at hour ``now``: reached, not moved on, not dropped."""

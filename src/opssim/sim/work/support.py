@@ -45,6 +45,9 @@ class SupportWork(Work[SupportDuty]):
     def flow(self, t0: int, t1: int, day: int) -> None:
         """The tickets of hours ``[t0, t1)``, then what passed its deadline by ``t1``."""
         e = self.engine
+        if not self.spec.tickets and not self.storms:  # nothing raises tickets
+            self._overdue(t1, day)
+            return
         rng = e.streams.get("tickets", day)
         per_source = []
         for i, src in enumerate(self.spec.tickets):
