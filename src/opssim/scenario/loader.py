@@ -83,9 +83,11 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise ScenarioError([ErrorLine(name, line, 1, "(file)", "not valid UTF-8")]) from None
-    yaml = YAML(typ="rt")
+    # The round-trip loader builds only plain maps, lists and scalars (YAML 1.2, duplicate keys
+    # rejected); to_plain() then refuses any tag, so no scenario can construct Python objects.
+    reader = YAML(typ="rt")
     try:
-        tree = yaml.load(raw)
+        tree = reader.load(raw)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
