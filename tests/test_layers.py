@@ -28,7 +28,7 @@ GUI = {"pygame", "pygame_gui"}
 
 
 def layer_of(path: Path) -> str:
-    """``sim`` for ``opssim/sim/engine.py``, ``cli`` for ``opssim/cli.py``."""
+    """``sim`` for ``opssim/sim/engine.py``, ``cli`` for ``opssim/cli/lab.py``."""
     rel = path.relative_to(PACKAGE)
     if len(rel.parts) > 1:
         return rel.parts[0]
@@ -109,9 +109,10 @@ def test_only_render_imports_pygame(path: Path) -> None:
     assert not gui, f"{path.relative_to(PACKAGE)} imports {gui}"
 
 
-def test_cli_imports_render_only_inside_play() -> None:
+@pytest.mark.parametrize("path", sorted((PACKAGE / "cli").glob("*.py")), ids=lambda p: p.name)
+def test_cli_imports_render_only_inside_play(path: Path) -> None:
     """``opssim play`` is the one door to the window: render is imported lazily there."""
-    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
             module = getattr(node, "module", None) or ""

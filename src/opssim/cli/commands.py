@@ -1,0 +1,194 @@
+"""Playing, running and authoring: run, play, validate, schema, new, lint."""
+
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opssim.batch import PolicyError, parse_policy, run_one
+from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
+from opssim.scenario import (
+    ScenarioError,
+    load_located,
+    load_scenario,
+)
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg = None,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
+    policy: Annotated[str, typer.Option(help="plan | even | fixed:copy=10,events=8,...")] = "plan",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Run a scenario headless to the end and print the result."""
+    sc = _load(scenario)
+    try:
+        pol = parse_policy(policy, sc)
+    except PolicyError as exc:
+        fail(f"--policy: {exc}")
+    summary = run_one(sc, seed, pol)
+    if as_json:
+        print(json.dumps(summary.data, ensure_ascii=False, sort_keys=False))
+    else:
+        from opssim.report import print_summary
+
+        print_summary(summary.data, sc)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to check")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, or json: one JSON document on stdout")
+    ] = "text",
+) -> None:
+    """Check scenario files; print every problem as FILE:LINE:COL: path: message."""
+    if fmt not in ("text", "json"):
+        fail(f"validate: --format: expected text or json, got {fmt!r}")
+    bad = 0
+    report: dict[str, list] = {"files": [], "errors": []}
+    for f in files:
+        try:
+            load_scenario(f)
+        except ScenarioError as exc:
+            bad += 1
+            report["files"].append({"file": str(f), "ok": False})
+            report["errors"] += [dataclasses.asdict(e) for e in exc.errors]
+            if fmt == "text":
+                for line in exc.errors:
+                    print(line, file=sys.stderr)
+        else:
+            report["files"].append({"file": str(f), "ok": True})
+            if fmt == "text":
+                print(f"{f}: ok")
+    if fmt == "json":
+        print(json.dumps(report, ensure_ascii=False))
+    if bad:
+        raise SystemExit(2)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="write to FILE instead of printing", metavar="FILE")
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="the reference page (Markdown) instead")
+    ] = False,
+) -> None:
+    """Print the JSON Schema (draft-07) of the scenario format, for editors and tools."""
+    from opssim.scenario.jsonschema import schema_text
+    from opssim.scenario.reference import reference_markdown
+
+    _emit(reference_markdown() if markdown else schema_text(), out)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+    print(f"wrote {out}")
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="the scenario's id, e.g. spring-sale")],
+    archetype: Annotated[str, typer.Option(help="small or big: the company to start from")] = (
+        "small"
+    ),
+    out: Annotated[Path, typer.Option(help="folder to write NAME.yaml into", metavar="DIR")] = (
+        Path(".")
+    ),
+) -> None:
+    """Write a commented scenario NAME.yaml that validates and plays (never overwrites)."""
+    from opssim.scenario.scaffold import ScaffoldError, write_new_scenario
+
+    try:
+        path = write_new_scenario(name, archetype, out)
+    except ScaffoldError as exc:
+        fail(f"new: {exc}")
+    print(f"wrote {path}; next: opssim validate {path} && opssim run {path}")
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to lint")],
+    expect: Annotated[
+        bool, typer.Option("--expect", help="also check the scenario's expect: section")
+    ] = False,
+    only_expect: Annotated[
+        bool, typer.Option("--only-expect", help="check the expect: section only")
+    ] = False,
+    seeds: Annotated[int, typer.Option(min=1, max=500, help="seeds for the plan's win rate")] = 12,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="processes (default: cores, at most 4)")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 1 on warnings too")] = False,
+) -> None:
+    """Balance lint in seconds: reachable targets, duties that pay, the difficulty band, a
+    dominant single duty; with --expect, the scenario's own expectations. Exit 1 when an
+    expectation fails (or, with --strict, on any warning)."""
+    from opssim.batch.lint import default_workers
+    from opssim.batch.lint import lint as lint_scenario
+
+    located, broken = [], False
+    for f in files:
+        try:
+            located.append(load_located(f))
+        except ScenarioError as exc:
+            broken = True
+            for line in exc.errors:
+                print(line, file=sys.stderr)
+    if broken:
+        raise SystemExit(2)
+    bad = False
+    for loc in located:
+        report = lint_scenario(loc, balance=not only_expect, expect=expect or only_expect,
+                               seeds=seeds, workers=workers or default_workers())
+        for line in report.lines():
+            print(line)
+        print(f"{loc.name}: {report.warnings} warning(s), {len(report.failed)} failed "
+              f"expectation(s), {report.runs} runs")
+        bad = bad or bool(report.failed) or (strict and report.warnings > 0)
+    if bad:
+        raise SystemExit(1)
+
+
+@app.command()
+def play(
+    scenario: ScenarioArg = None,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
+    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    frames: Annotated[
+        int | None, typer.Option(min=1, help="run this many frames on the plan, then quit")
+    ] = None,
+    screenshot: Annotated[
+        Path | None, typer.Option(help="save the last frame as PNG (with --frames)")
+    ] = None,
+) -> None:
+    """Play a scenario in a window."""
+    if lang not in ("en", "zh"):
+        fail(f"--lang: expected en or zh, got {lang!r}")
+    if screenshot is not None and frames is None:
+        frames = 120
+    if screenshot is not None and not screenshot.parent.is_dir():
+        fail(f"--screenshot: folder {screenshot.parent} does not exist")
+    sc = _load(scenario)
+    if frames is not None and not _has_display():
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen
+    elif not _has_display():
+        fail("play: no display found (DISPLAY is not set); to run headless use: opssim run", 3)
+    from opssim.render import play as play_window
+
+    raise SystemExit(
+        play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot)
+    )

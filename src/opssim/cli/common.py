@@ -1,0 +1,58 @@
+"""What every command shares: the typer app, one-line failures, loading a scenario."""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from opssim.scenario import (
+    Scenario,
+    ScenarioError,
+    default_scenario_path,
+    load_scenario,
+)
+
+app = typer.Typer(
+    name="opssim",
+    help="An operations-simulation game: a funnel, a specialist's hours, and the blame.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+ScenarioArg = Annotated[
+    Path | None,
+    typer.Argument(help="scenario YAML file (default: the bundled starter scenario)",
+                   show_default=False),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``opssim: message`` on stderr and exit with ``code``."""
+    print(f"opssim: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _load(path: Path | None) -> Scenario:
+    try:
+        return load_scenario(path or default_scenario_path())
+    except ScenarioError as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _say(message: str) -> None:
+    """A progress note on stderr (stdout carries the results)."""
+    print(f"opssim: {message}", file=sys.stderr)
+
+
+def _has_display() -> bool:
+    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
+        return True
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
