@@ -28,7 +28,7 @@ from opssim.model import DUTY_IDS, Allocation, AllocationError
 from opssim.scenario import Scenario
 from opssim.sim import Engine, Snapshot
 
-from .schedule import ScheduleError, load_schedule, parse_inline_schedule
+from .schedule import ScheduleError, load_schedule, parse_hours, parse_inline_schedule
 
 #: Share of the contract hours that a ``heavy:DUTY`` policy puts on its duty.
 HEAVY_SHARE = 0.8
@@ -240,18 +240,7 @@ def _import_attribute(module: str, attribute: str) -> Any:
 
 
 def _parse_hours(arg: str) -> dict[str, float]:
-    hours: dict[str, float] = {}
-    for part in arg.split(","):
-        duty, eq, value = part.partition("=")
-        duty = duty.strip()
-        if not eq or not duty:
-            raise PolicyError(f"expected DUTY=HOURS, got {part.strip()!r}")
-        if duty in hours:
-            raise PolicyError(f"duty {duty!r} given twice")
-        try:
-            hours[duty] = float(value)
-        except ValueError:
-            raise PolicyError(
-                f"hours for {duty!r} must be a number, got {value.strip()!r}"
-            ) from None
-    return hours
+    try:
+        return parse_hours(arg)
+    except ValueError as exc:
+        raise PolicyError(str(exc)) from None

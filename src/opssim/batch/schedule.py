@@ -27,6 +27,25 @@ MAX_SCHEDULE_BYTES = 100_000
 RawSchedule = list[tuple[int, dict[str, float]]]
 
 
+def parse_hours(text: str) -> dict[str, float]:
+    """``DUTY=HOURS,...`` as a dict; a ValueError says what is wrong in one line."""
+    hours: dict[str, float] = {}
+    for item in text.split(","):
+        duty, eq, value = item.partition("=")
+        duty = duty.strip()
+        if not eq or not duty:
+            raise ValueError(f"expected DUTY=HOURS, got {item.strip()!r}")
+        if duty in hours:
+            raise ValueError(f"duty {duty!r} given twice")
+        try:
+            hours[duty] = float(value)
+        except ValueError:
+            raise ValueError(
+                f"hours for {duty!r} must be a number, got {value.strip()!r}"
+            ) from None
+    return hours
+
+
 class ScheduleError(ValueError):
     """A schedule that cannot be read."""
 
@@ -69,20 +88,10 @@ def parse_inline_schedule(arg: str) -> RawSchedule:
             raise ScheduleError(f"week {week}: expected DUTY=HOURS,... after '{week}:'")
         if week in data:
             raise ScheduleError(f"week {week} given twice")
-        hours: dict[str, Any] = {}
-        for item in body.split(","):
-            duty, eq, value = item.partition("=")
-            duty = duty.strip()
-            if not eq or not duty:
-                raise ScheduleError(f"week {week}: expected DUTY=HOURS, got {item.strip()!r}")
-            if duty in hours:
-                raise ScheduleError(f"week {week}: duty {duty!r} given twice")
-            try:
-                hours[duty] = float(value)
-            except ValueError:
-                raise ScheduleError(
-                    f"week {week}: hours for {duty!r} must be a number, got {value.strip()!r}"
-                ) from None
+        try:
+            hours = parse_hours(body)
+        except ValueError as exc:
+            raise ScheduleError(f"week {week}: {exc}") from None
         data[week] = hours
     return _entries(data)
 
