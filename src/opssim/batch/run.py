@@ -1,17 +1,13 @@
 """One headless run, from scenario and seed to an immutable summary."""
 
-import platform
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import simpy
-
-import opssim
 from opssim.model.records import BlameEvent, Dashboard, Flow, Review, WeekStarted
 from opssim.scenario import Scenario, scenario_hash
 from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim.record import versions
 
 from .policy import Policy, PolicyError, decide_week, parse_policy
 
@@ -26,16 +22,6 @@ class RunSummary:
     def outcome(self) -> str:
         """``promoted``, ``kept`` or ``fired``."""
         return self.data["outcome"]
-
-
-def versions() -> dict[str, str]:
-    """Versions that a run's numbers depend on."""
-    return {
-        "opssim": opssim.__version__,
-        "numpy": np.__version__,
-        "simpy": simpy.__version__,
-        "python": platform.python_version(),
-    }
 
 
 def run_one(scenario: Scenario, seed: int, policy: str | Policy = "plan") -> RunSummary:

@@ -16,10 +16,11 @@ in which runs finished. Parquet needs ``pyarrow`` (``pip install 'opssim[parquet
 import csv
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
+
+from opssim.atomic import replace_atomically
 
 from .rows import Kind, Row, key_of
 
@@ -109,18 +110,6 @@ def _sync(fh: IO[Any]) -> None:
     os.fsync(fh.fileno())
 
 
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through a temporary file in the same folder, then rename it over."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class _CsvSink:
     def __init__(self, path: Path, columns: dict[str, Kind]) -> None:
         self.path = path
@@ -186,7 +175,7 @@ class _CsvSink:
                 writer.writerows([_csv_values(r, self.columns) for r in rows])
                 _sync(fh)
 
-        _replace_atomically(self.path, write)
+        replace_atomically(self.path, write)
 
     def close(self) -> None:
         if self.fh is not None:
@@ -286,7 +275,7 @@ class _ParquetSink:
         schema = pa.schema([(c, types[k]) for c, k in self.columns.items()])
         table = pa.Table.from_pylist([{c: r.get(c) for c in self.columns} for r in rows],
                                      schema=schema)
-        _replace_atomically(self.path, lambda tmp: pa.parquet.write_table(table, tmp))
+        replace_atomically(self.path, lambda tmp: pa.parquet.write_table(table, tmp))
         self.journal.unlink(missing_ok=True)
 
     def close(self) -> None:

@@ -1,0 +1,240 @@
+"""A run as data: the scenario's hash, the seed, the hours played week by week, and a
+checksum of the state at the end of each week.
+
+A run is a pure function of (scenario, seed, hours per week), so a :class:`Recording` is
+enough to rebuild it: :func:`restore` replays it to where it stopped (the window's load), and
+:func:`replay` checks it week by week and names the first week that differs (``opssim replay``).
+Recordings are JSON, written atomically; reading one never runs code.
+"""
+
+import hashlib
+import json
+import math
+import platform
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import simpy
+
+import opssim
+from opssim.atomic import write_text_atomically
+from opssim.scenario import Scenario, scenario_hash
+from opssim.sim.clock import HOURS_PER_WEEK
+from opssim.sim.engine import Engine
+
+#: The format's name and version, the first thing a reader checks.
+FORMAT = "opssim-recording/1"
+
+#: A recording larger than this is not one of ours (a year of weekly hours is a few kB).
+MAX_BYTES = 4_000_000
+
+
+class RecordingError(ValueError):
+    """A recording that cannot be read or does not fit the scenario (a one-line message)."""
+
+
+def versions() -> dict[str, str]:
+    """Versions that a run's numbers depend on."""
+    return {
+        "opssim": opssim.__version__,
+        "numpy": np.__version__,
+        "simpy": simpy.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def state_checksum(engine: Engine) -> str:
+    """A short hash of everything the run is at this moment: the exact state the player could
+    be shown, the users hour by hour up to now, and the log."""
+    now = int(engine.now)
+    h = hashlib.sha256()
+    h.update(repr(engine.truth()).encode())
+    f = engine.funnel
+    for arr in (f.entered, f.moves, f.drops):
+        h.update(np.ascontiguousarray(arr[:, :, :now]).tobytes())
+    h.update(repr(engine.events).encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One run's inputs and its checksums.
+
+    ``inputs[w]`` are the hours per duty played in week ``w + 1``; ``checksums[w]`` is
+    :func:`state_checksum` after that week's review. A run that stopped at a week boundary
+    (a save) has as many checksums as inputs.
+    """
+
+    scenario_hash: str
+    seed: int
+    inputs: tuple[Mapping[str, float], ...]
+    checksums: tuple[str, ...]
+    versions: Mapping[str, str] = field(default_factory=versions)
+    scenario: str = ""  # where the scenario was read from, for the reader's information
+    policy: str = ""  # how the hours were chosen (``plan``, ``window``…), likewise
+
+    @property
+    def weeks(self) -> int:
+        """Weeks played."""
+        return len(self.inputs)
+
+    def to_json(self) -> str:
+        """The recording as a JSON document."""
+        return json.dumps(
+            {
+                "format": FORMAT,
+                "scenario": self.scenario,
+                "scenario_hash": self.scenario_hash,
+                "seed": self.seed,
+                "policy": self.policy,
+                "versions": dict(self.versions),
+                "weeks": [
+                    {"week": w + 1, "hours": dict(hours), "checksum": self.checksums[w]}
+                    for w, hours in enumerate(self.inputs)
+                ],
+            },
+            indent=1,
+        ) + "\n"
+
+    def save(self, path: Path) -> None:
+        """Write the recording to ``path`` atomically."""
+        write_text_atomically(path, self.to_json())
+
+    @classmethod
+    def from_json(cls, text: str) -> "Recording":
+        """Read a recording (raises :class:`RecordingError` saying what is wrong)."""
+        if len(text) > MAX_BYTES:
+            raise RecordingError(f"larger than {MAX_BYTES:,} bytes")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RecordingError(f"line {exc.lineno}: not JSON ({exc.msg})") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise RecordingError(f"not an opssim recording (expected format {FORMAT!r})")
+        try:
+            weeks = data["weeks"]
+            inputs = tuple(_hours(w["hours"]) for w in weeks)
+            checksums = tuple(str(w["checksum"]) for w in weeks)
+            seed = data["seed"]
+            if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+                raise RecordingError("seed: must be a whole number ≥ 0")
+            return cls(
+                scenario_hash=str(data["scenario_hash"]),
+                seed=seed,
+                inputs=inputs,
+                checksums=checksums,
+                versions={str(k): str(v) for k, v in dict(data.get("versions", {})).items()},
+                scenario=str(data.get("scenario", "")),
+                policy=str(data.get("policy", "")),
+            )
+        except RecordingError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise RecordingError(f"malformed recording ({type(exc).__name__}: {exc})") from None
+
+    @classmethod
+    def load(cls, path: Path) -> "Recording":
+        """Read the recording at ``path`` (raises :class:`RecordingError` or ``OSError``)."""
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RecordingError(f"not UTF-8 (byte {exc.start})") from None
+        return cls.from_json(text)
+
+    @classmethod
+    def of(cls, engine: Engine, checksums: list[str], **info: Any) -> "Recording":
+        """The recording of ``engine`` so far; ``checksums`` were taken after each week."""
+        return cls(
+            scenario_hash=scenario_hash(engine.scenario),
+            seed=engine.seed,
+            inputs=tuple(dict(a) for a in engine.allocations[: len(checksums)]),
+            checksums=tuple(checksums),
+            **info,
+        )
+
+
+def _hours(raw: object) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise RecordingError("hours: must be a mapping of duty to hours")
+    out = {}
+    for duty, value in raw.items():
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value):
+            raise RecordingError(f"hours.{duty}: must be a finite number")
+        out[str(duty)] = float(value)
+    return out
+
+
+def weeks_of(scenario: Scenario, seed: int,
+             inputs: tuple[Mapping[str, float], ...]) -> Iterator[tuple[int, Engine]]:
+    """Play ``inputs`` week by week; yield (week, engine) after each week's review.
+
+    Stops early if the run ends (fired) before the inputs do. Raises ``AllocationError`` for
+    hours the week cannot hold.
+    """
+    engine = Engine(scenario, seed=seed)
+    for w, hours in enumerate(inputs):
+        if engine.finished:
+            return
+        engine.set_allocation(hours)
+        engine.advance_to((w + 1) * HOURS_PER_WEEK)
+        yield w + 1, engine
+
+
+def _check_fits(scenario: Scenario, recording: Recording) -> None:
+    if recording.scenario_hash != scenario_hash(scenario):
+        raise RecordingError(
+            f"recorded on scenario {recording.scenario_hash}, this one is "
+            f"{scenario_hash(scenario)} (the scenario changed)"
+        )
+    if recording.weeks > scenario.weeks:
+        raise RecordingError(f"{recording.weeks} weeks recorded, the scenario has {scenario.weeks}")
+
+
+def restore(scenario: Scenario, recording: Recording) -> Engine:
+    """The run ``recording`` describes, replayed to where it stopped (a week boundary).
+
+    Raises :class:`RecordingError` when the recording is of another scenario or its state
+    differs from the checksums (another version of the engine, or an edited file).
+    """
+    _check_fits(scenario, recording)
+    engine = Engine(scenario, seed=recording.seed)  # what an empty recording restores to
+    for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
+        got = state_checksum(engine)
+        if got != recording.checksums[week - 1]:
+            raise RecordingError(f"week {week}: state differs from the recording")
+    return engine
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What a replay found: the first week whose state differs, if any."""
+
+    weeks_checked: int
+    first_difference: int | None  # 1-based week
+    expected: str = ""
+    got: str = ""
+
+    @property
+    def identical(self) -> bool:
+        """Whether every recorded week matched."""
+        return self.first_difference is None
+
+
+def replay(scenario: Scenario, recording: Recording) -> ReplayResult:
+    """Re-run ``recording`` and compare the state after each week with its checksum."""
+    _check_fits(scenario, recording)
+    checked = 0
+    for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
+        got, want = state_checksum(engine), recording.checksums[week - 1]
+        if got != want:
+            return ReplayResult(checked, week, want, got)
+        checked = week
+    if checked < recording.weeks:  # the run ended before the recording did
+        return ReplayResult(checked, checked + 1, recording.checksums[checked], "(run over)")
+    return ReplayResult(checked, None)
