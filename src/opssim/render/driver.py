@@ -11,6 +11,7 @@ from enum import Enum
 
 from opssim.model.records import Record
 from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim.record import Recording, state_checksum
 
 #: Simulated hours per frame at speeds 1, 2 and 3 (keys 1/2/3). Not wall clock: a run of N
 #: frames covers the same simulated time on every machine.
@@ -60,6 +61,9 @@ class Driver:
         self.frame = 0
         self._cursor = 0
         self._held = 0
+        #: :func:`state_checksum` after each week played: with the engine's allocations, the
+        #: :class:`Recording` a save writes and ``opssim replay`` checks.
+        self.checksums: list[str] = []
 
     # -- commands -------------------------------------------------------------------------
 
@@ -92,6 +96,10 @@ class Driver:
         """The manager's reference allocation."""
         return self.engine.scenario.plan_hours()
 
+    def recording(self, **info: str) -> Recording:
+        """The run so far as a :class:`Recording` (complete at a week boundary)."""
+        return Recording.of(self.engine, self.checksums, **info)
+
     # -- the frame ------------------------------------------------------------------------
 
     def step(self) -> FrameReport:
@@ -107,6 +115,8 @@ class Driver:
         elif self.phase is Phase.RUNNING and not self.paused:
             boundary = (self.week + 1) * HOURS_PER_WEEK
             eng.advance_to(min(eng.now + self.hours_per_frame, boundary))
+            if eng.finished or eng.now >= boundary:
+                self.checksums.append(state_checksum(eng))
             if eng.finished:
                 self.phase = Phase.FINISHED
                 report.finished = True

@@ -194,7 +194,7 @@ class Engine:
     @property
     def now(self) -> float:
         """The clock as the driver last set it, in simulated hours (events may lag behind)."""
-        return max(self._clock, self.env.now)
+        return float(max(self._clock, self.env.now))  # one type however the clock was set
 
     def _resolve(self, owner: str) -> object:
         """The object an agenda action names: the engine, the departments or a duty's work."""
