@@ -1,0 +1,213 @@
+"""Look-ahead: quick copies of a run paused at a week boundary that play the coming week, to
+show the player what a plan is likely to bring and what one more hour of a duty adds.
+
+Every look-ahead run is a :meth:`Engine.fork` on random streams of its own (``run_index`` from
+:data:`LOOKAHEAD_RUN_INDEX`), so the run being played is never touched and its own luck is
+never peeked at. A run of the plan and a run with one more hour on a duty share their
+``run_index``: common random numbers, so their difference is the hour's effect rather than
+two different weeks' luck.
+
+The work is incremental: :meth:`Lookahead.work` advances the pending runs by a simulated day
+per step, so a frame loop can spread a look-ahead over many frames. How many steps a frame
+does never changes the numbers, only when they are ready.
+"""
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.engine import Engine
+
+#: First stream index of look-ahead runs: far from the run's own (0) and blame's re-runs.
+LOOKAHEAD_RUN_INDEX = 2_000_000
+
+#: Runs of the plan behind the fan chart (its 10–90% band needs a dozen to mean anything).
+FAN_RUNS = 12
+
+#: Runs per duty behind "one more hour" (paired with the first plan runs).
+EFFECT_RUNS = 6
+
+#: Simulated hours one step advances (a step is also one fork).
+STEP_HOURS = HOURS_PER_DAY
+
+#: The quantiles the fan chart draws: its band's edges and the median.
+LOW, MEDIAN, HIGH = 0.1, 0.5, 0.9
+
+Samples = dict[str, list[int]]
+
+
+@dataclass(frozen=True)
+class Fan:
+    """How the KPIs may go over the week on a plan: ``runs[kpi]`` is runs × samples, taken at
+    ``hours`` since the week's start (0 first, the week's end last)."""
+
+    hours: tuple[int, ...]
+    runs: Mapping[str, np.ndarray]
+    targets: Mapping[str, float]
+
+    def quantile(self, kpi: str, q: float) -> np.ndarray:
+        """The ``q`` quantile of ``kpi`` at each sample hour."""
+        return np.quantile(self.runs[kpi], q, axis=0)
+
+    def final(self, kpi: str) -> np.ndarray:
+        """``kpi`` at the week's end, one value per run."""
+        return self.runs[kpi][:, -1]
+
+    def percentile(self, kpi: str, actual: float) -> float:
+        """Where ``actual`` falls among the runs' week-end values, 0..100 (ties count half)."""
+        end = self.final(kpi)
+        below = float((end < actual).sum()) + 0.5 * float((end == actual).sum())
+        return 100.0 * below / len(end)
+
+    def hit_share(self, kpi: str) -> float:
+        """Share of runs that reach the target by the week's end."""
+        return float((self.final(kpi) >= self.targets[kpi]).mean())
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One more hour on ``duty`` this week: the mean change of each KPI by the week's end,
+    and the change run by run (same luck in each pair)."""
+
+    duty: str
+    mean: Mapping[str, float]
+    runs: Mapping[str, tuple[int, ...]]
+
+
+def kpi_starts(engine: Engine) -> dict[str, int]:
+    """The hour each KPI of ``engine`` counts from now: its review period's start, or 0."""
+    return {t.kpi: engine.last_review if t.per_week is not None else 0
+            for t in engine.scenario.reviews.targets}
+
+
+def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
+              ) -> Generator[None, None, Samples]:
+    """Fork ``engine`` (paused at a week boundary), play the week on ``hours`` and return each
+    KPI sampled every :data:`STEP_HOURS`; yields after the fork and after each day."""
+    twin = engine.fork(run_index)
+    twin.attribution = False  # its review must not re-run the week again
+    twin.set_allocation(hours)
+    starts = kpi_starts(engine)
+    stages = {t.kpi: t.stage for t in engine.scenario.reviews.targets}
+    t, end = int(engine.now), week_end(engine)
+
+    def sample() -> None:
+        for kpi, start in starts.items():
+            out[kpi].append(twin.entered(stages[kpi], start, t))
+
+    out: Samples = {kpi: [] for kpi in starts}
+    sample()
+    yield
+    while t < end:
+        t = min(t + STEP_HOURS, end)
+        twin.advance_to(t)
+        sample()
+        yield
+    return out
+
+
+def week_end(engine: Engine) -> int:
+    """The hour the week that ``engine`` is about to play ends."""
+    return min(engine.horizon, (int(engine.now) // HOURS_PER_WEEK + 1) * HOURS_PER_WEEK)
+
+
+class Lookahead:
+    """The fan of ``hours`` and the effect of one more hour on each of ``duties``, from
+    ``engine`` paused at a week boundary; call :meth:`work` until :attr:`done`."""
+
+    def __init__(self, engine: Engine, hours: Mapping[str, float], duties: tuple[str, ...], *,
+                 fan_runs: int = FAN_RUNS, effect_runs: int = EFFECT_RUNS) -> None:
+        self.hours = dict(hours)
+        self.week = int(engine.now) // HOURS_PER_WEEK
+        span = week_end(engine) - int(engine.now)
+        self.sample_hours = (*range(0, span, STEP_HOURS), span)
+        self.targets = {k.kpi: k.target for k in engine.truth().kpis}
+        self.effect_runs = min(effect_runs, fan_runs)
+        cap = engine.scenario.specialist.max_hours
+        room = sum(self.hours.values()) + 1 <= cap + 1e-9
+        #: Duties whose extra hour is looked at (none when the week is full).
+        self.duties = tuple(duties) if room else ()
+        # One still copy to fork from: the run itself may move on before the work is done.
+        anchor = engine.fork()
+        anchor.attribution = False
+        self._jobs: dict[tuple[str, int], Generator[None, None, Samples]] = {}
+        for k in range(fan_runs):
+            self._jobs["", k] = play_week(anchor, self.hours, LOOKAHEAD_RUN_INDEX + k)
+        for duty in self.duties:
+            more = dict(self.hours)
+            more[duty] = more.get(duty, 0.0) + 1
+            for k in range(self.effect_runs):
+                self._jobs[duty, k] = play_week(anchor, more, LOOKAHEAD_RUN_INDEX + k)
+        self.fan_runs = fan_runs
+        self._done: dict[tuple[str, int], Samples] = {}
+        self._order = list(self._jobs)
+        self.steps = 0  # steps worked so far
+
+    # -- working --------------------------------------------------------------------------
+
+    def prefer(self, duty: str | None) -> None:
+        """Work on ``duty``'s extra hour next (after the plan's own runs)."""
+        if duty is None or duty not in self.duties:
+            return
+        mine = [j for j in self._order if j[0] == duty]
+        rest = [j for j in self._order if j[0] != duty]
+        plan = [j for j in rest if j[0] == ""]
+        self._order = plan + mine + [j for j in rest if j[0] != ""]
+
+    def work(self, steps: int) -> int:
+        """Advance the pending runs by up to ``steps`` steps; returns the steps done."""
+        done = 0
+        while done < steps and self._order:
+            job = self._order[0]
+            try:
+                next(self._jobs[job])
+            except StopIteration as stop:
+                self._done[job] = stop.value
+                del self._jobs[job]
+                self._order.pop(0)
+                continue  # finishing is not a step: the last day already was
+            done += 1
+        self.steps += done
+        return done
+
+    def finish(self) -> "Lookahead":
+        """Work until everything is ready (tests, and headless use)."""
+        while self._order:
+            self.work(1_000)
+        return self
+
+    @property
+    def done(self) -> bool:
+        """Whether every run has finished."""
+        return not self._order
+
+    @property
+    def progress(self) -> float:
+        """Share of the runs finished, 0..1."""
+        return len(self._done) / (len(self._done) + len(self._order) or 1)
+
+    # -- results --------------------------------------------------------------------------
+
+    def fan(self) -> Fan | None:
+        """The plan's fan, once all its runs are in."""
+        runs = [self._done.get(("", k)) for k in range(self.fan_runs)]
+        if any(r is None for r in runs):
+            return None
+        kpis = self.targets.keys()
+        return Fan(self.sample_hours,
+                   {kpi: np.array([r[kpi] for r in runs if r is not None]) for kpi in kpis},
+                   dict(self.targets))
+
+    def effect(self, duty: str) -> Effect | None:
+        """One more hour on ``duty``, once its runs and their paired plan runs are in."""
+        if duty not in self.duties:
+            return None
+        pairs = [(self._done.get(("", k)), self._done.get((duty, k)))
+                 for k in range(self.effect_runs)]
+        if any(a is None or b is None for a, b in pairs):
+            return None
+        runs = {kpi: tuple(b[kpi][-1] - a[kpi][-1] for a, b in pairs if a and b)
+                for kpi in self.targets}
+        return Effect(duty, {kpi: float(np.mean(d)) for kpi, d in runs.items()}, runs)

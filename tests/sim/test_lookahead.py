@@ -1,0 +1,96 @@
+"""Look-ahead: forks of a paused run that play the coming week; the run itself never moves."""
+
+import numpy as np
+import pytest
+
+from opssim.scenario import Scenario
+from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim.lookahead import Lookahead
+from opssim.sim.record import state_checksum
+
+
+def at_week(sc: Scenario, week: int, seed: int = 0) -> Engine:
+    """A run of the manager's plan paused at the start of 0-based ``week``."""
+    e = Engine(sc, seed=seed)
+    for w in range(week):
+        e.set_allocation(sc.plan_hours())
+        e.advance_to((w + 1) * HOURS_PER_WEEK)
+    return e
+
+
+def test_same_seed_same_fan(starter: Scenario) -> None:
+    a = Lookahead(at_week(starter, 2), starter.plan_hours(), ()).finish().fan()
+    b = Lookahead(at_week(starter, 2), starter.plan_hours(), ()).finish().fan()
+    assert a is not None and b is not None
+    for kpi in a.runs:
+        assert np.array_equal(a.runs[kpi], b.runs[kpi])
+    assert a.hours == (*range(0, HOURS_PER_WEEK, 24), HOURS_PER_WEEK)
+
+
+def test_steps_per_call_do_not_change_the_numbers(starter: Scenario) -> None:
+    e = at_week(starter, 1)
+    whole = Lookahead(e, starter.plan_hours(), ("ground",), fan_runs=4, effect_runs=2).finish()
+    sliced = Lookahead(e, starter.plan_hours(), ("ground",), fan_runs=4, effect_runs=2)
+    while not sliced.done:
+        assert sliced.work(1) <= 1
+    assert np.array_equal(whole.fan().runs["signups"], sliced.fan().runs["signups"])
+    assert whole.effect("ground") == sliced.effect("ground")
+
+
+def test_look_ahead_never_disturbs_the_run(starter: Scenario) -> None:
+    def play(look: bool) -> list[str]:
+        e = Engine(starter, seed=3)
+        sums = []
+        for w in range(3):
+            if look:
+                la = Lookahead(e, starter.plan_hours(), starter.duty_ids, fan_runs=3,
+                               effect_runs=1)
+                la.work(40)  # half done: the run moves on under an unfinished look-ahead
+            e.set_allocation(starter.plan_hours())
+            e.advance_to((w + 1) * HOURS_PER_WEEK)
+            if look:
+                la.finish()
+            sums.append(state_checksum(e))
+        return sums
+
+    assert play(True) == play(False)
+
+
+def test_the_fan_spreads_and_the_run_lands_in_it(starter: Scenario) -> None:
+    e = at_week(starter, 3)
+    fan = Lookahead(e, starter.plan_hours(), ()).finish().fan()
+    assert fan is not None
+    lo, mid, hi = (fan.quantile("signups", q)[-1] for q in (0.1, 0.5, 0.9))
+    assert lo < mid < hi
+    assert np.all(np.diff(fan.quantile("signups", 0.5)) >= 0)  # a count only grows in a week
+    e.set_allocation(starter.plan_hours())
+    e.advance_to(4 * HOURS_PER_WEEK)
+    actual = e.entered("signup", 3 * HOURS_PER_WEEK, 4 * HOURS_PER_WEEK)
+    assert 0 < fan.percentile("signups", actual) < 100
+    assert fan.percentile("signups", -1) == 0 and fan.percentile("signups", 10**9) == 100
+
+
+@pytest.mark.parametrize(("duty", "kpi"), [("ground", "signups"), ("copy", "signups")])
+def test_one_more_hour_pays_where_the_model_says(starter: Scenario, duty: str, kpi: str) -> None:
+    """Ground brings visitors at once and copy lifts sign-ups: one more hour adds sign-ups."""
+    la = Lookahead(at_week(starter, 3), starter.plan_hours(), (duty,), fan_runs=12,
+                   effect_runs=12).finish()
+    effect = la.effect(duty)
+    assert effect is not None and effect.mean[kpi] > 0
+
+
+def test_a_full_week_has_no_extra_hour(starter: Scenario) -> None:
+    full = dict(starter.plan_hours())
+    full["copy"] += starter.specialist.max_hours - sum(full.values())
+    la = Lookahead(at_week(starter, 0), full, starter.duty_ids, fan_runs=2)
+    assert la.duties == () and la.effect("copy") is None
+
+
+def test_preferred_duty_is_ready_first(starter: Scenario) -> None:
+    la = Lookahead(at_week(starter, 0), starter.plan_hours(), starter.duty_ids, fan_runs=2,
+                   effect_runs=2)
+    la.prefer("support")
+    while la.effect("support") is None:
+        la.work(1)
+    assert la.fan() is not None
+    assert all(la.effect(d) is None for d in starter.duty_ids if d != "support")
