@@ -48,7 +48,8 @@ class App:
         self.side = SidePanel(scenario, lang)
         self.hud = Hud(scenario, lang)
         self.ticker = Ticker(scenario, lang, self.side.kpi_labels, self.calendar, auto=auto)
-        self.planning = PlanningPanel(self.gui, scenario, lang, self._start_week)
+        self.planning = PlanningPanel(self.gui, scenario, lang, self._start_week,
+                                      engine=self.engine)  # it looks ahead on forks
         self.popup = BlamePopup(lang, self.side.kpi_labels, scenario.blame.promotion.reputation,
                                 scenario.blame)
         self.end = EndScreen(scenario, lang)
@@ -94,12 +95,14 @@ class App:
             finished = self.driver.phase is Phase.FINISHED
             if event.key == pygame.K_ESCAPE or (finished and event.key in CONFIRM):
                 self.running = False
+            elif self.planning.key(event):  # Tab, arrows, Enter: not for the GUI
+                return
             elif event.key == pygame.K_SPACE:
                 self.driver.toggle_pause()
             elif event.key in SPEED_KEYS:
                 self.driver.set_speed(SPEED_KEYS[event.key])
-            elif event.key in CONFIRM and self.planning.visible:
-                self.planning.start()
+        if event.type == pygame.MOUSEMOTION:
+            self.planning.hover(event.pos)
         if not self.popup.visible:
             self.gui.process(event)
 
@@ -109,6 +112,7 @@ class App:
         """The logic of one frame: advance the engine, feed the views what is new."""
         d = self.driver
         report = d.step()
+        self.planning.tick()  # look-ahead, a few steps a frame
         if report.started_week:
             self.planning.close()
         self.snap = snap = self.engine.snapshot()

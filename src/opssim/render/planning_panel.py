@@ -1,14 +1,26 @@
 """The week-boundary planning panel: a slider per duty the player allocates, the manager's plan
 beside it, the duties colleagues do (fixed, no slider), the total against the contract and
-the overtime cap, fatigue now and where these hours take it, and a Start week button (Enter
-does the same)."""
+the overtime cap, fatigue now and where these hours take it, and a Start week button.
 
+Below them, what the plan means (from look-ahead runs, :mod:`opssim.sim.lookahead`): the
+stages the hovered or focused duty moves with what one more hour of it adds this week, and
+the headline KPI's fan for the week with where last week's actual landed in its own fan.
+
+Keys: Tab / Shift-Tab (or Down / Up) move the focus over the sliders and the two buttons;
+Left / Right move the focused slider by 1 h (with Shift, 5 h); Enter presses the focused
+button, or starts the week from a slider.
+"""
+
+from collections import OrderedDict
 from collections.abc import Callable
 
 import pygame
 
 from opssim.model import AllocationError
 from opssim.render import fonts
+from opssim.render.effect_hint import effect_lines
+from opssim.render.fan_chart import Verdict, draw_fan, verdict, verdict_line
+from opssim.render.lever_map import LeverMap
 from opssim.render.palette import (
     ACCENT,
     BAD,
@@ -17,27 +29,44 @@ from opssim.render.palette import (
     FUNNEL,
     GOOD,
     PANEL_EDGE,
+    SHADE,
     TEXT,
+    TICKER,
     TRACK,
     WARN,
     Colour,
 )
 from opssim.render.side_panel import fatigue_colour
-from opssim.render.text import duty_hint, duty_name, hours, tr
+from opssim.render.text import duty_hint, duty_name, hours, num, tr
 from opssim.render.ui import Gui, Slider, Widget
 from opssim.render.widgets import bar, hatch, hours_bar, lock_icon, panel, warning_icon
 from opssim.scenario import Scenario
+from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim.lookahead import MEDIAN, Fan, Lookahead
 from opssim.sim.specialist import DEFAULT_SKILL, SpecialistState
 
-RECT = pygame.Rect(FUNNEL[0] + 12, FUNNEL[1] + 10, FUNNEL[2] - 24, FUNNEL[3] - 16)
+# The panel covers the funnel and the log below it: planning is modal, and the look-ahead
+# needs the room.
+RECT = pygame.Rect(FUNNEL[0] + 12, FUNNEL[1] + 10, FUNNEL[2] - 24,
+                   TICKER[1] + TICKER[3] - FUNNEL[1] - 16)
 ROWS_Y = 78  # first row, from the panel's top
-ROWS_H = 296  # room for the rows: eight duties at 37 px
+ROWS_H = 272  # room for the rows: eight duties at 34 px
 MAX_ROW_H = 46
+INSIGHT_Y = ROWS_Y + ROWS_H + 106  # the look-ahead strip, from the panel's top
+LEVER_W = 380
 NAME_W = 250
 SLIDER_X, SLIDER_W = 280, 270
 VALUE_X = 562
 SKILL_X = 668  # centre of the skill column
 BUTTON_W = 230
+USE_PLAN, START = "use_plan", "start"  # focus ids of the two buttons
+
+#: Look-ahead steps (a fork or a simulated day, a few ms each) per frame while planning.
+STEPS_PER_FRAME = 2
+#: Frames the sliders must rest before a new look-ahead starts (dragging is not planning).
+DEBOUNCE_FRAMES = 12
+#: Look-aheads kept per week, so going back to an earlier plan is instant.
+CACHE_SIZE = 8
 
 
 def project_fatigue(sc: Scenario, fatigue: float, alloc: dict[str, float], *,
@@ -59,13 +88,19 @@ def project_fatigue(sc: Scenario, fatigue: float, alloc: dict[str, float], *,
 
 
 class PlanningPanel:
-    """Sliders over ``0..max_hours`` whose total is clamped to ``max_hours``."""
+    """Sliders over ``0..max_hours`` whose total is clamped to ``max_hours``.
+
+    With ``engine`` (the run, paused at the week boundary while the panel is up) the panel
+    looks ahead on forks of it; without, it only plans.
+    """
 
     def __init__(self, gui: Gui, scenario: Scenario, lang: str,
-                 on_start: Callable[[dict[str, float]], None]) -> None:
+                 on_start: Callable[[dict[str, float]], None],
+                 engine: Engine | None = None) -> None:
         self.sc = scenario
         self.lang = lang
         self.on_start = on_start
+        self.engine = engine
         self.max = scenario.specialist.max_hours
         self.plan = scenario.plan_hours()
         self.values: dict[str, float] = {d: float(self.plan.get(d, 0.0)) for d in scenario.duty_ids}
@@ -87,11 +122,26 @@ class PlanningPanel:
                                             lambda v, duty=duty: self.move(duty, v))
         bx = RECT.right - 20 - BUTTON_W
         fy = RECT.y + ROWS_Y + ROWS_H + 6
+        self.button_rects = {USE_PLAN: pygame.Rect(bx, fy, BUTTON_W, 36),
+                             START: pygame.Rect(bx, fy + 44, BUTTON_W, 42)}
         self.buttons: list[Widget] = [
-            gui.button(pygame.Rect(bx, fy, BUTTON_W, 36), tr("use_plan", lang), self.use_plan),
-            gui.button(pygame.Rect(bx, fy + 48, BUTTON_W, 42), tr("start_week", lang),
-                       self.start, object_id="#start_week"),
+            gui.button(self.button_rects[USE_PLAN], tr("use_plan", lang), self.use_plan),
+            gui.button(self.button_rects[START], tr("start_week", lang), self.start,
+                       object_id="#start_week"),
         ]
+        #: What Tab walks through, in order: the sliders, then the two buttons.
+        self.order: list[str] = [*self.sliders, USE_PLAN, START]
+        self.focus = self.order[0]
+        self.hovered: str | None = None  # the duty row under the mouse
+        self.levers = LeverMap(scenario, lang)
+        self.kpi_labels = {t.kpi: self.levers.stages[scenario.stage_index(t.stage)][1]
+                           for t in scenario.reviews.targets}
+        self._cache: OrderedDict[tuple[float, ...], Lookahead] = OrderedDict()
+        self._shown: Lookahead | None = None  # the look-ahead drawn (maybe of older values)
+        self._started: Lookahead | None = None  # the plan the week was started on
+        self._frames = 0
+        self._changed_at = -DEBOUNCE_FRAMES
+        self.last_verdict: Verdict | None = None
         self.close()
 
     def row_y(self, duty: str) -> int:
@@ -118,10 +168,20 @@ class PlanningPanel:
             b.show()
         self.message = None
         self._projection = None
+        self._cache.clear()  # last week's look-aheads start from another state
+        self._shown = None
+        self._changed_at = self._frames - DEBOUNCE_FRAMES  # the first look-ahead starts now
+        self.last_verdict = self._judge_last_week(week)
 
     def close(self) -> None:
-        """Hide the panel and its widgets."""
+        """Hide the panel and its widgets; the week starts on the values shown (keep its fan
+        to judge the week by when it is over)."""
+        if self.visible and self.engine is not None and not self.engine.finished:
+            started = self._cache.get(self._key()) or self._lookahead()
+            started.fan_only()
+            self._started = started
         self.visible = False
+        self.hovered = None
         for w in [*self.sliders.values(), *self.buttons]:
             w.hide()
 
@@ -135,11 +195,21 @@ class PlanningPanel:
             self.message = tr("plan_capped", self.lang, max=hours(self.max)), BAD
         else:
             self.message = None
+        if value != self.values[duty]:
+            self._changed_at = self._frames
         self.values[duty] = value
+        self.focus = duty  # a dragged slider has the focus, as if tabbed to
+
+    def nudge(self, duty: str, step: float) -> None:
+        """Move ``duty``'s slider by ``step`` hours (clamped like a drag)."""
+        self.move(duty, min(self.max, max(0.0, self.values[duty] + step)))
+        self.sliders[duty].value = self.values[duty]
 
     def use_plan(self) -> None:
         """Set every slider to the manager's plan."""
         for duty, s in self.sliders.items():
+            if self.values[duty] != float(self.plan.get(duty, 0.0)):
+                self._changed_at = self._frames
             self.values[duty] = float(self.plan.get(duty, 0.0))
             s.value = self.values[duty]
         self.message = None
@@ -153,6 +223,49 @@ class PlanningPanel:
         except AllocationError as exc:
             self.message = tr("bad_plan", self.lang, error=str(exc)), BAD
 
+    def key(self, event: pygame.event.Event) -> bool:
+        """A key while the panel is up: focus, hours, Enter. True when the panel used it."""
+        if not self.visible or event.type != pygame.KEYDOWN:
+            return False
+        shift = bool(event.mod & pygame.KMOD_SHIFT)
+        k = event.key
+        if k == pygame.K_TAB or k in (pygame.K_DOWN, pygame.K_UP):
+            back = (k == pygame.K_TAB and shift) or k == pygame.K_UP
+            i = self.order.index(self.focus)
+            self.focus = self.order[(i + (-1 if back else 1)) % len(self.order)]
+            self.hovered = None  # the keyboard takes over the highlight
+            return True
+        if k in (pygame.K_LEFT, pygame.K_RIGHT):
+            if self.focus in self.sliders:
+                step = (5.0 if shift else 1.0) * (1 if k == pygame.K_RIGHT else -1)
+                self.nudge(self.focus, step)
+            return True
+        if k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            if self.focus == USE_PLAN:
+                self.use_plan()
+            else:
+                self.start()
+            return True
+        return False
+
+    def hover(self, pos: tuple[int, int]) -> None:
+        """The mouse is at ``pos``: the duty row under it (locked ones too) is highlighted."""
+        x, y = pos
+        self.hovered = None
+        if not self.visible or not RECT.x < x < RECT.right:
+            return
+        for duty in self.rows:
+            ry = self.row_y(duty)
+            if ry <= y < ry + self.row_h:
+                self.hovered = duty
+
+    @property
+    def shown_duty(self) -> str | None:
+        """The duty whose cause and effect is shown: hovered, else focused."""
+        if self.hovered is not None:
+            return self.hovered
+        return self.focus if self.focus in self.sliders else None
+
     def projected_fatigue(self) -> float:
         """Fatigue at the end of the week on the current values (cached per values)."""
         key = tuple(self.values.values())
@@ -161,6 +274,80 @@ class PlanningPanel:
             self._projection = key, end
         return self._projection[1]
 
+    # -- look-ahead -----------------------------------------------------------------------
+
+    def _key(self) -> tuple[float, ...]:
+        return tuple(self.values[d] for d in self.sc.duty_ids)
+
+    def _lookahead(self) -> Lookahead:
+        """A new look-ahead of the values shown, from the run as it is (at the boundary)."""
+        assert self.engine is not None
+        la = Lookahead(self.engine, self.values, self.sc.duty_ids)
+        self._cache[self._key()] = la
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return la
+
+    def tick(self) -> None:
+        """A frame: a few steps of look-ahead (the plan on the panel first, else the fan of
+        the week under way, to judge it by at its end)."""
+        self._frames += 1
+        eng = self.engine
+        if eng is None:
+            return
+        if self.visible and not eng.finished:
+            key = self._key()
+            la = self._cache.get(key)
+            if la is None and self._frames - self._changed_at >= DEBOUNCE_FRAMES:
+                la = self._lookahead()
+            if la is not None:
+                self._cache.move_to_end(key)
+                self._shown = la
+                la.prefer(self.shown_duty)
+                if not la.done:
+                    la.work(STEPS_PER_FRAME)
+                    return
+        if self._started is not None and not self._started.done:
+            self._started.work(STEPS_PER_FRAME)
+
+    @property
+    def current(self) -> Lookahead | None:
+        """The look-ahead of exactly the values shown, if one has started."""
+        return self._cache.get(self._key())
+
+    def headline(self, week: int) -> str:
+        """The KPI the fan shows in ``week``: the first weekly one reviewed then, else the
+        first weekly one, else the first."""
+        targets = self.sc.reviews.targets
+        weekly = [t for t in targets if t.per_week is not None]
+        due = [t for t in weekly if t.from_week <= week + 1]
+        return (due or weekly or targets)[0].kpi
+
+    def chart_target(self, la: Lookahead, kpi: str) -> float:
+        """The line to beat by the week's end: the period's goal, or for a total its pace."""
+        target = next(t for t in self.sc.reviews.targets if t.kpi == kpi)
+        if target.per_week is not None:
+            return la.targets[kpi]
+        end = min((la.week + 1) * HOURS_PER_WEEK, self.sc.weeks * HOURS_PER_WEEK)
+        return la.targets[kpi] * end / (self.sc.weeks * HOURS_PER_WEEK)
+
+    def _judge_last_week(self, week: int) -> Verdict | None:
+        """Where the week just played landed in the fan of the hours it was played on."""
+        la, eng = self._started, self.engine
+        self._started = None
+        if la is None or eng is None or week == 0 or la.week != week - 1:
+            return None
+        played = eng.allocations[week - 1] if len(eng.allocations) >= week else None
+        if played is None or any(played.get(d, 0.0) != h for d, h in la.hours.items()):
+            return None
+        fan = la.finish().fan()  # normally done while the week ran
+        if fan is None:
+            return None
+        kpi = self.headline(week - 1)
+        target = next(t for t in self.sc.reviews.targets if t.kpi == kpi)
+        actual = eng.entered(target.stage, la.starts[kpi], week * HOURS_PER_WEEK)
+        return verdict(fan, kpi, actual, self.chart_target(la, kpi))
+
     # -- drawing --------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -168,11 +355,16 @@ class PlanningPanel:
         if not self.visible:
             return
         lang, sc = self.lang, self.sc
+        shade = pygame.Surface(TICKER[2:], pygame.SRCALPHA)  # the app shades only the funnel
+        shade.fill(SHADE)
+        surface.blit(shade, TICKER[:2])
         panel(surface, RECT, edge=ACCENT, width=2)
         x, y = RECT.x, RECT.y
         fonts.draw(surface, tr("plan_title", lang, week=self.week + 1, weeks=sc.weeks),
                    (x + 20, y + 10), 22, TEXT, bold=True)
         fonts.draw(surface, tr("plan_sub", lang), (x + 20, y + 42), 13, DIM)
+        fonts.draw(surface, fonts.fit(tr("plan_keys", lang), 12, RECT.w // 2),
+                   (RECT.right - 20, y + 16), 12, DIM, anchor="topright")
         hy = y + ROWS_Y - 18
         fonts.draw(surface, tr("hours_col", lang), (x + VALUE_X, hy), 12, DIM)
         fonts.draw(surface, tr("skill_col", lang), (x + SKILL_X, hy), 12, DIM, anchor="midtop")
@@ -182,18 +374,26 @@ class PlanningPanel:
             ry = self.row_y(duty)
             if i:
                 pygame.draw.line(surface, PANEL_EDGE, (x + 16, ry), (RECT.right - 16, ry))
+            if duty == self.hovered:
+                pygame.draw.rect(surface, TRACK, (x + 8, ry + 1, RECT.w - 16, self.row_h - 1),
+                                 border_radius=4)
+            if duty == self.focus:
+                focus_ring(surface, pygame.Rect(x + 6, ry, RECT.w - 12, self.row_h + 1))
             if duty in self.locked:
                 self._locked_row(surface, duty, ry)
             else:
                 self._row(surface, duty, ry)
         self._footer(surface, y + ROWS_Y + ROWS_H + 6)
+        if self.focus in self.button_rects:
+            focus_ring(surface, self.button_rects[self.focus].inflate(10, 10))
+        self._insight(surface, y + INSIGHT_Y)
 
     def _name(self, surface: pygame.Surface, duty: str, ry: int, colour: Colour) -> None:
         lang, h = self.lang, self.row_h
-        top = ry + max(1, (h - 36) // 2)
+        top = ry + max(0, (h - 34) // 2)
         fonts.draw(surface, fonts.fit(duty_name(duty, lang), 15, NAME_W, bold=True),
-                   (RECT.x + 20, top), 15, colour, bold=True)
-        fonts.draw(surface, fonts.fit(duty_hint(duty, lang), 12, NAME_W), (RECT.x + 20, top + 19),
+                   (RECT.x + 20, top - 1), 15, colour, bold=True)
+        fonts.draw(surface, fonts.fit(duty_hint(duty, lang), 12, NAME_W), (RECT.x + 20, top + 17),
                    12, DIM)
         skill = self.skills.get(duty, self.sc.specialist.skills.get(duty, DEFAULT_SKILL))
         cx, cy = RECT.x + SKILL_X, ry + h // 2
@@ -242,22 +442,22 @@ class PlanningPanel:
         fonts.draw(surface, tr("plan_hours_total", lang, total=hours(total),
                                contract=hours(spec.contract_hours), max=hours(self.max)),
                    (x, fy), 13, TEXT, bold=True)
-        hours_bar(surface, (x, fy + 24, w, 11), total, spec.contract_hours, self.max,
+        hours_bar(surface, (x, fy + 22, w, 11), total, spec.contract_hours, self.max,
                   label=tr("contract", lang))
         end = self.projected_fatigue()
         loss = round(100 * spec.fatigue.quality_loss_at_max * end / 100)
         now = self.fatigue
         colour = WARN if end > now + 0.5 else fatigue_colour(end)  # rising, or how high
         fonts.draw(surface, fonts.fit(tr("plan_fatigue", lang, now=f"{now:.0f}", end=f"{end:.0f}",
-                                         loss=loss), 13, w), (x, fy + 52), 13, colour)
+                                         loss=loss), 13, w), (x, fy + 44), 13, colour)
         msg = self.message or self._default_message()
         if msg:
             text, colour = msg
             mx = x
             if colour in (WARN, BAD):
-                warning_icon(surface, x, fy + 78, 14, colour)
+                warning_icon(surface, x, fy + 69, 14, colour)
                 mx += 22
-            fonts.draw(surface, fonts.fit(text, 14, w - (mx - x)), (mx, fy + 75), 14, colour)
+            fonts.draw(surface, fonts.fit(text, 14, w - (mx - x)), (mx, fy + 66), 14, colour)
 
     def _default_message(self) -> tuple[str, Colour] | None:
         spec = self.sc.specialist
@@ -268,3 +468,97 @@ class PlanningPanel:
         if self.auto:
             return tr("auto_plan", self.lang), ACCENT
         return tr("plan_ok", self.lang), GOOD
+
+    # -- the look-ahead strip -------------------------------------------------------------
+
+    def _insight(self, surface: pygame.Surface, top: int) -> None:
+        """Cause and effect on the left, luck against plan on the right."""
+        x = RECT.x + 20
+        pygame.draw.line(surface, PANEL_EDGE, (RECT.x + 16, top - 8), (RECT.right - 16, top - 8))
+        bottom = RECT.bottom - 10
+        self._cause(surface, pygame.Rect(x, top, LEVER_W, bottom - top))
+        fx = x + LEVER_W + 24
+        self._luck(surface, pygame.Rect(fx, top, RECT.right - 20 - fx, bottom - top))
+
+    def _cause(self, surface: pygame.Surface, r: pygame.Rect) -> None:
+        lang, duty = self.lang, self.shown_duty
+        title = (tr("lever_title", lang, duty=duty_name(duty, lang)) if duty
+                 else tr("lever_pick", lang))
+        fonts.draw(surface, fonts.fit(title, 13, r.w, bold=True), r.topleft, 13,
+                   TEXT if duty else DIM, bold=True)
+        lines = []
+        if duty is not None:
+            lever = self.levers.levers.get(duty)
+            la = self.current if self.engine is not None else None
+            full = self.max if la is not None and not la.duties else None
+            lines = effect_lines(duty, la.effect(duty) if la else None, self.kpi_labels, lang,
+                                 headline=self.headline(self.week), full=full,
+                                 locked=duty in self.locked,
+                                 lasts_weeks=lever.lasts_weeks if lever else 1)
+            if self.engine is None and duty not in self.locked:
+                lines = []
+        text_h = 17 * len(lines)
+        map_r = pygame.Rect(r.x, r.y + 20, r.w, r.h - 24 - text_h)
+        self.levers.draw(surface, map_r, duty)
+        if duty is not None and not self.levers.highlighted(duty):
+            fonts.draw(surface, fonts.fit(tr("lever_nothing", lang), 12, r.w - 8),
+                       (map_r.centerx, map_r.centery), 12, DIM, anchor="center")
+        y = map_r.bottom + 4
+        for line in lines:
+            fonts.draw(surface, fonts.fit(line.text, 13 if line.bold else 12, r.w, line.bold),
+                       (r.x, y), 13 if line.bold else 12, line.colour, bold=line.bold)
+            y += 17
+
+    def _luck(self, surface: pygame.Surface, r: pygame.Rect) -> None:
+        lang = self.lang
+        kpi = self.headline(self.week)
+        label = self.kpi_labels[kpi]
+        weekly = next(t for t in self.sc.reviews.targets if t.kpi == kpi).per_week is not None
+        title = tr("fan_title" if weekly else "fan_title_total", lang, kpi=label)
+        fonts.draw(surface, fonts.fit(title, 13, r.w - 90, bold=True), r.topleft, 13, TEXT,
+                   bold=True)
+        la = self._shown
+        fan = la.fan() if la is not None else None
+        stale = la is not self.current or fan is None
+        if self.engine is None:
+            return
+        if fan is None or la is not self.current:
+            pending = self.current
+            pct = round(100 * pending.fan_progress) if pending is not None else 0
+            fonts.draw(surface, tr("fan_computing", lang, pct=pct), (r.right, r.y + 1), 12, WARN,
+                       anchor="topright")
+        lines: list[tuple[str, Colour]] = []
+        if self.last_verdict is not None:
+            text, colour = verdict_line(self.last_verdict, lang)
+            lines = [(t, colour) for t in fonts.wrap(text, 12, r.w)[:2]]
+        if fan is not None and la is not None:
+            target = self.chart_target(la, kpi)
+            rows = [(self._summary(fan, kpi, target), DIM)]
+            for other in fan.runs:
+                if other != kpi and len(rows) + len(lines) < 3:
+                    rows.append((tr("fan_other", lang, kpi=self.kpi_labels[other],
+                                    mid=num(fan.quantile(other, MEDIAN)[-1]),
+                                    lo=num(fan.quantile(other, 0.1)[-1]),
+                                    hi=num(fan.quantile(other, 0.9)[-1])), DIM))
+            lines = rows + lines
+            chart = pygame.Rect(r.x + 40, r.y + 22, r.w - 44, r.h - 22 - 16 - 17 * len(lines))
+            draw_fan(surface, chart, fan, kpi, target, lang, stale=stale)
+        y = r.bottom - 17 * len(lines)
+        for text, colour in lines:
+            fonts.draw(surface, fonts.fit(text, 12, r.w), (r.x, y), 12, colour)
+            y += 17
+
+    def _summary(self, fan: Fan, kpi: str, target: float) -> str:
+        end = fan.final(kpi)
+        hits = int((end >= target).sum())
+        return tr("fan_summary", self.lang, mid=num(fan.quantile(kpi, MEDIAN)[-1]),
+                  lo=num(fan.quantile(kpi, 0.1)[-1]), hi=num(fan.quantile(kpi, 0.9)[-1]),
+                  hits=hits, n=len(end))
+
+
+def focus_ring(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """The keyboard focus: a bright outline and a pointer at its left (not colour alone)."""
+    pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=5)
+    cy = rect.centery
+    x = rect.x + 3
+    pygame.draw.polygon(surface, ACCENT, [(x, cy - 5), (x + 6, cy), (x, cy + 5)])

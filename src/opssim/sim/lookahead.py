@@ -124,6 +124,8 @@ class Lookahead:
         span = week_end(engine) - int(engine.now)
         self.sample_hours = (*range(0, span, STEP_HOURS), span)
         self.targets = {k.kpi: k.target for k in engine.truth().kpis}
+        #: The hour each KPI counts from, to compare the run's actual with the fan later.
+        self.starts = kpi_starts(engine)
         self.effect_runs = min(effect_runs, fan_runs)
         cap = engine.scenario.specialist.max_hours
         room = sum(self.hours.values()) + 1 <= cap + 1e-9
@@ -172,6 +174,12 @@ class Lookahead:
         self.steps += done
         return done
 
+    def fan_only(self) -> None:
+        """Drop the extra-hour runs not yet finished: only the fan is wanted now."""
+        for job in [j for j in self._order if j[0]]:
+            self._jobs.pop(job).close()
+        self._order = [j for j in self._order if not j[0]]
+
     def finish(self) -> "Lookahead":
         """Work until everything is ready (tests, and headless use)."""
         while self._order:
@@ -187,6 +195,11 @@ class Lookahead:
     def progress(self) -> float:
         """Share of the runs finished, 0..1."""
         return len(self._done) / (len(self._done) + len(self._order) or 1)
+
+    @property
+    def fan_progress(self) -> float:
+        """Share of the fan's runs finished, 0..1."""
+        return sum(("", k) in self._done for k in range(self.fan_runs)) / self.fan_runs
 
     # -- results --------------------------------------------------------------------------
 

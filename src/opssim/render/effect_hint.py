@@ -1,0 +1,67 @@
+"""The line under the lever map: what one more hour of a duty is expected to add this week,
+from paired look-ahead runs (:class:`~opssim.sim.lookahead.Effect`), and how sure that is."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from opssim.render.palette import ACCENT, DIM, TEXT, WARN, Colour
+from opssim.render.text import duty_name, hours, num, tr
+from opssim.sim.lookahead import Effect
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the hint: text, colour, bold."""
+
+    text: str
+    colour: Colour
+    bold: bool = False
+
+
+def delta(x: float) -> str:
+    """A change with its sign: one decimal below ten, whole numbers above (−0.5, +35, +1,200)."""
+    body = f"{abs(x):.1f}" if abs(x) < 10 else num(abs(x))
+    return ("−" if x < 0 and body.strip("0.") else "+") + body
+
+
+def clear(runs: tuple[int, ...]) -> bool:
+    """Whether paired runs tell the change from luck: they all agree in sign, or their mean is
+    two standard errors from zero."""
+    a = np.asarray(runs, dtype=float)
+    if len(a) == 0:
+        return False
+    if (a > 0).all() or (a < 0).all():
+        return True
+    if len(a) < 2:
+        return False
+    se = float(a.std(ddof=1)) / math.sqrt(len(a))
+    return se > 0 and abs(float(a.mean())) >= 2 * se
+
+
+def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang: str, *,
+                 headline: str | None, full: float | None = None, locked: bool = False,
+                 lasts_weeks: int = 1) -> list[Line]:
+    """The hint for ``duty``: ``labels`` name the KPIs (in order), ``headline`` is the KPI whose
+    runs judge how sure the change is; ``full`` is the week's cap when no hour is left,
+    ``locked`` when colleagues do the duty."""
+    name = duty_name(duty, lang)
+    if locked:
+        return [Line(tr("effect_locked", lang, duty=name), DIM)]
+    if full is not None:
+        return [Line(tr("effect_full", lang, max=hours(full)), WARN)]
+    if effect is None:
+        return [Line(tr("effect_computing", lang, duty=name), DIM, True)]
+    changes = " · ".join(tr("effect_change", lang, delta=delta(effect.mean[k]), kpi=label)
+                         for k, label in labels.items() if k in effect.mean)
+    out = [Line(tr("effect_line", lang, duty=name, changes=changes), TEXT, True)]
+    if headline is not None and headline in effect.runs:
+        runs = effect.runs[headline]
+        lo, hi = delta(min(runs)), delta(max(runs))
+        key = "effect_clear" if clear(runs) else "effect_unclear"
+        out.append(Line(tr(key, lang, n=len(runs), lo=lo, hi=hi, kpi=labels[headline]),
+                        ACCENT if key == "effect_clear" else DIM))
+    if lasts_weeks > 1:
+        out.append(Line(tr("effect_lasts", lang, n=lasts_weeks), DIM))
+    return out
