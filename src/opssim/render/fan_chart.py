@@ -90,16 +90,18 @@ def draw_fan(surface: pygame.Surface, rect: pygame.Rect, fan: Fan, kpi: str, tar
                        anchor="midtop")
     band = [pt(h, v) for h, v in zip(hours, hi, strict=True)]
     band += [pt(h, v) for h, v in zip(hours[::-1], lo[::-1], strict=True)]
-    layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-    pygame.draw.polygon(layer, (*BAND, 110 if stale else 200), band)
-    surface.blit(layer, (0, 0))
+    layer = pygame.Surface(rect.inflate(2, 2).size, pygame.SRCALPHA)  # the band's own layer
+    ox, oy = rect.x - 1, rect.y - 1
+    pygame.draw.polygon(layer, (*BAND, 110 if stale else 200),
+                        [(x - ox, y - oy) for x, y in band])
+    surface.blit(layer, (ox, oy))
     line = [pt(h, v) for h, v in zip(hours, mid, strict=True)]
     pygame.draw.lines(surface, DIM if stale else TEXT, False, line, 2)
     ty = pt(0, target)[1]
     for x in range(rect.x, rect.right, 10):  # dashed: the target is not a run
         pygame.draw.line(surface, WARN, (x, ty), (min(x + 5, rect.right), ty), 2)
-    label(surface, tr("fan_target", lang, n=num(target)), (rect.x + 4, ty - 1), WARN,
-          "bottomleft")
+    label(surface, tr("fan_target", lang, n=num(target)), (rect.x + 4, ty + 3), WARN,
+          "topleft")  # below the line: above it is the title
     mx, my = pt(hours[len(hours) // 2], mid[len(mid) // 2])  # mid-week: clear of the target
     label(surface, tr("fan_median", lang), (mx + 6, my - 4), DIM if stale else TEXT,
           "bottomright")

@@ -28,6 +28,7 @@ from opssim.render.palette import (
     FAINT,
     FUNNEL,
     GOOD,
+    PANEL,
     PANEL_EDGE,
     SHADE,
     TEXT,
@@ -498,11 +499,17 @@ class PlanningPanel:
             if self.engine is None and duty not in self.locked:
                 lines = []
         text_h = 17 * len(lines)
-        map_r = pygame.Rect(r.x, r.y + 20, r.w, r.h - 24 - text_h)
+        map_r = pygame.Rect(r.x + 2, r.y + 24, r.w - 2, r.h - 28 - text_h)
         self.levers.draw(surface, map_r, duty)
         if duty is not None and not self.levers.highlighted(duty):
-            fonts.draw(surface, fonts.fit(tr("lever_nothing", lang), 12, r.w - 8),
-                       (map_r.centerx, map_r.centery), 12, DIM, anchor="center")
+            words = fonts.wrap(tr("lever_nothing", lang), 13, r.w - 40)
+            box = pygame.Rect(0, 0, r.w - 24, 20 * len(words) + 12)
+            box.center = map_r.center
+            pygame.draw.rect(surface, PANEL, box, border_radius=4)  # over the dim funnel
+            pygame.draw.rect(surface, PANEL_EDGE, box, 1, border_radius=4)
+            for i, text in enumerate(words):
+                fonts.draw(surface, text, (box.centerx, box.y + 8 + 20 * i), 13, TEXT,
+                           anchor="midtop")
         y = map_r.bottom + 4
         for line in lines:
             fonts.draw(surface, fonts.fit(line.text, 13 if line.bold else 12, r.w, line.bold),

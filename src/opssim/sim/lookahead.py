@@ -13,7 +13,7 @@ does never changes the numbers, only when they are ready.
 """
 
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,10 +46,15 @@ class Fan:
     hours: tuple[int, ...]
     runs: Mapping[str, np.ndarray]
     targets: Mapping[str, float]
+    _quantiles: dict[tuple[str, float], np.ndarray] = field(
+        default_factory=dict, repr=False, compare=False)  # a chart asks every frame
 
     def quantile(self, kpi: str, q: float) -> np.ndarray:
         """The ``q`` quantile of ``kpi`` at each sample hour."""
-        return np.quantile(self.runs[kpi], q, axis=0)
+        key = kpi, q
+        if key not in self._quantiles:
+            self._quantiles[key] = np.quantile(self.runs[kpi], q, axis=0)
+        return self._quantiles[key]
 
     def final(self, kpi: str) -> np.ndarray:
         """``kpi`` at the week's end, one value per run."""
@@ -146,6 +151,7 @@ class Lookahead:
         self._done: dict[tuple[str, int], Samples] = {}
         self._order = list(self._jobs)
         self.steps = 0  # steps worked so far
+        self._fan: Fan | None = None
 
     # -- working --------------------------------------------------------------------------
 
@@ -205,13 +211,16 @@ class Lookahead:
 
     def fan(self) -> Fan | None:
         """The plan's fan, once all its runs are in."""
+        if self._fan is not None:
+            return self._fan
         runs = [self._done.get(("", k)) for k in range(self.fan_runs)]
         if any(r is None for r in runs):
             return None
         kpis = self.targets.keys()
-        return Fan(self.sample_hours,
-                   {kpi: np.array([r[kpi] for r in runs if r is not None]) for kpi in kpis},
-                   dict(self.targets))
+        self._fan = Fan(self.sample_hours,
+                        {kpi: np.array([r[kpi] for r in runs if r is not None]) for kpi in kpis},
+                        dict(self.targets))
+        return self._fan
 
     def effect(self, duty: str) -> Effect | None:
         """One more hour on ``duty``, once its runs and their paired plan runs are in."""
