@@ -14,13 +14,14 @@ from opssim.render.text import duty_name, tr
 from opssim.scenario import Scenario
 from opssim.scenario.levers import Lever, levers
 
-TAG_W = 150  # room right of the bars for the tags
+TAG_W = 170  # room right of the bars for the tags
 
 
 def tags(lever: Lever, all_levers: dict[str, Lever], lang: str) -> dict[str, list[str]]:
     """For each stage ``lever`` moves, the words that say how (direct effects first)."""
     out: dict[str, list[str]] = {}
-    for stages, key in ((lever.enters, "lever_enters"), (lever.lifts, "lever_lifts"),
+    enters = f"lever_enters_{lever.channel}" if lever.channel else "lever_enters"
+    for stages, key in ((lever.enters, enters), (lever.lifts, "lever_lifts"),
                         (lever.keeps, "lever_keeps")):
         for s in stages:
             out.setdefault(s, []).append(tr(key, lang))

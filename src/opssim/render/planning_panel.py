@@ -62,8 +62,10 @@ SKILL_X = 668  # centre of the skill column
 BUTTON_W = 230
 USE_PLAN, START = "use_plan", "start"  # focus ids of the two buttons
 
-#: Look-ahead steps (a fork or a simulated day, a few ms each) per frame while planning.
+#: Look-ahead steps (a simulated day of a fork, a few ms each) per frame while planning; an
+#: auto-played pause, where nobody drags a slider, may take a little more.
 STEPS_PER_FRAME = 2
+AUTO_STEPS_PER_FRAME = 3
 #: Frames the sliders must rest before a new look-ahead starts (dragging is not planning).
 DEBOUNCE_FRAMES = 12
 #: Look-aheads kept per week, so going back to an earlier plan is instant.
@@ -306,7 +308,7 @@ class PlanningPanel:
                 self._shown = la
                 la.prefer(self.shown_duty)
                 if not la.done:
-                    la.work(STEPS_PER_FRAME)
+                    la.work(AUTO_STEPS_PER_FRAME if self.auto else STEPS_PER_FRAME)
                     return
         if self._started is not None and not self._started.done:
             self._started.work(STEPS_PER_FRAME)

@@ -29,7 +29,7 @@ FAN_RUNS = 12
 #: Runs per duty behind "one more hour" (paired with the first plan runs).
 EFFECT_RUNS = 6
 
-#: Simulated hours one step advances (a step is also one fork).
+#: Simulated hours one step advances (the first step of a run also forks it).
 STEP_HOURS = HOURS_PER_DAY
 
 #: The quantiles the fan chart draws: its band's edges and the median.
@@ -90,7 +90,7 @@ def kpi_starts(engine: Engine) -> dict[str, int]:
 def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
               ) -> Generator[None, None, Samples]:
     """Fork ``engine`` (paused at a week boundary), play the week on ``hours`` and return each
-    KPI sampled every :data:`STEP_HOURS`; yields after the fork and after each day."""
+    KPI sampled every :data:`STEP_HOURS`; yields after each day (the first with the fork)."""
     twin = engine.fork(run_index)
     twin.attribution = False  # its review must not re-run the week again
     twin.set_allocation(hours)
@@ -104,7 +104,6 @@ def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
 
     out: Samples = {kpi: [] for kpi in starts}
     sample()
-    yield
     while t < end:
         t = min(t + STEP_HOURS, end)
         twin.advance_to(t)
