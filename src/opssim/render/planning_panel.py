@@ -327,11 +327,12 @@ class PlanningPanel:
         return (due or weekly or targets)[0].kpi
 
     def chart_target(self, la: Lookahead, kpi: str) -> float:
-        """The line to beat by the week's end: the period's goal, or for a total its pace."""
+        """The line to beat by the week's end: the weekly goal for the hours since the review
+        period began (one week's unless reviews are further apart), or for a total its pace."""
         target = next(t for t in self.sc.reviews.targets if t.kpi == kpi)
-        if target.per_week is not None:
-            return la.targets[kpi]
         end = min((la.week + 1) * HOURS_PER_WEEK, self.sc.weeks * HOURS_PER_WEEK)
+        if target.per_week is not None:
+            return target.per_week * (end - la.starts[kpi]) / HOURS_PER_WEEK
         return la.targets[kpi] * end / (self.sc.weeks * HOURS_PER_WEEK)
 
     def _judge_last_week(self, week: int) -> Verdict | None:
