@@ -187,8 +187,12 @@ def test_effect_words() -> None:
                {"signups": (19, 19, 22, 10, 7, 14), "paying": (-1, 7, -1, -4, -2, -1)})
     labels = {"signups": "Signed up", "paying": "Paying"}
     lines = effect_lines("ground", e, labels, "en", headline="signups")
-    assert lines[0].text == "+1 h → ≈ +15 Signed up · ≈ −0.3 Paying this week"
-    assert "6 paired runs" in lines[1].text and "+7.0 to +22" in lines[1].text
+    assert lines[0].text == "+1 h → ≈ +15 Signed up this week"
+    assert lines[1].text.startswith("clear: 6 paired runs") and "+7.0 to +22" in lines[1].text
+    assert lines[2].text == "and ≈ −0.3 Paying"
+    unsure = effect_lines("ground", e, labels, "en", headline="paying")
+    assert unsure[0].text == "+1 h → ≈ −0.3 Paying this week"
+    assert unsure[1].text.startswith("too small to tell from luck")
     assert "computing" in effect_lines("copy", None, labels, "en", headline=None)[0].text
     zh = effect_lines("ground", e, {"signups": "注册", "paying": "付费"}, "zh",
                       headline="signups")

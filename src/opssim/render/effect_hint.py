@@ -42,10 +42,10 @@ def clear(runs: tuple[int, ...]) -> bool:
 
 def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang: str, *,
                  headline: str | None, full: float | None = None, locked: bool = False,
-                 lasts_weeks: int = 1) -> list[Line]:
-    """The hint for ``duty``: ``labels`` name the KPIs (in order), ``headline`` is the KPI whose
-    runs judge how sure the change is; ``full`` is the week's cap when no hour is left,
-    ``locked`` when colleagues do the duty."""
+                 ) -> list[Line]:
+    """The hint for ``duty``: ``labels`` name the KPIs (in order), ``headline`` is the KPI told
+    first, with how sure its change is; the other KPIs follow on one line. ``full`` is the
+    week's cap when no hour is left, ``locked`` when colleagues do the duty."""
     name = duty_name(duty, lang)
     if locked:
         return [Line(tr("effect_locked", lang, duty=name), DIM)]
@@ -53,15 +53,15 @@ def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang:
         return [Line(tr("effect_full", lang, max=hours(full)), WARN)]
     if effect is None:
         return [Line(tr("effect_computing", lang, duty=name), DIM, True)]
-    changes = " · ".join(tr("effect_change", lang, delta=delta(effect.mean[k]), kpi=label)
-                         for k, label in labels.items() if k in effect.mean)
-    out = [Line(tr("effect_line", lang, duty=name, changes=changes), TEXT, True)]
-    if headline is not None and headline in effect.runs:
-        runs = effect.runs[headline]
-        lo, hi = delta(min(runs)), delta(max(runs))
-        key = "effect_clear" if clear(runs) else "effect_unclear"
-        out.append(Line(tr(key, lang, n=len(runs), lo=lo, hi=hi, kpi=labels[headline]),
-                        ACCENT if key == "effect_clear" else DIM))
-    if lasts_weeks > 1:
-        out.append(Line(tr("effect_lasts", lang, n=lasts_weeks), DIM))
+    first = headline if headline in effect.mean else next(iter(effect.mean))
+    change = tr("effect_change", lang, delta=delta(effect.mean[first]), kpi=labels[first])
+    out = [Line(tr("effect_line", lang, duty=name, changes=change), TEXT, True)]
+    runs = effect.runs[first]
+    key = "effect_clear" if clear(runs) else "effect_unclear"
+    out.append(Line(tr(key, lang, n=len(runs), lo=delta(min(runs)), hi=delta(max(runs))),
+                    ACCENT if key == "effect_clear" else DIM))
+    others = [tr("effect_change", lang, delta=delta(effect.mean[k]), kpi=label)
+              for k, label in labels.items() if k != first and k in effect.mean]
+    if others:
+        out.append(Line(tr("effect_others", lang, changes=" · ".join(others)), DIM))
     return out

@@ -486,21 +486,22 @@ class PlanningPanel:
 
     def _cause(self, surface: pygame.Surface, r: pygame.Rect) -> None:
         lang, duty = self.lang, self.shown_duty
-        title = (tr("lever_title", lang, duty=duty_name(duty, lang)) if duty
-                 else tr("lever_pick", lang))
-        fonts.draw(surface, fonts.fit(title, 13, r.w, bold=True), r.topleft, 13,
-                   TEXT if duty else DIM, bold=True)
+        title = tr("lever_pick", lang)
         lines = []
         if duty is not None:
+            title = tr("lever_title", lang, duty=duty_name(duty, lang))
             lever = self.levers.levers.get(duty)
+            if lever is not None and lever.lasts_weeks > 1:  # this week shows only the start
+                title = tr("lever_lasts", lang, title=title, n=lever.lasts_weeks)
             la = self.current if self.engine is not None else None
             full = self.max if la is not None and not la.duties else None
             lines = effect_lines(duty, la.effect(duty) if la else None, self.kpi_labels, lang,
                                  headline=self.headline(self.week), full=full,
-                                 locked=duty in self.locked,
-                                 lasts_weeks=lever.lasts_weeks if lever else 1)
+                                 locked=duty in self.locked)
             if self.engine is None and duty not in self.locked:
                 lines = []
+        fonts.draw(surface, fonts.fit(title, 13, r.w, bold=True), r.topleft, 13,
+                   TEXT if duty else DIM, bold=True)
         text_h = 17 * len(lines)
         map_r = pygame.Rect(r.x + 2, r.y + 24, r.w - 2, r.h - 28 - text_h)
         self.levers.draw(surface, map_r, duty)
