@@ -1,6 +1,6 @@
 """Luck against plan: a KPI's fan over the coming week from look-ahead runs of the current plan
 (the 10–90% band, the median, the target), and where last week's actual landed in last
-week's fan: inside the band it was luck, a band below the target was the plan.
+week's fan: low in a band whose median hits was luck; a median below the target was the hours.
 
 The band is shaded, the median a solid line, the target a dashed line; each is labelled in
 words, so colour is never the only signal.
@@ -34,8 +34,8 @@ BAND: Colour = (52, 96, 150)
 @dataclass(frozen=True)
 class Verdict:
     """Where an actual landed in its fan: ``kind`` is ``hit``, ``luck`` (inside the band,
-    the plan's median would have hit), ``rare`` (below the band, the median would have hit)
-    or ``plan`` (even the plan's median misses the target)."""
+    the median of the hours played would have hit), ``rare`` (below the band, the median
+    would have hit) or ``plan`` (even the median misses the target: the hours, not luck)."""
 
     kind: str
     percentile: float

@@ -218,9 +218,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "effect_others": {"en": "and {changes}", "zh": "以及 {changes}"},
     "lever_lasts": {"en": "{title} · acts for {n} weeks", "zh": "{title} · 持续 {n} 周"},
     # luck against plan (the fan chart)
-    "fan_title": {"en": "{kpi} this week on this plan", "zh": "按此计划本周的{kpi}"},
-    "fan_title_total": {"en": "{kpi} (total) by this week's end",
-                        "zh": "本周末的{kpi}（累计）"},
+    "fan_title": {"en": "{kpi} this week on these hours", "zh": "按这些工时本周的{kpi}"},
+    "fan_title_total": {"en": "{kpi} (total) by this week's end on these hours",
+                        "zh": "按这些工时本周末的{kpi}（累计）"},
     "fan_computing": {"en": "computing… {pct}%", "zh": "计算中… {pct}%"},
     "fan_day": {"en": "D{day}", "zh": "{day}日"},
     "fan_target": {"en": "target {n}", "zh": "目标 {n}"},
@@ -229,19 +229,19 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                     "zh": "中位数 {mid} · 区间（10–90%）{lo}–{hi} · {n} 次模拟中 {hits} 次达标"},
     "fan_other": {"en": "{kpi}: median {mid} ({lo}–{hi})",
                   "zh": "{kpi}：中位数 {mid}（{lo}–{hi}）"},
-    "fan_last_hit": {"en": "Last week: {actual}, percentile {pct} of its band: target hit.",
+    "fan_last_hit": {"en": "Last week: {actual}, percentile {pct} of its fan: target hit.",
                      "zh": "上周：{actual}，位于其区间第 {pct} 百分位：达标。"},
-    "fan_last_luck": {"en": "Last week: {actual}, percentile {pct} of its band: bad luck "
-                            "(the plan's median {mid} hits {target}).",
+    "fan_last_luck": {"en": "Last week: {actual}, percentile {pct} of its fan: bad luck "
+                            "(those hours' median {mid} hits {target}).",
                       "zh": "上周：{actual}，位于其区间第 {pct} 百分位：运气不好"
-                            "（计划的中位数 {mid} 能达到 {target}）。"},
-    "fan_last_rare": {"en": "Last week: {actual}, below the band: rare bad luck "
-                            "(the plan's median {mid} hits {target}).",
+                            "（这些工时的中位数 {mid} 能达到 {target}）。"},
+    "fan_last_rare": {"en": "Last week: {actual}, below its fan: rare bad luck "
+                            "(those hours' median {mid} hits {target}).",
                       "zh": "上周：{actual}，低于区间：罕见的坏运气"
-                            "（计划的中位数 {mid} 能达到 {target}）。"},
-    "fan_last_plan": {"en": "Last week: {actual}, percentile {pct}: the plan — even its median "
-                            "{mid} misses {target}.",
-                      "zh": "上周：{actual}，第 {pct} 百分位：是计划的问题——"
+                            "（这些工时的中位数 {mid} 能达到 {target}）。"},
+    "fan_last_plan": {"en": "Last week: {actual}, percentile {pct}: the hours, not luck — even "
+                            "their median {mid} misses {target}.",
+                      "zh": "上周：{actual}，第 {pct} 百分位：是工时安排的问题，不是运气——"
                             "连中位数 {mid} 也达不到 {target}。"},
     # blame
     "blame_title": {"en": "Week {week} review: a target was missed",
