@@ -107,3 +107,9 @@ def test_preferred_duty_is_ready_first(starter: Scenario) -> None:
         la.work(1)
     assert la.fan() is not None
     assert all(la.effect(d) is None for d in starter.duty_ids if d != "support")
+
+
+def test_a_budget_stops_after_one_step_at_least(starter: Scenario) -> None:
+    la = Lookahead(at_week(starter, 0), starter.plan_hours(), (), fan_runs=2)
+    assert la.work(50, budget=0.0) == 1
+    assert la.work(3) == 3

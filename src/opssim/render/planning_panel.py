@@ -62,9 +62,11 @@ SKILL_X = 668  # centre of the skill column
 BUTTON_W = 230
 USE_PLAN, START = "use_plan", "start"  # focus ids of the two buttons
 
-#: Look-ahead steps (a simulated day of a fork, a few ms each) per frame while planning; an
-#: auto-played pause, where nobody drags a slider, may take a little more.
-STEPS_PER_FRAME = 2
+#: Look-ahead steps (a simulated day of a fork, a few ms each) per frame while planning, and
+#: the wall-clock budget a played frame gives them (a slow machine gets its numbers later,
+#: never different ones). A scripted run takes a fixed number, so its frames are reproducible.
+STEPS_PER_FRAME = 4
+FRAME_BUDGET = 0.007
 AUTO_STEPS_PER_FRAME = 3
 #: Frames the sliders must rest before a new look-ahead starts (dragging is not planning).
 DEBOUNCE_FRAMES = 12
@@ -308,10 +310,16 @@ class PlanningPanel:
                 self._shown = la
                 la.prefer(self.shown_duty)
                 if not la.done:
-                    la.work(AUTO_STEPS_PER_FRAME if self.auto else STEPS_PER_FRAME)
+                    self._work(la)
                     return
         if self._started is not None and not self._started.done:
-            self._started.work(STEPS_PER_FRAME)
+            self._work(self._started)
+
+    def _work(self, la: Lookahead) -> None:
+        if self.auto:
+            la.work(AUTO_STEPS_PER_FRAME)
+        else:
+            la.work(STEPS_PER_FRAME, FRAME_BUDGET)
 
     @property
     def current(self) -> Lookahead | None:

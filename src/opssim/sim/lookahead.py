@@ -12,6 +12,7 @@ per step, so a frame loop can spread a look-ahead over many frames. How many ste
 does never changes the numbers, only when they are ready.
 """
 
+import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 
@@ -163,10 +164,15 @@ class Lookahead:
         plan = [j for j in rest if j[0] == ""]
         self._order = plan + mine + [j for j in rest if j[0] != ""]
 
-    def work(self, steps: int) -> int:
-        """Advance the pending runs by up to ``steps`` steps; returns the steps done."""
+    def work(self, steps: int, budget: float | None = None) -> int:
+        """Advance the pending runs by up to ``steps`` steps, and stop early once ``budget``
+        seconds have gone (after one step at least); returns the steps done. The budget
+        changes only when the numbers are ready, never the numbers."""
         done = 0
+        t0 = time.perf_counter()
         while done < steps and self._order:
+            if done and budget is not None and time.perf_counter() - t0 >= budget:
+                break
             job = self._order[0]
             try:
                 next(self._jobs[job])
