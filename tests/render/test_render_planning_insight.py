@@ -92,14 +92,14 @@ def test_focus_and_hover_pick_the_duty_whose_stages_light(starter: Scenario, big
                                                          screen: pygame.Surface) -> None:
     app = App(starter, seed=0, lang="en", auto=False)
     p = app.planning
-    assert set(p.levers.highlighted(p.shown_duty)) == {"aware", "signup"}  # copy, focused
+    assert set(p.lever_map.highlighted(p.shown_duty)) == {"aware", "signup"}  # copy, focused
     key(app, pygame.K_TAB)
     assert p.shown_duty == "events"
-    assert set(p.levers.highlighted("events")) == {"visit", "active"}
-    assert set(p.levers.highlighted("support")) == {"signup", "paying"}
-    assert set(p.levers.highlighted("ground")) == {"visit"}
-    assert set(p.levers.highlighted("research")) == {"aware", "visit", "signup", "active"}
-    assert p.levers.highlighted("analysis") == {}
+    assert set(p.lever_map.highlighted("events")) == {"visit", "active"}
+    assert set(p.lever_map.highlighted("support")) == {"signup", "paying"}
+    assert set(p.lever_map.highlighted("ground")) == {"visit"}
+    assert set(p.lever_map.highlighted("research")) == {"aware", "visit", "signup", "active"}
+    assert p.lever_map.highlighted("analysis") == {}
     ry = p.row_y("ground")
     app.handle(pygame.event.Event(pygame.MOUSEMOTION, pos=(RECT.x + 40, ry + 5), rel=(0, 0),
                                   buttons=(0, 0, 0)))

@@ -138,8 +138,8 @@ class PlanningPanel:
         self.order: list[str] = [*self.sliders, USE_PLAN, START]
         self.focus = self.order[0]
         self.hovered: str | None = None  # the duty row under the mouse
-        self.levers = LeverMap(scenario, lang)
-        self.kpi_labels = {t.kpi: self.levers.stages[scenario.stage_index(t.stage)][1]
+        self.lever_map = LeverMap(scenario, lang)
+        self.kpi_labels = {t.kpi: self.lever_map.stages[scenario.stage_index(t.stage)][1]
                            for t in scenario.reviews.targets}
         self._cache: OrderedDict[tuple[float, ...], Lookahead] = OrderedDict()
         self._shown: Lookahead | None = None  # the look-ahead drawn (maybe of older values)
@@ -498,7 +498,7 @@ class PlanningPanel:
         lines = []
         if duty is not None:
             title = tr("lever_title", lang, duty=duty_name(duty, lang))
-            lever = self.levers.levers.get(duty)
+            lever = self.lever_map.levers.get(duty)
             if lever is not None and lever.lasts_weeks > 1:  # this week shows only the start
                 title = tr("lever_lasts", lang, title=title, n=lever.lasts_weeks)
             la = self.current if self.engine is not None else None
@@ -512,8 +512,8 @@ class PlanningPanel:
                    TEXT if duty else DIM, bold=True)
         text_h = 17 * len(lines)
         map_r = pygame.Rect(r.x + 2, r.y + 24, r.w - 2, r.h - 28 - text_h)
-        self.levers.draw(surface, map_r, duty)
-        if duty is not None and not self.levers.highlighted(duty):
+        self.lever_map.draw(surface, map_r, duty)
+        if duty is not None and not self.lever_map.highlighted(duty):
             words = fonts.wrap(tr("lever_nothing", lang), 13, r.w - 40)
             box = pygame.Rect(0, 0, r.w - 24, 20 * len(words) + 12)
             box.center = map_r.center
