@@ -13,6 +13,7 @@ from opssim.batch import PolicyError, parse_policy, run_one
 from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
 from opssim.scenario import (
     ScenarioError,
+    default_scenario_path,
     load_located,
     load_scenario,
 )
@@ -174,15 +175,41 @@ def play(
     screenshot: Annotated[
         Path | None, typer.Option(help="save the last frame as PNG (with --frames)")
     ] = None,
+    load: Annotated[
+        Path | None, typer.Option(help="open a save (a recording) at its week")
+    ] = None,
+    size: Annotated[str, typer.Option(help="window size, 16:9, such as 1920x1080")] = "1280x720",
+    reduced_motion: Annotated[
+        bool, typer.Option("--reduced-motion", help="no moving dots or animations")
+    ] = False,
 ) -> None:
-    """Play a scenario in a window."""
+    """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     if lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
     if screenshot is not None and frames is None:
         frames = 120
     if screenshot is not None and not screenshot.parent.is_dir():
         fail(f"--screenshot: folder {screenshot.parent} does not exist")
-    sc = _load(scenario)
+    from opssim.render.game import parse_size
+
+    try:
+        window = parse_size(size)
+    except ValueError as exc:
+        fail(f"--size: {exc}")
+    if load is not None:
+        from opssim.render.userdata import load_save
+        from opssim.sim.record import RecordingError, restore
+
+        try:
+            sc_loaded, rec, _where = load_save(load)
+            restore(sc_loaded, rec)  # checked here so a bad save is one line, not a window
+        except (RecordingError, OSError) as exc:
+            fail(f"--load: {load}: {exc}")
+    sc = None
+    path = scenario
+    if scenario is not None or frames is not None:
+        path = scenario or default_scenario_path()
+        sc = _load(path)
     if frames is not None and not _has_display():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen
     elif not _has_display():
@@ -190,5 +217,6 @@ def play(
     from opssim.render import play as play_window
 
     raise SystemExit(
-        play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot)
+        play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot, path=path,
+                    size=window, load=load, reduced_motion=reduced_motion)
     )

@@ -5,7 +5,7 @@ The driver only issues engine commands (:meth:`Engine.set_allocation`, :meth:`En
 and reads :attr:`Engine.events` through a cursor; it never writes engine attributes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -50,20 +50,28 @@ class Driver:
     """
 
     def __init__(self, engine: Engine, *, auto: bool = False,
-                 hold_frames: int = AUTO_HOLD_FRAMES) -> None:
+                 hold_frames: int = AUTO_HOLD_FRAMES, checksums: Sequence[str] = ()) -> None:
+        """``checksums`` are those of the weeks ``engine`` has played already: a run restored
+        at a week boundary (a load, a hot reload) goes on from there."""
         self.engine = engine
         self.auto = auto
         self.hold_frames = hold_frames
         self.speed = AUTO_SPEED if auto else 1
         self.paused = False
-        self.phase = Phase.PLANNING
-        self.week = 0  # 0-based week being planned or run
         self.frame = 0
-        self._cursor = 0
         self._held = 0
         #: :func:`state_checksum` after each week played: with the engine's allocations, the
         #: :class:`Recording` a save writes and ``opssim replay`` checks.
-        self.checksums: list[str] = []
+        self.checksums: list[str] = list(checksums)
+        # The log so far belongs to the weeks already played: whoever restores the run reads
+        # it from ``engine.events`` (see App), the frames report only what is new.
+        self._cursor = len(engine.events)
+        if engine.finished:
+            self.phase = Phase.FINISHED
+            self.week = max(0, len(self.checksums) - 1)
+        else:
+            self.phase = Phase.PLANNING
+            self.week = len(self.checksums)  # 0-based week being planned or run
 
     # -- commands -------------------------------------------------------------------------
 
@@ -75,6 +83,16 @@ class Driver:
     def toggle_pause(self) -> None:
         """Pause or resume the clock (planning is a pause of its own)."""
         self.paused = not self.paused
+
+    @property
+    def cursor(self) -> int:
+        """How much of ``engine.events`` the frames have reported (or a restore covered)."""
+        return self._cursor
+
+    @property
+    def at_boundary(self) -> bool:
+        """Whether the run stands at a week boundary (planning, or over): a save is exact."""
+        return self.phase is not Phase.RUNNING
 
     def start_week(self, hours: Mapping[str, float]) -> None:
         """Commit ``hours`` for the week being planned and run it (raises ``AllocationError``)."""
