@@ -38,9 +38,9 @@ class Overlay(Protocol):
 
     rect: pygame.Rect
 
-    def handle(self, event: pygame.event.Event) -> bool: ...  # noqa: D102
+    def handle(self, event: pygame.event.Event) -> bool: ...
 
-    def draw(self, surface: pygame.Surface, seconds: float) -> None: ...  # noqa: D102
+    def draw(self, surface: pygame.Surface, seconds: float) -> None: ...
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -272,7 +272,7 @@ class Game:
             if rec.weeks > sc.weeks:
                 raise AllocationError(f"{rec.weeks} weeks played, the scenario now has "
                                       f"{sc.weeks}")
-            for _week, engine in weeks_of(sc, rec.seed, rec.inputs):  # noqa: B007
+            for _week, engine in weeks_of(sc, rec.seed, rec.inputs):
                 checksums.append(state_checksum(engine))
             if engine.finished and len(checksums) < rec.weeks:
                 raise AllocationError("the run now ends earlier")

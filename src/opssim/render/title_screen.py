@@ -35,9 +35,8 @@ class TitleScreen:
         for i, e in enumerate(shown):
             r = LIST.move(0, i * (LIST.h + GAP))
             label = fonts.fit(e.title.get(lang), 15, r.w - 24)
-            act = (lambda e=e: game.start_entry(e))
-            buttons.append(self.gui.button(r, label, act))
-            actions.append(act)
+            actions.append(lambda e=e: game.start_entry(e))
+            buttons.append(self.gui.button(r, label, actions[-1]))
         foot = [
             (tr("load", lang), lambda: game.open_saves("load")),
             (tr("language", lang), game.toggle_lang),
