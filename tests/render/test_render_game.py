@@ -24,7 +24,7 @@ from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import SIZE
 from opssim.render.reload_notice import ReloadNotice
 from opssim.render.save_screen import SaveScreen
-from opssim.render.title_screen import TitleScreen
+from opssim.render.title_screen import DETAILS, TitleScreen
 from opssim.render.ui import Menu
 from opssim.scenario import default_scenario_path, load_scenario
 from opssim.sim.record import Recording, state_checksum, weeks_of
@@ -224,6 +224,19 @@ def test_every_scene_fits_and_is_saved(window: pygame.Surface, lang: str, tmp_pa
         elif app.planning.visible:
             app.planning.start()
     _shoot(game, window, "end", shots)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_scenarios_details_fit_the_title_panel(window: pygame.Surface, lang: str) -> None:
+    game = Game(lang=lang)
+    game.to_title()
+    title = game.scene
+    assert isinstance(title, TitleScreen) and title.entries
+    for entry in title.entries:
+        with fonts.tracing() as texts:
+            title._details(window, entry)
+        assert len(texts) >= 5, entry.path
+        _inside(DETAILS, texts, f"title details of {entry.path.name}")
 
 
 @pytest.mark.parametrize("window", [BIG], indirect=True)

@@ -307,6 +307,13 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "own_folder": {"en": "Your own scenarios: {path}", "zh": "你自己的场景：{path}"},
     "title_keys": {"en": "↑ ↓ or Tab choose · Enter start · Esc quit",
                    "zh": "↑ ↓ 或 Tab 选择 · 回车 开始 · Esc 退出"},
+    "t_funnel": {"en": "Funnel", "zh": "漏斗"},
+    "t_duties": {"en": "Your duties", "zh": "你的职责"},
+    "t_targets": {"en": "Targets", "zh": "目标"},
+    "t_per_week": {"en": "{stage}: {n} a week", "zh": "{stage}：每周 {n}"},
+    "t_total": {"en": "{stage}: {n} by the end", "zh": "{stage}：截至最后累计 {n}"},
+    "t_promotion": {"en": "Promotion: reputation {rep}{skills}", "zh": "晋升：声誉 {rep}{skills}"},
+    "t_skill": {"en": ", {skill} skill {pct}%", "zh": "，{skill}技能 {pct}%"},
     "more_scenarios": {"en": "and {n} more", "zh": "还有 {n} 个"},
     # the menu (Esc)
     "menu": {"en": "Menu", "zh": "菜单"},

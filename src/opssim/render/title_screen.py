@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 import pygame
 
 from opssim.render import fonts
-from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, SIZE, TEXT, WARN
-from opssim.render.text import tr
+from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, GOOD, SIZE, TEXT, WARN
+from opssim.render.text import duty_name, num, tr
 from opssim.render.ui import Gui, Menu
 from opssim.render.userdata import ScenarioEntry, list_scenarios, user_scenarios_dir
 from opssim.render.widgets import panel
+from opssim.scenario import Scenario
 
 if TYPE_CHECKING:
     from opssim.render.game import Game
@@ -105,6 +106,34 @@ class TitleScreen:
                             tr("bundled" if e.bundled else "yours", lang)])
         fonts.draw(surface, fonts.fit(facts, 15, w), (x, y), 15, WARN, bold=True)
         y += 34
-        for line in fonts.wrap(e.description.get(lang), 16, w)[:12]:
+        for line in fonts.wrap(e.description.get(lang), 16, w)[:4]:
             fonts.draw(surface, line, (x, y), 16, TEXT)
             y += 24
+        if e.scenario is not None:
+            self._facts(surface, e.scenario, x, y + 14, w)
+
+    def _facts(self, surface: pygame.Surface, sc: Scenario, x: int, y: int, w: int) -> None:
+        """The funnel, the duties that are the player's, the targets and the promotion bar."""
+        lang = self.lang
+        labels = {s.id: s.label.get(lang) if s.label else s.id for s in sc.funnel.stages}
+        targets = [tr("t_per_week" if t.per_week is not None else "t_total", lang,
+                      stage=labels.get(t.stage, t.stage),
+                      n=num(t.per_week if t.per_week is not None else t.total_by_end or 0))
+                   for t in sc.reviews.targets]
+        promo = sc.blame.promotion
+        skills = "".join(tr("t_skill", lang, skill=duty_name(d, lang), pct=round(100 * v))
+                         for d, v in promo.skills.items())
+        rows = [
+            ("t_funnel", " → ".join(labels.values())),
+            ("t_duties", " · ".join(duty_name(d, lang) for d in sc.duty_ids)),
+            ("t_targets", " · ".join(targets)),
+        ]
+        for key, value in rows:
+            fonts.draw(surface, tr(key, lang), (x, y), 13, DIM, bold=True)
+            y += 20
+            for line in fonts.wrap(value, 15, w)[:2]:
+                fonts.draw(surface, line, (x, y), 15, TEXT)
+                y += 21
+            y += 8
+        line = tr("t_promotion", lang, rep=f"{promo.reputation:g}", skills=skills)
+        fonts.draw(surface, fonts.fit(line, 15, w), (x, y), 15, GOOD)

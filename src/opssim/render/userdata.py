@@ -49,6 +49,7 @@ class ScenarioEntry:
     weeks: int
     bundled: bool
     error: str = ""
+    scenario: Scenario | None = None  # None when it does not load
 
 
 def entry_of(path: Path, *, bundled: bool) -> ScenarioEntry:
@@ -58,7 +59,8 @@ def entry_of(path: Path, *, bundled: bool) -> ScenarioEntry:
     except ScenarioError as exc:
         first = str(exc.errors[0]) if exc.errors else "cannot be read"
         return ScenarioEntry(path, Text(en=path.stem), "", Text(en=""), 0, bundled, first)
-    return ScenarioEntry(path, sc.title, sc.difficulty, sc.description, sc.weeks, bundled)
+    return ScenarioEntry(path, sc.title, sc.difficulty, sc.description, sc.weeks, bundled,
+                         scenario=sc)
 
 
 def list_scenarios() -> list[ScenarioEntry]:
