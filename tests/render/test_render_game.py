@@ -310,6 +310,10 @@ def test_save_then_load_rebuilds_the_same_views(window: pygame.Surface, data_dir
     game.open_saves("load")
     rows = game.overlays[-1].menu.buttons  # type: ignore[attr-defined]
     assert "week 6" in rows[0].text
+    other = Game(lang="zh", seed=0)  # another session loads it: the save's seed, not its own
+    assert other.load_from(saved) and other.app is not None and other.app.engine.seed == 6
+    other._end_action("again")
+    assert other.app.engine.seed == 6 and other.app.driver.week == 0
 
 
 def test_a_bad_save_is_said_in_the_list(window: pygame.Surface, data_dir: Path) -> None:

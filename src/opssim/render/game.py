@@ -84,13 +84,17 @@ class Game:
         self.scene = TitleScreen(self)
 
     def start(self, scenario: Scenario, path: Path | None, *, auto: bool = False,
-              engine: Engine | None = None, checksums: Sequence[str] = ()) -> App:
-        """Play ``scenario`` (read from ``path``), from the start or from a restored engine."""
+              engine: Engine | None = None, checksums: Sequence[str] = (),
+              seed: int | None = None) -> App:
+        """Play ``scenario`` (read from ``path``), from the start or from a restored engine;
+        ``seed`` defaults to the engine's, else the game's."""
         self.overlays.clear()
         self._drop_scene()
         self.path = path
         self._mtime = _mtime(path)
-        self.scene = app = App(scenario, seed=engine.seed if engine else self.seed,
+        if seed is None:
+            seed = engine.seed if engine is not None else self.seed
+        self.scene = app = App(scenario, seed=seed,
                                lang=self.lang, auto=auto, engine=engine, checksums=checksums,
                                reduced_motion=self.reduced_motion, scale=self.scale,
                                on_end=self._end_action)
@@ -113,7 +117,7 @@ class Game:
     def _end_action(self, action: str) -> None:
         app = self.app
         if action == "again" and app is not None:
-            self.start(app.scenario, self.path)
+            self.start(app.scenario, self.path, seed=app.engine.seed)  # the same luck again
         elif action == "title":
             self.to_title()
         elif action == "quit":
@@ -277,7 +281,7 @@ class Game:
             if engine.finished and len(checksums) < rec.weeks:
                 raise AllocationError("the run now ends earlier")
         except (AllocationError, KeyError, ValueError) as exc:
-            self.start(sc, self.path)
+            self.start(sc, self.path, seed=rec.seed)
             self.say(tr("reloaded_restart", self.lang, error=str(exc)), BAD)
             return
         self.start(sc, self.path, engine=engine, checksums=checksums)
