@@ -199,6 +199,7 @@ def test_every_scene_fits_and_is_saved(window: pygame.Surface, lang: str, tmp_pa
     game.handle(key(pygame.K_DOWN))
     game.handle(key(pygame.K_RETURN))  # save
     assert isinstance(game.overlays[-1], SaveScreen)
+    _shoot(game, window, "save", shots)
     game.handle(key(pygame.K_RETURN))  # + new save
     assert not game.overlays
     game.open_saves("load")

@@ -136,7 +136,7 @@ class App:
         self.reduced_motion = on
         if on:
             self.funnel.dots = self._no_dots
-        else:
+        elif self.funnel.dots is self._no_dots:  # back on: dots from now on
             self.dots = self.funnel.dots = Dots(self.engine.seed)
 
     @property
