@@ -29,6 +29,8 @@ ONE_LINE_ERRORS = [
     (["play", "--size", "1920x1200"], "--size"),
     (["play", "--size", "big"], "--size"),
     (["play", "--load", "no-such-save.json"], "--load"),
+    (["play", "--frames", "3", "--policy", "random"], "--policy"),
+    (["play", "--policy", "plan"], "--policy"),
 ]
 
 
@@ -223,3 +225,11 @@ def test_play_loads_a_save(cli, tmp_path, starter: Scenario) -> None:
     save.write_text(save.read_text().replace(sums[1], "0" * 16))
     line = assert_one_line_error(cli("play", "--load", save, env={"SDL_VIDEODRIVER": "dummy"}))
     assert "week 2: state differs" in line
+
+
+def test_play_frames_on_a_policy(cli, tmp_path) -> None:
+    shot = tmp_path / "policy.png"
+    result = cli("play", "--frames", "60", "--policy", "heavy:copy", "--screenshot", shot,
+                 env={"SDL_VIDEODRIVER": "dummy"})
+    assert result.code == 0, result.err
+    assert shot.stat().st_size > 10_000

@@ -416,3 +416,21 @@ def test_hot_reload(window: pygame.Surface, tmp_path: Path) -> None:
     game.poll()  # 50 h no longer fit a 40 h week: week 1 again
     assert game.app is not None and game.app.driver.week == 0
     assert game.toast is not None and "week 1" in game.toast[0]
+
+
+def test_an_auto_run_plays_the_rules_hours(window: pygame.Surface) -> None:
+    hours = {"copy": 20.0, "support": 20.0}
+    asked: list[int] = []
+
+    def decide(snap: object) -> dict[str, float]:
+        asked.append(1)
+        return hours
+
+    game = Game(lang="en")
+    app = game.start(load_scenario(default_scenario_path()), None, auto=True, decide=decide)
+    assert app.planning.visible and app.planning.values["copy"] == 20.0
+    while app.driver.phase is Phase.PLANNING:
+        game.step()
+    played = app.engine.allocations[0]
+    assert {d: h for d, h in dict(played).items() if h} == hours
+    assert len(asked) == 1  # decided once for the week, shown and played

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from opssim.batch import PolicyError, parse_policy, run_one
+from opssim.batch.policy import decide_week
 from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
 from opssim.scenario import (
     ScenarioError,
@@ -17,6 +18,7 @@ from opssim.scenario import (
     load_located,
     load_scenario,
 )
+from opssim.sim import Snapshot
 
 
 @app.command()
@@ -182,6 +184,9 @@ def play(
     reduced_motion: Annotated[
         bool, typer.Option("--reduced-motion", help="no moving dots or animations")
     ] = False,
+    policy: Annotated[
+        str | None, typer.Option(help="with --frames: the hours played (as for run)")
+    ] = None,
 ) -> None:
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     if lang not in ("en", "zh"):
@@ -210,13 +215,29 @@ def play(
     if scenario is not None or frames is not None:
         path = scenario or default_scenario_path()
         sc = _load(path)
+    decide = None
+    if policy is not None:
+        if frames is None or sc is None:
+            fail("--policy: only with --frames (a scripted run)")
+        try:
+            pol = parse_policy(policy, sc)
+        except PolicyError as exc:
+            fail(f"--policy: {exc}")
+        rule, played = pol.start(), sc
+
+        def decide(snapshot: Snapshot) -> dict[str, float]:
+            return decide_week(rule, snapshot, played, policy, seed)
+
     if frames is not None and not _has_display():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen
     elif not _has_display():
         fail("play: no display found (DISPLAY is not set); to run headless use: opssim run", 3)
     from opssim.render import play as play_window
 
-    raise SystemExit(
-        play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot, path=path,
-                    size=window, load=load, reduced_motion=reduced_motion)
-    )
+    try:
+        code = play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot,
+                           path=path, size=window, load=load, reduced_motion=reduced_motion,
+                           decide=decide)
+    except PolicyError as exc:  # a bot that raised or returned nonsense mid-run
+        fail(str(exc))
+    raise SystemExit(code)

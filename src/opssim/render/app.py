@@ -13,7 +13,7 @@ from opssim.model.records import BlameEvent, Complaints, Dashboard, KpiResult, R
 from opssim.render.blame_popup import BlamePopup
 from opssim.render.calendar import Calendar
 from opssim.render.dots import Dots
-from opssim.render.driver import Driver, FrameReport, Phase
+from opssim.render.driver import Decide, Driver, FrameReport, Phase
 from opssim.render.end_screen import RECT as END_RECT
 from opssim.render.end_screen import EndScreen
 from opssim.render.funnel_view import FunnelView
@@ -48,10 +48,11 @@ class App:
     def __init__(self, scenario: Scenario, *, seed: int, lang: str, auto: bool,
                  engine: Engine | None = None, checksums: Sequence[str] = (),
                  reduced_motion: bool = False, scale: float = 1.0,
-                 on_end: Callable[[str], None] | None = None) -> None:
+                 on_end: Callable[[str], None] | None = None,
+                 decide: Decide | None = None) -> None:
         self.scenario = scenario
         self.engine = engine if engine is not None else Engine(scenario, seed=seed)
-        self.driver = Driver(self.engine, auto=auto, checksums=checksums)
+        self.driver = Driver(self.engine, auto=auto, checksums=checksums, decide=decide)
         self.scale = scale
         self.reduced_motion = reduced_motion
         self.on_end = on_end or (lambda action: None)
@@ -147,6 +148,11 @@ class App:
 
     def _open_planning(self, week: int) -> None:
         snap = self.snap
+        if self.auto and self.driver.decide is not None:  # show the policy's hours
+            self.planning.values = {**dict.fromkeys(self.planning.values, 0.0),
+                                    **self.driver.auto_hours}
+            self.planning.open(week, fatigue=snap.fatigue, skills=dict(snap.skills))
+            return
         self.planning.open(week, auto=self.auto, fatigue=snap.fatigue, skills=dict(snap.skills))
 
     # -- input ----------------------------------------------------------------------------

@@ -5,13 +5,16 @@ The driver only issues engine commands (:meth:`Engine.set_allocation`, :meth:`En
 and reads :attr:`Engine.events` through a cursor; it never writes engine attributes.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from opssim.model.records import Record
-from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim import HOURS_PER_WEEK, Engine, Snapshot
 from opssim.sim.record import Recording, state_checksum
+
+#: A rule that turns the week's snapshot into hours per duty (a batch policy's ``decide``).
+Decide = Callable[[Snapshot], Mapping[str, float]]
 
 #: Simulated hours per frame at speeds 1, 2 and 3 (keys 1/2/3). Not wall clock: a run of N
 #: frames covers the same simulated time on every machine.
@@ -50,10 +53,14 @@ class Driver:
     """
 
     def __init__(self, engine: Engine, *, auto: bool = False,
-                 hold_frames: int = AUTO_HOLD_FRAMES, checksums: Sequence[str] = ()) -> None:
+                 hold_frames: int = AUTO_HOLD_FRAMES, checksums: Sequence[str] = (),
+                 decide: Decide | None = None) -> None:
         """``checksums`` are those of the weeks ``engine`` has played already: a run restored
-        at a week boundary (a load, a hot reload) goes on from there."""
+        at a week boundary (a load, a hot reload) goes on from there. ``decide`` chooses an
+        auto run's hours from the week's snapshot (default: the manager's plan)."""
         self.engine = engine
+        self.decide = decide
+        self._decided: tuple[int, dict[str, float]] | None = None
         self.auto = auto
         self.hold_frames = hold_frames
         self.speed = AUTO_SPEED if auto else 1
@@ -114,6 +121,15 @@ class Driver:
         """The manager's reference allocation."""
         return self.engine.scenario.plan_hours()
 
+    @property
+    def auto_hours(self) -> dict[str, float]:
+        """The hours an auto run plays this week (decided once per week)."""
+        if self.decide is None:
+            return self.plan
+        if self._decided is None or self._decided[0] != self.week:
+            self._decided = (self.week, dict(self.decide(self.engine.snapshot())))
+        return dict(self._decided[1])
+
     def recording(self, **info: str) -> Recording:
         """The run so far as a :class:`Recording` (complete at a week boundary)."""
         return Recording.of(self.engine, self.checksums, **info)
@@ -128,7 +144,7 @@ class Driver:
         if self.phase is Phase.PLANNING and self.auto:
             self._held += 1
             if self._held >= self.hold_frames:
-                self.start_week(self.plan)
+                self.start_week(self.auto_hours)
                 report.started_week = True
         elif self.phase is Phase.RUNNING and not self.paused:
             boundary = (self.week + 1) * HOURS_PER_WEEK

@@ -17,6 +17,7 @@ import pygame
 from opssim.model import AllocationError
 from opssim.render import fonts
 from opssim.render.app import FPS, App
+from opssim.render.driver import Decide
 from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
 from opssim.render.reload_notice import ReloadNotice
@@ -85,7 +86,7 @@ class Game:
 
     def start(self, scenario: Scenario, path: Path | None, *, auto: bool = False,
               engine: Engine | None = None, checksums: Sequence[str] = (),
-              seed: int | None = None) -> App:
+              seed: int | None = None, decide: Decide | None = None) -> App:
         """Play ``scenario`` (read from ``path``), from the start or from a restored engine;
         ``seed`` defaults to the engine's, else the game's."""
         self.overlays.clear()
@@ -97,7 +98,7 @@ class Game:
         self.scene = app = App(scenario, seed=seed,
                                lang=self.lang, auto=auto, engine=engine, checksums=checksums,
                                reduced_motion=self.reduced_motion, scale=self.scale,
-                               on_end=self._end_action)
+                               on_end=self._end_action, decide=decide)
         return app
 
     def start_entry(self, entry: ScenarioEntry) -> None:
@@ -345,13 +346,14 @@ def _mtime(path: Path | None) -> float | None:
 
 def play(scenario: Scenario | None, *, seed: int, lang: str, frames: int | None,
          screenshot: Path | None, path: Path | None = None, size: tuple[int, int] = SIZE,
-         load: Path | None = None, reduced_motion: bool = False) -> int:
+         load: Path | None = None, reduced_motion: bool = False,
+         decide: Decide | None = None) -> int:
     """Open the window; returns the exit code.
 
     ``scenario`` None opens the title screen; ``load`` opens a save (its scenario is the one
     the save names). With ``frames`` the run plays the manager's plan for exactly that many
-    frames and saves the last one to ``screenshot`` (PNG) if given. Without a display: one
-    line, exit code 3.
+    frames (or ``decide``'s hours) and saves the last one to ``screenshot`` (PNG) if given.
+    Without a display: one line, exit code 3.
     """
     fonts.reset()
     try:
@@ -369,7 +371,7 @@ def play(scenario: Scenario | None, *, seed: int, lang: str, frames: int | None,
             if not game.load_from(load):
                 return 2  # the command line checked the file first; this is a race
         elif scenario is not None:
-            game.start(scenario, path, auto=frames is not None)
+            game.start(scenario, path, auto=frames is not None, decide=decide)
         else:
             game.to_title()
         pygame.display.set_caption(game.caption)
