@@ -431,6 +431,7 @@ def test_an_auto_run_plays_the_rules_hours(window: pygame.Surface) -> None:
     assert app.planning.visible and app.planning.values["copy"] == 20.0
     while app.driver.phase is Phase.PLANNING:
         game.step()
+    game.step()  # the week starts
     played = app.engine.allocations[0]
     assert {d: h for d, h in dict(played).items() if h} == hours
     assert len(asked) == 1  # decided once for the week, shown and played
