@@ -26,6 +26,11 @@ ONE_LINE_ERRORS = [
     (["run", "--policy", "fixed:copy=abc"], "number"),
     (["run", "--policy", "random"], "unknown policy"),
     (["play", "--lang", "fr"], "--lang"),
+    (["play", "--size", "1920x1200"], "--size"),
+    (["play", "--size", "big"], "--size"),
+    (["play", "--load", "no-such-save.json"], "--load"),
+    (["play", "--frames", "3", "--policy", "random"], "--policy"),
+    (["play", "--policy", "plan"], "--policy"),
 ]
 
 
@@ -201,3 +206,30 @@ def test_play_without_display_in_a_real_process(run_cli_subprocess) -> None:
 def test_play_checks_the_scenario_first(cli, no_display, tmp_path) -> None:
     line = assert_one_line_error(cli("play", tmp_path / "nope.yaml"))
     assert "no such file" in line
+
+
+def test_play_loads_a_save(cli, tmp_path, starter: Scenario) -> None:
+    from opssim.scenario import default_scenario_path, scenario_hash
+    from opssim.sim.record import Recording, state_checksum, weeks_of
+
+    plan = (starter.plan_hours(),) * 2
+    sums = tuple(state_checksum(e) for _, e in weeks_of(starter, 3, plan))
+    save = tmp_path / "save.json"
+    where = str(default_scenario_path())
+    Recording(scenario_hash(starter), 3, plan, sums, scenario=where).save(save)
+    shot = tmp_path / "loaded.png"
+    result = cli("play", "--load", save, "--frames", "3", "--screenshot", shot,
+                 env={"SDL_VIDEODRIVER": "dummy"})
+    assert result.code == 0, result.err
+    assert shot.stat().st_size > 10_000
+    save.write_text(save.read_text().replace(sums[1], "0" * 16))
+    line = assert_one_line_error(cli("play", "--load", save, env={"SDL_VIDEODRIVER": "dummy"}))
+    assert "week 2: state differs" in line
+
+
+def test_play_frames_on_a_policy(cli, tmp_path) -> None:
+    shot = tmp_path / "policy.png"
+    result = cli("play", "--frames", "60", "--policy", "heavy:copy", "--screenshot", shot,
+                 env={"SDL_VIDEODRIVER": "dummy"})
+    assert result.code == 0, result.err
+    assert shot.stat().st_size > 10_000

@@ -10,12 +10,15 @@ from typing import Annotated
 import typer
 
 from opssim.batch import PolicyError, parse_policy, run_one
+from opssim.batch.policy import decide_week
 from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
 from opssim.scenario import (
     ScenarioError,
+    default_scenario_path,
     load_located,
     load_scenario,
 )
+from opssim.sim import Snapshot
 
 
 @app.command()
@@ -174,21 +177,67 @@ def play(
     screenshot: Annotated[
         Path | None, typer.Option(help="save the last frame as PNG (with --frames)")
     ] = None,
+    load: Annotated[
+        Path | None, typer.Option(help="open a save (a recording) at its week")
+    ] = None,
+    size: Annotated[str, typer.Option(help="window size, 16:9, such as 1920x1080")] = "1280x720",
+    reduced_motion: Annotated[
+        bool, typer.Option("--reduced-motion", help="no moving dots or animations")
+    ] = False,
+    policy: Annotated[
+        str | None, typer.Option(help="with --frames: the hours played (as for run)")
+    ] = None,
 ) -> None:
-    """Play a scenario in a window."""
+    """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     if lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
     if screenshot is not None and frames is None:
         frames = 120
     if screenshot is not None and not screenshot.parent.is_dir():
         fail(f"--screenshot: folder {screenshot.parent} does not exist")
-    sc = _load(scenario)
+    from opssim.render.game import parse_size
+
+    try:
+        window = parse_size(size)
+    except ValueError as exc:
+        fail(f"--size: {exc}")
+    if load is not None:
+        from opssim.render.userdata import load_save
+        from opssim.sim.record import RecordingError, restore
+
+        try:
+            sc_loaded, rec, _where = load_save(load)
+            restore(sc_loaded, rec)  # checked here so a bad save is one line, not a window
+        except (RecordingError, OSError) as exc:
+            fail(f"--load: {load}: {exc}")
+    sc = None
+    path = scenario
+    if scenario is not None or frames is not None:
+        path = scenario or default_scenario_path()
+        sc = _load(path)
+    decide = None
+    if policy is not None:
+        if frames is None or sc is None:
+            fail("--policy: only with --frames (a scripted run)")
+        try:
+            pol = parse_policy(policy, sc)
+        except PolicyError as exc:
+            fail(f"--policy: {exc}")
+        rule, played = pol.start(), sc
+
+        def decide(snapshot: Snapshot) -> dict[str, float]:
+            return decide_week(rule, snapshot, played, policy, seed)
+
     if frames is not None and not _has_display():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen
     elif not _has_display():
         fail("play: no display found (DISPLAY is not set); to run headless use: opssim run", 3)
     from opssim.render import play as play_window
 
-    raise SystemExit(
-        play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot)
-    )
+    try:
+        code = play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot,
+                           path=path, size=window, load=load, reduced_motion=reduced_motion,
+                           decide=decide)
+    except PolicyError as exc:  # a bot that raised or returned nonsense mid-run
+        fail(str(exc))
+    raise SystemExit(code)

@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from opssim.render.app import App, play
+from opssim.render.app import App
+from opssim.render.game import Game, play
 
-__all__ = ["App", "play"]
+__all__ = ["App", "Game", "play"]

@@ -5,13 +5,16 @@ The driver only issues engine commands (:meth:`Engine.set_allocation`, :meth:`En
 and reads :attr:`Engine.events` through a cursor; it never writes engine attributes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from opssim.model.records import Record
-from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim import HOURS_PER_WEEK, Engine, Snapshot
 from opssim.sim.record import Recording, state_checksum
+
+#: A rule that turns the week's snapshot into hours per duty (a batch policy's ``decide``).
+Decide = Callable[[Snapshot], Mapping[str, float]]
 
 #: Simulated hours per frame at speeds 1, 2 and 3 (keys 1/2/3). Not wall clock: a run of N
 #: frames covers the same simulated time on every machine.
@@ -50,20 +53,32 @@ class Driver:
     """
 
     def __init__(self, engine: Engine, *, auto: bool = False,
-                 hold_frames: int = AUTO_HOLD_FRAMES) -> None:
+                 hold_frames: int = AUTO_HOLD_FRAMES, checksums: Sequence[str] = (),
+                 decide: Decide | None = None) -> None:
+        """``checksums`` are those of the weeks ``engine`` has played already: a run restored
+        at a week boundary (a load, a hot reload) goes on from there. ``decide`` chooses an
+        auto run's hours from the week's snapshot (default: the manager's plan)."""
         self.engine = engine
+        self.decide = decide
+        self._decided: tuple[int, dict[str, float]] | None = None
         self.auto = auto
         self.hold_frames = hold_frames
         self.speed = AUTO_SPEED if auto else 1
         self.paused = False
-        self.phase = Phase.PLANNING
-        self.week = 0  # 0-based week being planned or run
         self.frame = 0
-        self._cursor = 0
         self._held = 0
         #: :func:`state_checksum` after each week played: with the engine's allocations, the
         #: :class:`Recording` a save writes and ``opssim replay`` checks.
-        self.checksums: list[str] = []
+        self.checksums: list[str] = list(checksums)
+        # The log so far belongs to the weeks already played: whoever restores the run reads
+        # it from ``engine.events`` (see App), the frames report only what is new.
+        self._cursor = len(engine.events)
+        if engine.finished:
+            self.phase = Phase.FINISHED
+            self.week = max(0, len(self.checksums) - 1)
+        else:
+            self.phase = Phase.PLANNING
+            self.week = len(self.checksums)  # 0-based week being planned or run
 
     # -- commands -------------------------------------------------------------------------
 
@@ -75,6 +90,16 @@ class Driver:
     def toggle_pause(self) -> None:
         """Pause or resume the clock (planning is a pause of its own)."""
         self.paused = not self.paused
+
+    @property
+    def cursor(self) -> int:
+        """How much of ``engine.events`` the frames have reported (or a restore covered)."""
+        return self._cursor
+
+    @property
+    def at_boundary(self) -> bool:
+        """Whether the run stands at a week boundary (planning, or over): a save is exact."""
+        return self.phase is not Phase.RUNNING
 
     def start_week(self, hours: Mapping[str, float]) -> None:
         """Commit ``hours`` for the week being planned and run it (raises ``AllocationError``)."""
@@ -96,6 +121,15 @@ class Driver:
         """The manager's reference allocation."""
         return self.engine.scenario.plan_hours()
 
+    @property
+    def auto_hours(self) -> dict[str, float]:
+        """The hours an auto run plays this week (decided once per week)."""
+        if self.decide is None:
+            return self.plan
+        if self._decided is None or self._decided[0] != self.week:
+            self._decided = (self.week, dict(self.decide(self.engine.snapshot())))
+        return dict(self._decided[1])
+
     def recording(self, **info: str) -> Recording:
         """The run so far as a :class:`Recording` (complete at a week boundary)."""
         return Recording.of(self.engine, self.checksums, **info)
@@ -110,7 +144,7 @@ class Driver:
         if self.phase is Phase.PLANNING and self.auto:
             self._held += 1
             if self._held >= self.hold_frames:
-                self.start_week(self.plan)
+                self.start_week(self.auto_hours)
                 report.started_week = True
         elif self.phase is Phase.RUNNING and not self.paused:
             boundary = (self.week + 1) * HOURS_PER_WEEK

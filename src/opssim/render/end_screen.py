@@ -99,8 +99,6 @@ class EndScreen:
                        GOOD if h >= n else BAD)
         self._chart(surface, pygame.Rect(RECT.x + 36, RECT.y + 392, RECT.w - 72, 130),
                     reputation, [0, *(rv.week for rv in reviews)])
-        fonts.draw(surface, tr("end_keys", lang), (RECT.centerx, RECT.bottom - 36), 14, DIM,
-                   anchor="midtop")
 
     def _weeks(self, surface: pygame.Surface, x: int, y: int, reviews: list[Review]) -> None:
         """A box per reviewed week: ✓ all targets hit, ▼ some missed, – nothing checked."""

@@ -1,5 +1,7 @@
 """The bundled font (Noto Sans CJK SC, subset; OFL) and cached text rendering."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,7 +34,24 @@ def draw(surface: pygame.Surface, text: str, pos: tuple[float, float], size: int
     img = render(text, size, colour, bold)
     rect = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
     surface.blit(img, rect)
+    if _traced is not None:
+        _traced.append((text, rect))
     return rect
+
+
+#: While :func:`tracing`, every text drawn and its rectangle (the layout tests read them).
+_traced: list[tuple[str, pygame.Rect]] | None = None
+
+
+@contextmanager
+def tracing() -> Iterator[list[tuple[str, pygame.Rect]]]:
+    """Collect ``(text, rect)`` of everything :func:`draw` draws inside the ``with``."""
+    global _traced
+    outer, _traced = _traced, []
+    try:
+        yield _traced
+    finally:
+        _traced = outer
 
 
 def width(text: str, size: int, bold: bool = False) -> int:

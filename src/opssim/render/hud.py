@@ -52,8 +52,12 @@ class Hud:
             day, hour = int(into // HOURS_PER_DAY) + 1, int(snap.t % HOURS_PER_DAY)
         title = fonts.draw(surface, tr("week_of", lang, week=week + 1, weeks=weeks), (x, 6), 20,
                            TEXT, bold=True)
-        fonts.draw(surface, tr("day_time", lang, day=day, hour=hour), (title.right + 14, 11), 14,
-                   DIM)
+        if driver.phase is Phase.FINISHED:  # not "Day 7 · 24:00": the run is over
+            when = (tr("week_done", lang, weeks=weeks) if snap.t >= weeks * HOURS_PER_WEEK
+                    else tr("over", lang))
+        else:
+            when = tr("day_time", lang, day=day, hour=hour)
+        fonts.draw(surface, when, (title.right + 14, 11), 14, DIM)
         bar(surface, (x, 38, 250, 6), into / HOURS_PER_WEEK, ACCENT)
         for d in range(1, 7):
             tick(surface, x + round(250 * d / 7), 36, 46, PANEL)

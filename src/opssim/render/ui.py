@@ -31,9 +31,12 @@ def load_theme(path: Path = THEME_PATH) -> dict[str, Any]:
 class Gui:
     """A pygame_gui manager for a window of ``size``, in ``lang``."""
 
-    def __init__(self, size: tuple[int, int], lang: str) -> None:
+    def __init__(self, size: tuple[int, int], lang: str, scale: float = 1.0) -> None:
         self.manager = pygame_gui.UIManager(size, load_theme(), starting_language=lang,
                                             enable_live_theme_updates=False)
+        # The game draws on a fixed canvas scaled to the window: mouse positions come in
+        # window pixels, and pygame_gui divides them back (clicks and hover alike).
+        self.manager.mouse_pos_scale_factor = [1 / scale, 1 / scale]
         self._on_button: dict[Any, Callable[[], None]] = {}
         self._on_slider: dict[Any, Callable[[float], None]] = {}
 
@@ -51,6 +54,31 @@ class Gui:
         el = pygame_gui.elements.UIButton(rect, text, self.manager, object_id=object_id)
         self._on_button[el] = on_press
         return Widget(el)
+
+    def menu(self, rect: pygame.Rect, items: list[tuple[str, Callable[[], None]]], *,
+             gap: int = 10, object_id: str | None = None) -> "Menu":
+        """Buttons stacked top to bottom in ``rect`` (each ``rect.h`` tall), one per
+        ``(label, on_press)``, that the keyboard can move through (see :class:`Menu`)."""
+        buttons = []
+        for i, (label, on_press) in enumerate(items):
+            r = pygame.Rect(rect.x, rect.y + i * (rect.h + gap), rect.w, rect.h)
+            buttons.append(self.button(r, label, on_press, object_id))
+        return Menu(buttons, [f for _, f in items])
+
+    def row(self, rect: pygame.Rect, items: list[tuple[str, Callable[[], None]]], *,
+            gap: int = 12) -> "Menu":
+        """Buttons side by side, sharing ``rect``'s width; the keyboard moves through them."""
+        n = max(1, len(items))
+        w = (rect.w - gap * (n - 1)) // n
+        buttons = [self.button(pygame.Rect(rect.x + i * (w + gap), rect.y, w, rect.h), label, f)
+                   for i, (label, f) in enumerate(items)]
+        return Menu(buttons, [f for _, f in items])
+
+    def clear(self) -> None:
+        """Remove every widget (a scene being replaced)."""
+        self.manager.clear_and_reset()
+        self._on_button.clear()
+        self._on_slider.clear()
 
     def process(self, event: pygame.event.Event) -> bool:
         """Feed an input event to the GUI and dispatch its callbacks; True when consumed."""
@@ -88,6 +116,112 @@ class Widget:
         """Hide it."""
         if self.element.visible:
             self.element.hide()
+
+
+    @property
+    def rect(self) -> pygame.Rect:
+        """Where it is on the canvas."""
+        return pygame.Rect(self.element.rect)
+
+    @property
+    def text(self) -> str:
+        """Its label (buttons)."""
+        return str(getattr(self.element, "text", ""))
+
+    def set_text(self, text: str) -> None:
+        """Change its label (buttons)."""
+        self.element.set_text(text)
+
+    def focus(self, on: bool) -> None:
+        """Draw it as the keyboard's choice (pygame_gui's 'selected' state) or not."""
+        if on:
+            self.element.select()
+        else:
+            self.element.unselect()
+
+    def enable(self, on: bool) -> None:
+        """Enable or grey it out."""
+        if on:
+            self.element.enable()
+        else:
+            self.element.disable()
+
+
+#: Keys that move a menu's focus back and forth, and that press the focused item.
+PREV_KEYS = (pygame.K_UP, pygame.K_LEFT)
+NEXT_KEYS = (pygame.K_DOWN, pygame.K_RIGHT)
+PRESS_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+
+
+class Menu:
+    """Buttons the keyboard moves through: arrows and Tab (Shift+Tab back) move the focus,
+    Enter or Space presses; the mouse clicks them as usual. The focused button is drawn
+    selected *and* marked with an arrow (:meth:`draw_focus`), so focus is not colour alone."""
+
+    def __init__(self, buttons: list[Widget], actions: list[Callable[[], None]]) -> None:
+        self.buttons = buttons
+        self.actions = actions
+        self.index = 0
+        self.enabled = [True] * len(buttons)
+        self._show_focus()
+
+    def _show_focus(self) -> None:
+        for i, b in enumerate(self.buttons):
+            b.focus(i == self.index)
+
+    def move(self, step: int) -> None:
+        """Focus the next (``+1``) or previous (``-1``) enabled button, wrapping around."""
+        n = len(self.buttons)
+        for k in range(1, n + 1):
+            i = (self.index + step * k) % n
+            if self.enabled[i]:
+                self.index = i
+                break
+        self._show_focus()
+
+    def set_enabled(self, i: int, on: bool) -> None:
+        """Grey out (or enable) item ``i``; the focus skips greyed items."""
+        self.enabled[i] = on
+        self.buttons[i].enable(on)
+        if not on and self.index == i:
+            self.move(1)
+        self._show_focus()
+
+    def handle_key(self, event: pygame.event.Event) -> bool:
+        """Move or press on a key; True when the key was the menu's."""
+        if event.type != pygame.KEYDOWN or not self.buttons:
+            return False
+        if event.key == pygame.K_TAB:
+            self.move(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif event.key in PREV_KEYS:
+            self.move(-1)
+        elif event.key in NEXT_KEYS:
+            self.move(1)
+        elif event.key in PRESS_KEYS:
+            if self.enabled[self.index]:
+                self.actions[self.index]()
+        else:
+            return False
+        return True
+
+    def draw_focus(self, surface: pygame.Surface, colour: tuple[int, int, int]) -> None:
+        """A small arrow left of the focused button."""
+        if not self.buttons:
+            return
+        r = self.buttons[self.index].rect
+        x, y = r.x - 6, r.centery
+        pygame.draw.polygon(surface, colour, [(x - 10, y - 7), (x, y), (x - 10, y + 7)])
+
+    def hide(self) -> None:
+        """Hide every button."""
+        for b in self.buttons:
+            b.hide()
+
+    def show(self) -> None:
+        """Show every button."""
+        for b in self.buttons:
+            b.show()
+        self._show_focus()
 
 
 class Slider(Widget):

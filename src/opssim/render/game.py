@@ -1,0 +1,414 @@
+"""The game around a run: the title screen, the run (:class:`App`), the Esc menu, the save
+list, the hot-reload notice; the window's size; the frame loops.
+
+Everything is drawn on a 1280×720 canvas; a window of another 16:9 size shows the canvas
+smooth-scaled, and mouse positions are divided back (pygame_gui does it for its widgets,
+which are all the game's clickable things).
+"""
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pygame
+
+from opssim.model import AllocationError
+from opssim.render import fonts
+from opssim.render.app import FPS, App
+from opssim.render.driver import Decide
+from opssim.render.menu_screen import MenuScreen
+from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
+from opssim.render.reload_notice import ReloadNotice
+from opssim.render.save_screen import SaveScreen
+from opssim.render.text import tr
+from opssim.render.title_screen import TitleScreen
+from opssim.render.userdata import ScenarioEntry, load_save, write_save
+from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
+from opssim.sim import Engine
+from opssim.sim.record import RecordingError, restore, state_checksum, weeks_of
+
+#: Frames between two looks at the scenario file's modification time (about a second).
+POLL_FRAMES = 60
+TOAST_FRAMES = 240
+
+
+class Overlay(Protocol):
+    """A screen over the scene: it takes every input event while it is up."""
+
+    rect: pygame.Rect
+
+    def handle(self, event: pygame.event.Event) -> bool: ...
+
+    def draw(self, surface: pygame.Surface, seconds: float) -> None: ...
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``1920x1080`` as (1920, 1080); raises ValueError unless it is 16:9, 640×360 to 7680×4320
+    (the canvas is 16:9, and a letterbox would shift the mouse)."""
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise ValueError(f"expected WIDTHxHEIGHT such as 1920x1080, got {text!r}") from None
+    if w * 9 != h * 16 or not 640 <= w <= 7680:
+        raise ValueError(f"{w}x{h}: the window must be 16:9, from 640x360 to 7680x4320")
+    return w, h
+
+
+class Game:
+    """The scenes of one window session."""
+
+    def __init__(self, *, lang: str, seed: int = 0, size: tuple[int, int] = SIZE,
+                 reduced_motion: bool = False) -> None:
+        self.lang = lang
+        self.seed = seed
+        self.size = size
+        self.scale = size[0] / SIZE[0]
+        self.reduced_motion = reduced_motion
+        self.running = True
+        self.scene: TitleScreen | App | None = None
+        self.overlays: list[Overlay] = []
+        self.path: Path | None = None  # the scenario file being played (hot reload)
+        self._mtime: float | None = None
+        self._frame = 0
+        self.toast: tuple[str, tuple[int, int, int], int] | None = None
+        self.canvas = pygame.Surface(SIZE) if size != SIZE else None
+
+    # -- scenes ---------------------------------------------------------------------------
+
+    def to_title(self) -> None:
+        """Show the title screen."""
+        self.overlays.clear()
+        self._drop_scene()
+        self.path = self._mtime = None
+        self.scene = TitleScreen(self)
+
+    def start(self, scenario: Scenario, path: Path | None, *, auto: bool = False,
+              engine: Engine | None = None, checksums: Sequence[str] = (),
+              seed: int | None = None, decide: Decide | None = None) -> App:
+        """Play ``scenario`` (read from ``path``), from the start or from a restored engine;
+        ``seed`` defaults to the engine's, else the game's."""
+        self.overlays.clear()
+        self._drop_scene()
+        self.path = path
+        self._mtime = _mtime(path)
+        if seed is None:
+            seed = engine.seed if engine is not None else self.seed
+        self.scene = app = App(scenario, seed=seed,
+                               lang=self.lang, auto=auto, engine=engine, checksums=checksums,
+                               reduced_motion=self.reduced_motion, scale=self.scale,
+                               on_end=self._end_action, decide=decide)
+        return app
+
+    def start_entry(self, entry: ScenarioEntry) -> None:
+        """Start a scenario picked on the title screen."""
+        try:
+            sc = load_scenario(entry.path)
+        except ScenarioError:
+            return  # listed as not loading; its button is disabled
+        self.start(sc, entry.path)
+
+    def _drop_scene(self) -> None:
+        if self.scene is not None:
+            for gui in (getattr(self.scene, "gui", None), getattr(self.scene, "end_gui", None)):
+                if gui is not None:
+                    gui.clear()
+
+    def _end_action(self, action: str) -> None:
+        app = self.app
+        if action == "again" and app is not None:
+            self.start(app.scenario, self.path, seed=app.engine.seed)  # the same luck again
+        elif action == "title":
+            self.to_title()
+        elif action == "quit":
+            self.quit()
+
+    @property
+    def app(self) -> App | None:
+        """The run, when one is up."""
+        return self.scene if isinstance(self.scene, App) else None
+
+    def quit(self) -> None:
+        """Close the window."""
+        self.running = False
+
+    # -- overlays -------------------------------------------------------------------------
+
+    def open_menu(self) -> None:
+        """The Esc menu."""
+        self.overlays.append(MenuScreen(self))
+
+    def open_saves(self, mode: str) -> None:
+        """The save list, to save (``save``) or to load (``load``)."""
+        self.overlays.append(SaveScreen(self, mode))
+
+    def close_overlay(self) -> None:
+        """Close the topmost overlay."""
+        if self.overlays:
+            top = self.overlays.pop()
+            gui = getattr(top, "gui", None)
+            if gui is not None:
+                gui.clear()
+
+    @property
+    def can_save(self) -> bool:
+        """Whether a run stands at a week boundary and is not over."""
+        app = self.app
+        return app is not None and app.driver.at_boundary and not app.engine.finished
+
+    def save_to(self, over: Path | None) -> Path | None:
+        """Save the run as a new save (``over`` None) or over an old one; back to the run."""
+        app = self.app
+        if app is None or not self.can_save:
+            return None
+        rec = app.driver.recording(policy="window",
+                                   scenario=str(self.path.resolve()) if self.path else "")
+        path = write_save(rec, app.scenario, over)
+        self.overlays.clear()
+        self.say(tr("saved", self.lang, name=path.name))
+        return path
+
+    def load_from(self, path: Path) -> bool:
+        """Load a save: its scenario, replayed to its week. On failure the save list says why."""
+        try:
+            sc, rec, where = load_save(path)
+            engine = restore(sc, rec)
+        except (RecordingError, OSError) as exc:
+            if self.overlays and isinstance(self.overlays[-1], SaveScreen):
+                self.overlays[-1].fail(tr("load_failed", self.lang, error=str(exc)))
+            return False
+        self.start(sc, where, engine=engine, checksums=rec.checksums)
+        self.say(tr("loaded", self.lang, week=rec.weeks + 1))
+        return True
+
+    # -- settings -------------------------------------------------------------------------
+
+    def toggle_lang(self) -> None:
+        """English ↔ 中文, every view rebuilt in place."""
+        self.set_lang("zh" if self.lang == "en" else "en")
+
+    def set_lang(self, lang: str) -> None:
+        """Switch the language of everything on screen."""
+        self.lang = lang
+        if isinstance(self.scene, App):
+            self.scene.relang(lang)
+        elif isinstance(self.scene, TitleScreen):
+            index = self.scene.menu.index
+            self._drop_scene()
+            self.scene = TitleScreen(self)
+            self.scene.menu.index = index
+            self.scene.menu.move(0)
+        self._rebuild_overlays()
+        pygame.display.set_caption(self.caption)
+
+    def toggle_motion(self) -> None:
+        """Reduced motion on or off."""
+        self.reduced_motion = not self.reduced_motion
+        if isinstance(self.scene, App):
+            self.scene.set_reduced_motion(self.reduced_motion)
+        elif isinstance(self.scene, TitleScreen):
+            index = self.scene.menu.index
+            self._drop_scene()
+            self.scene = TitleScreen(self)
+            self.scene.menu.index = index
+            self.scene.menu.move(0)
+        self._rebuild_overlays()
+
+    def _rebuild_overlays(self) -> None:
+        old, self.overlays = self.overlays, []
+        for ov in old:
+            gui = getattr(ov, "gui", None)
+            if gui is not None:
+                gui.clear()
+            if isinstance(ov, MenuScreen):
+                new: Overlay = MenuScreen(self)
+            elif isinstance(ov, SaveScreen):
+                new = SaveScreen(self, ov.mode)
+            elif isinstance(ov, ReloadNotice):
+                new = ReloadNotice(self, ov.errors)
+            else:
+                new = ov
+            menu = getattr(ov, "menu", None)
+            if menu is not None:
+                new.menu.index = menu.index  # type: ignore[attr-defined]
+                new.menu.move(0)  # type: ignore[attr-defined]
+            self.overlays.append(new)
+
+    @property
+    def caption(self) -> str:
+        """The window's title."""
+        app = self.app
+        return f"opssim — {app.scenario.title.get(self.lang)}" if app else "opssim"
+
+    def say(self, text: str, colour: tuple[int, int, int] = ACCENT) -> None:
+        """A one-line note at the top of the screen for a few seconds."""
+        self.toast = (text, colour, TOAST_FRAMES)
+
+    # -- hot reload -----------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Reload the scenario if its file changed (called every :data:`POLL_FRAMES` frames)."""
+        app = self.app
+        if app is None or self.path is None or app.auto:
+            return
+        mtime = _mtime(self.path)
+        if mtime is None or mtime == self._mtime:
+            return
+        self._mtime = mtime
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the scenario again: show its errors, or replay the hours played so far on it."""
+        app = self.app
+        if app is None or self.path is None:
+            return
+        try:
+            sc = load_scenario(self.path)
+        except ScenarioError as exc:
+            self.overlays = [o for o in self.overlays if not isinstance(o, ReloadNotice)]
+            self.overlays.append(ReloadNotice(self, [str(e) for e in exc.errors]))
+            return
+        if scenario_hash(sc) == scenario_hash(app.scenario):
+            return  # saved without a change
+        rec = app.driver.recording()
+        engine, checksums = Engine(sc, seed=rec.seed), []
+        try:
+            if rec.weeks > sc.weeks:
+                raise AllocationError(f"{rec.weeks} weeks played, the scenario now has "
+                                      f"{sc.weeks}")
+            for _week, engine in weeks_of(sc, rec.seed, rec.inputs):
+                checksums.append(state_checksum(engine))
+            if engine.finished and len(checksums) < rec.weeks:
+                raise AllocationError("the run now ends earlier")
+        except (AllocationError, KeyError, ValueError) as exc:
+            self.start(sc, self.path, seed=rec.seed)
+            self.say(tr("reloaded_restart", self.lang, error=str(exc)), BAD)
+            return
+        self.start(sc, self.path, engine=engine, checksums=checksums)
+        self.say(tr("reloaded", self.lang, week=len(checksums) + 1))
+
+    # -- the frame ------------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """One input event, to the topmost overlay or else the scene."""
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if self.overlays:
+            self.overlays[-1].handle(event)
+            return
+        scene = self.scene
+        if scene is None:
+            return
+        used = scene.handle(event)
+        if (not used and isinstance(scene, App) and event.type == pygame.KEYDOWN
+                and event.key == pygame.K_ESCAPE):
+            self.open_menu()
+
+    def step(self) -> None:
+        """One frame of logic: the run stands still under an overlay."""
+        self._frame += 1
+        if self.toast is not None:
+            text, colour, left = self.toast
+            self.toast = (text, colour, left - 1) if left > 1 else None
+        if self.scene is None or self.overlays:
+            return
+        self.scene.step()
+        if self._frame % POLL_FRAMES == 0:
+            self.poll()
+
+    def draw(self, window: pygame.Surface, seconds: float = 1 / FPS) -> None:
+        """Paint the scene and overlays on the canvas, then the canvas on the window."""
+        canvas = self.canvas or window
+        if self.scene is not None:
+            self.scene.draw(canvas, seconds)
+        for ov in self.overlays:
+            ov.draw(canvas, seconds)
+        if self.toast is not None:
+            text, colour, _ = self.toast
+            img = fonts.fit(text, 15, SIZE[0] - 120)
+            w = fonts.width(img, 15) + 32
+            r = pygame.Rect((SIZE[0] - w) // 2, SIZE[1] - 48, w, 32)
+            pygame.draw.rect(canvas, PANEL, r, border_radius=8)
+            pygame.draw.rect(canvas, colour, r, 2, border_radius=8)
+            fonts.draw(canvas, img, r.center, 15, TEXT, anchor="center")
+        if self.canvas is not None:
+            pygame.transform.smoothscale(self.canvas, window.get_size(), window)
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime_ns if path is not None else None
+    except OSError:
+        return None
+
+
+def play(scenario: Scenario | None, *, seed: int, lang: str, frames: int | None,
+         screenshot: Path | None, path: Path | None = None, size: tuple[int, int] = SIZE,
+         load: Path | None = None, reduced_motion: bool = False,
+         decide: Decide | None = None) -> int:
+    """Open the window; returns the exit code.
+
+    ``scenario`` None opens the title screen; ``load`` opens a save (its scenario is the one
+    the save names). With ``frames`` the run plays the manager's plan for exactly that many
+    frames (or ``decide``'s hours) and saves the last one to ``screenshot`` (PNG) if given.
+    Without a display: one line, exit code 3.
+    """
+    fonts.reset()
+    try:
+        pygame.display.init()  # no audio: the game is silent, and SDL's audio probing is noisy
+        pygame.font.init()
+        screen = pygame.display.set_mode(size)
+    except pygame.error as exc:
+        print(f"opssim: play: cannot open a window ({exc}); to run headless use: opssim run",
+              file=sys.stderr)
+        pygame.quit()
+        return 3
+    try:
+        game = Game(lang=lang, seed=seed, size=size, reduced_motion=reduced_motion)
+        if load is not None:
+            if not game.load_from(load):
+                return 2  # the command line checked the file first; this is a race
+        elif scenario is not None:
+            game.start(scenario, path, auto=frames is not None, decide=decide)
+        else:
+            game.to_title()
+        pygame.display.set_caption(game.caption)
+        if frames is None:
+            _interactive(game, screen)
+        else:
+            _scripted(game, screen, frames)
+            if screenshot is not None:
+                pygame.image.save(screen, screenshot)
+    finally:
+        pygame.quit()
+        fonts.reset()
+    return 0
+
+
+def _interactive(game: Game, screen: pygame.Surface) -> None:
+    clock = pygame.time.Clock()
+    while game.running:
+        seconds = clock.tick(FPS) / 1000
+        for event in pygame.event.get():
+            game.handle(event)
+        game.step()
+        game.draw(screen, seconds)
+        pygame.display.flip()
+
+
+def _scripted(game: Game, screen: pygame.Surface, frames: int) -> None:
+    """Exactly ``frames`` frames; painted each frame only when someone can see them."""
+    visible = os.environ.get("SDL_VIDEODRIVER") not in ("dummy", "offscreen")
+    clock = pygame.time.Clock()
+    for i in range(frames):
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                return
+        game.step()
+        if visible or i == frames - 1:
+            game.draw(screen, 1 / FPS)
+        if visible:
+            pygame.display.flip()
+            clock.tick(FPS)

@@ -1,0 +1,139 @@
+"""The title screen: pick a scenario (bundled, or the player's own), load a save, switch the
+language or reduced motion, quit. Every item is a button that the keyboard moves through."""
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from opssim.render import fonts
+from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, GOOD, SIZE, TEXT, WARN
+from opssim.render.text import duty_name, num, tr
+from opssim.render.ui import Gui, Menu
+from opssim.render.userdata import ScenarioEntry, list_scenarios, user_scenarios_dir
+from opssim.render.widgets import panel
+from opssim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from opssim.render.game import Game
+
+LIST = pygame.Rect(80, 178, 470, 42)  # the first scenario button; the others below it
+GAP = 8
+MAX_SHOWN = 8
+DETAILS = pygame.Rect(590, 178, 610, 404)
+FOOT = pygame.Rect(80, 612, 1120, 42)  # load, language, motion, quit
+
+
+class TitleScreen:
+    """The scenario list and the details of the focused one."""
+
+    def __init__(self, game: "Game") -> None:
+        self.game = game
+        lang = self.lang = game.lang
+        self.gui = Gui(SIZE, lang, game.scale)
+        self.entries: list[ScenarioEntry] = list_scenarios()
+        shown = self.entries[:MAX_SHOWN]
+        buttons, actions = [], []
+        for i, e in enumerate(shown):
+            r = LIST.move(0, i * (LIST.h + GAP))
+            label = fonts.fit(e.title.get(lang), 15, r.w - 24)
+            actions.append(lambda e=e: game.start_entry(e))
+            buttons.append(self.gui.button(r, label, actions[-1]))
+        foot = [
+            (tr("load", lang), lambda: game.open_saves("load")),
+            (tr("language", lang), game.toggle_lang),
+            (tr("motion_on" if game.reduced_motion else "motion_off", lang), game.toggle_motion),
+            (tr("quit", lang), game.quit),
+        ]
+        row = self.gui.row(FOOT, foot)
+        self.menu = Menu([*buttons, *row.buttons], [*actions, *row.actions])
+        self.count = len(shown)
+        for i, e in enumerate(shown):
+            if e.error:
+                self.menu.set_enabled(i, False)
+        self.menu.index = next((i for i, e in enumerate(shown) if e.path.stem == "starter"
+                                and not e.error), self.menu.index)
+        self.menu.move(0)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        """Keys move and press; clicks go to the buttons."""
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.game.quit()
+            return True
+        return self.menu.handle_key(event) or self.gui.process(event)
+
+    def step(self) -> None:
+        """Nothing moves on the title screen."""
+
+    def draw(self, surface: pygame.Surface, seconds: float) -> None:
+        """The header, the list (buttons), the details and the key hint."""
+        lang = self.lang
+        surface.fill(BG)
+        fonts.draw(surface, tr("game_name", lang), (80, 48), 44, ACCENT, bold=True)
+        fonts.draw(surface, tr("tagline", lang), (82, 108), 18, DIM)
+        fonts.draw(surface, tr("choose", lang), (LIST.x, LIST.y - 28), 15, DIM, bold=True)
+        self.gui.update(seconds)
+        self.gui.draw(surface)
+        self.menu.draw_focus(surface, ACCENT)
+        if len(self.entries) > MAX_SHOWN:
+            y = LIST.y + MAX_SHOWN * (LIST.h + GAP)
+            fonts.draw(surface, tr("more_scenarios", lang, n=len(self.entries) - MAX_SHOWN),
+                       (LIST.x, y), 13, FAINT)
+        if self.menu.index < self.count:
+            self._details(surface, self.entries[self.menu.index])
+        inner = FOOT.w
+        folder = tr("own_folder", lang, path=str(user_scenarios_dir()))
+        fonts.draw(surface, fonts.fit(folder, 12, inner), (FOOT.x, FOOT.bottom + 12), 12, FAINT)
+        fonts.draw(surface, tr("title_keys", lang), (FOOT.right, FOOT.y - 22), 13, FAINT,
+                   anchor="topright")
+
+    def _details(self, surface: pygame.Surface, e: ScenarioEntry) -> None:
+        lang = self.lang
+        r = DETAILS
+        panel(surface, r)
+        x, w = r.x + 24, r.w - 48
+        y = r.y + 20
+        for line in fonts.wrap(e.title.get(lang), 24, w, bold=True)[:2]:
+            fonts.draw(surface, line, (x, y), 24, TEXT, bold=True)
+            y += 34
+        y += 6
+        if e.error:
+            for line in fonts.wrap(tr("invalid", lang, error=e.error), 14, w)[:8]:
+                fonts.draw(surface, line, (x, y), 14, BAD)
+                y += 20
+            return
+        diff = tr(f"diff_{e.difficulty}", lang)
+        facts = " · ".join([tr("difficulty", lang, d=diff), tr("weeks_n", lang, n=e.weeks),
+                            tr("bundled" if e.bundled else "yours", lang)])
+        fonts.draw(surface, fonts.fit(facts, 15, w), (x, y), 15, WARN, bold=True)
+        y += 34
+        for line in fonts.wrap(e.description.get(lang), 16, w)[:4]:
+            fonts.draw(surface, line, (x, y), 16, TEXT)
+            y += 24
+        if e.scenario is not None:
+            self._facts(surface, e.scenario, x, y + 14, w)
+
+    def _facts(self, surface: pygame.Surface, sc: Scenario, x: int, y: int, w: int) -> None:
+        """The funnel, the duties that are the player's, the targets and the promotion bar."""
+        lang = self.lang
+        labels = {s.id: s.label.get(lang) if s.label else s.id for s in sc.funnel.stages}
+        targets = [tr("t_per_week" if t.per_week is not None else "t_total", lang,
+                      stage=labels.get(t.stage, t.stage),
+                      n=num(t.per_week if t.per_week is not None else t.total_by_end or 0))
+                   for t in sc.reviews.targets]
+        promo = sc.blame.promotion
+        skills = "".join(tr("t_skill", lang, skill=duty_name(d, lang), pct=round(100 * v))
+                         for d, v in promo.skills.items())
+        rows = [
+            ("t_funnel", " → ".join(labels.values())),
+            ("t_duties", " · ".join(duty_name(d, lang) for d in sc.duty_ids)),
+            ("t_targets", " · ".join(targets)),
+        ]
+        for key, value in rows:
+            fonts.draw(surface, tr(key, lang), (x, y), 13, DIM, bold=True)
+            y += 20
+            for line in fonts.wrap(value, 15, w)[:2]:
+                fonts.draw(surface, line, (x, y), 15, TEXT)
+                y += 21
+            y += 8
+        line = tr("t_promotion", lang, rep=f"{promo.reputation:g}", skills=skills)
+        fonts.draw(surface, fonts.fit(line, 15, w), (x, y), 15, GOOD)
