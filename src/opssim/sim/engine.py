@@ -63,6 +63,7 @@ class Engine:
         self.streams = Streams(seed, run_index)
         self.events: list[Record] = []
         self.stage_ids = tuple(s.id for s in sc.funnel.stages)
+        self._duty_ids = sc.duty_ids  # the scenario is frozen: looked up once, not daily
 
         d = sc.duties
         partners = d.partners
@@ -322,7 +323,7 @@ class Engine:
         self.sync()
         if day % 7 == 0:
             self._start_week(day // 7)
-        mine = {d: self.allocation.get(d) for d in self.scenario.duty_ids}
+        mine = {d: self.allocation.get(d) for d in self._duty_ids}
         for duty, work in self.works.items():
             work.work_day(day, self.hours(duty) / 7)
         tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
@@ -389,8 +390,8 @@ class Engine:
         self._drawn_to = t1
         self.log(Flow(
             t0, t1,
-            tuple(int(x) for x in f.entered[:, :, t0:t1].sum(axis=(1, 2))),
-            tuple(int(x) for x in f.drops[:, :, t0:t1].sum(axis=(1, 2))),
+            tuple(f.entered[:, :, t0:t1].sum(axis=(1, 2)).tolist()),
+            tuple(f.drops[:, :, t0:t1].sum(axis=(1, 2)).tolist()),
         ))
         cast(SupportWork, self.works["support"]).flow(t0, t1, day)
 

@@ -72,7 +72,7 @@ class _SeedWords(ISeedSequence):
 class _Prefix:
     """The SeedSequence pool after mixing every entropy word but the day's (the last)."""
 
-    __slots__ = ("pool", "const", "_blocks")
+    __slots__ = ("_blocks", "const", "pool")
 
     def __init__(self, root: int, run_index: int, crc: int) -> None:
         entropy = _words(root)
