@@ -6,7 +6,7 @@ import pytest
 from opssim.batch import parse_policy, run_engine
 from opssim.model.records import BlameEvent, Flow, Review
 from opssim.scenario import Scenario, default_scenario_path, parse_scenario
-from opssim.sim import Engine
+from opssim.sim import Engine, blame
 from opssim.sim.blame import rerun
 
 STARTER = default_scenario_path().read_text(encoding="utf-8")
@@ -145,3 +145,17 @@ def test_headless_and_stepped_runs_agree_with_attribution() -> None:
         t = min(t + 7.5, (t // 168 + 1) * 168)
         stepped.advance_to(t)
     assert stepped.events == headless.events
+
+
+@pytest.mark.parametrize("swap", [{}, IMPOSSIBLE,
+                                  {**IMPOSSIBLE, "every_weeks: 1": "every_weeks: 2"}])
+def test_skipping_the_plan_rerun_when_the_plan_was_played_changes_nothing(
+        swap: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = variant(**swap)
+    for seed in (0, 2):
+        fast = play(sc, "plan", seed)
+        monkeypatch.setattr(blame, "_played_the_plan", lambda *_a: False)
+        slow = play(sc, "plan", seed)
+        monkeypatch.undo()
+        assert blames(slow), "a miss to attribute"
+        assert fast.events == slow.events

@@ -96,6 +96,7 @@ class Engine:
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
         self.allocation = self._build_allocation(sc.plan_hours())
         self._pending: Allocation | None = None
+        self._plan: dict[str, float] | None = None
         self.reputation = sc.blame.reputation.start
         self.evidence = 0.0
         self.research_points = 0.0
@@ -142,6 +143,12 @@ class Engine:
         """Set the hours per duty for the next week to start (raises ``AllocationError``)."""
         self._pending = self._build_allocation(hours)
         return self._pending
+
+    def plan_allocation(self) -> dict[str, float]:
+        """The manager's plan as a week's hours, as :attr:`allocations` records them."""
+        if self._plan is None:
+            self._plan = self._build_allocation(self.scenario.plan_hours()).as_dict()
+        return self._plan
 
     def advance_to(self, t: float) -> None:
         """Run the simulation until hour ``t`` (capped at the horizon), or until it ends.
