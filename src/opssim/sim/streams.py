@@ -10,7 +10,6 @@ seed words are computed here instead: the SeedSequence hash of everything but th
 mixed once per name, and only the day's word is mixed in per day (see :class:`_SeedWords`).
 """
 
-import copy
 import zlib
 
 import numpy as np
@@ -129,6 +128,17 @@ class _Prefix:
         return (v[0::2] | (v[1::2] << u64(32))).T.copy()
 
 
+def _copy(gen: np.random.Generator) -> np.random.Generator:
+    """An independent generator continuing exactly where ``gen`` is (a tenth of the cost of
+    ``copy.deepcopy``, which goes through pickling)."""
+    bits = np.random.PCG64(_SeedWords(_NO_WORDS))
+    bits.state = gen.bit_generator.state
+    return np.random.Generator(bits)
+
+
+_NO_WORDS = np.zeros(4, dtype=np.uint64)
+
+
 class Streams:
     """The random streams of one run, derived from ``root`` seed and ``run_index``."""
 
@@ -152,7 +162,7 @@ class Streams:
         generators are copied: earlier days are never drawn from again)."""
         twin = Streams(self.root, self.run_index)
         twin._cache = {
-            name: (d, copy.deepcopy(gen)) for name, (d, gen) in self._cache.items() if d == day
+            name: (d, _copy(gen)) for name, (d, gen) in self._cache.items() if d == day
         }
         twin._prefix = self._prefix  # immutable once made: shared
         return twin
