@@ -147,7 +147,14 @@ def test_headless_and_stepped_runs_agree_with_attribution() -> None:
     assert stepped.events == headless.events
 
 
-@pytest.mark.parametrize("swap", [{}, IMPOSSIBLE,
+# The plan's re-run is fired (blamed without attribution) where the run, contesting with
+# evidence, goes on: its missed total must then be re-run, not read off the run.
+RERUN_FIRED = {**IMPOSSIBLE, "lose_per_shortfall_pct: 0.01": "lose_per_shortfall_pct: 0.2",
+               "total_by_end: 700": "total_by_end: 5000",
+               "blame:\n": "blame:\n  evidence_to_contest: 0\n"}
+
+
+@pytest.mark.parametrize("swap", [{}, IMPOSSIBLE, RERUN_FIRED,
                                   {**IMPOSSIBLE, "every_weeks: 1": "every_weeks: 2"}])
 def test_skipping_the_plan_rerun_when_the_plan_was_played_changes_nothing(
         swap: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,3 +166,19 @@ def test_skipping_the_plan_rerun_when_the_plan_was_played_changes_nothing(
         monkeypatch.undo()
         assert blames(slow), "a miss to attribute"
         assert fast.events == slow.events
+
+
+def test_a_rerun_that_would_be_fired_is_followed() -> None:
+    e = play(variant(**RERUN_FIRED), "plan", 0)
+    assert not e.finished or e.outcome != "fired"
+    assert e.rerun_reputation is None  # so the missed total was re-run, not read off the run
+    assert any(b.kpi == "paying" for b in blames(e))
+
+
+def test_the_followed_reputation_is_the_plan_reruns() -> None:
+    sc = variant(**{**RERUN_FIRED, "lose_per_shortfall_pct: 0.01": "lose_per_shortfall_pct: 0.1"})
+    e = play(sc, "plan", 1)
+    assert e.run_start is not None
+    twin = rerun(e.run_start, [sc.plan_hours()] * sc.weeks)
+    assert twin.outcome != "fired"
+    assert e.rerun_reputation == twin.reputation

@@ -73,8 +73,9 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
     mine = [engine.allocations[w] for w in range(first, week)]
     plan = [engine.scenario.plan_hours()] * (week - first)
     # Played to the plan, the same-luck re-run is the run itself: skip it (half the re-runs
-    # under the plan policy). Exact only without a review inside the period, as a re-run's
-    # reviews judge without attribution and could fire it where the run went on.
+    # under the plan policy). A re-run's reviews judge without attribution, so over a period
+    # with reviews inside it (a total, from the first hour) the re-run could be fired where
+    # the run went on: the engine follows that re-run's reputation to know it was not.
     with_plan = engine if _played_the_plan(engine, first, week, mine) else rerun(start, plan)
     luck = [rerun(start, plan, LUCK_RUN_INDEX + k) for k in range(engine.scenario.blame.luck_runs)]
     # The re-run under the player's own hours reproduces the run exactly (the tests check
@@ -101,10 +102,11 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
 
 def _played_the_plan(engine: "Engine", first: int, week: int,
                      mine: Sequence[Mapping[str, float]]) -> bool:
-    """Whether weeks ``first`` .. ``week - 1`` were played with the plan's hours and only the
-    review closing ``week`` falls in them (so a re-run under the plan repeats the run)."""
+    """Whether weeks ``first`` .. ``week - 1`` were played with the plan's hours and a re-run
+    under the plan would not have been fired before ``week`` (so it repeats the run)."""
     sc = engine.scenario
-    if any(w % sc.reviews.every_weeks == 0 for w in range(first + 1, week)):
+    inside = any(w % sc.reviews.every_weeks == 0 for w in range(first + 1, week))
+    if inside and (first != 0 or engine.rerun_reputation is None):
         return False
     try:
         plan = engine.plan_allocation()

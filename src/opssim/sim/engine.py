@@ -98,6 +98,10 @@ class Engine:
         self._pending: Allocation | None = None
         self._plan: dict[str, float] | None = None
         self.reputation = sc.blame.reputation.start
+        #: The reputation a re-run of the plan from the first hour would have now (its
+        #: reviews judge without attribution); None once such a re-run could have been
+        #: fired. While it lives, a run played to the plan is its own re-run (blame.py).
+        self.rerun_reputation: float | None = self.reputation
         self.evidence = 0.0
         self.research_points = 0.0
         self.budget = sc.company.budget
