@@ -10,6 +10,7 @@ seed words are computed here instead: the SeedSequence hash of everything but th
 mixed once per name, and only the day's word is mixed in per day (see :class:`_SeedWords`).
 """
 
+import functools
 import zlib
 
 import numpy as np
@@ -128,6 +129,13 @@ class _Prefix:
         return (v[0::2] | (v[1::2] << u64(32))).T.copy()
 
 
+@functools.lru_cache(maxsize=512)
+def _prefix(root: int, run_index: int, name: str) -> _Prefix:
+    """Shared by every Streams of the same seed and run index (the re-runs that attribute
+    blame make a fresh Streams each, and would otherwise mix the same words again)."""
+    return _Prefix(root, run_index, zlib.crc32(name.encode()))
+
+
 def _copy(gen: np.random.Generator) -> np.random.Generator:
     """An independent generator continuing exactly where ``gen`` is (a tenth of the cost of
     ``copy.deepcopy``, which goes through pickling)."""
@@ -171,8 +179,7 @@ class Streams:
         """A new generator at the start of stream ``name`` on ``day`` (not cached)."""
         prefix = self._prefix.get(name)
         if prefix is None:
-            prefix = _Prefix(self.root, self.run_index, zlib.crc32(name.encode()))
-            self._prefix[name] = prefix
+            prefix = self._prefix[name] = _prefix(self.root, self.run_index, name)
         return np.random.Generator(np.random.PCG64(_SeedWords(prefix.seed_words(day))))
 
     @staticmethod
