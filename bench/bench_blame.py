@@ -15,7 +15,7 @@ from opssim.scenario import default_scenario_path, load_scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
 
 
-def play(scenario, policy, seed: int, attribution: bool) -> int:  # noqa: ANN001
+def play(scenario, policy, seed: int, attribution: bool) -> int:
     """One run; returns its number of blame events."""
     engine = Engine(scenario, seed, attribution=attribution)
     for week in range(scenario.weeks):

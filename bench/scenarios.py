@@ -48,8 +48,10 @@ def core_scenario(users: float, weeks: int = 12) -> Scenario:
 
 def _never_fired(d: dict[str, Any]) -> None:
     # Misses still happen (and are attributed), but cost no reputation: every run lasts the
-    # whole horizon, so the figures compare equal amounts of simulated time.
+    # whole horizon, so the figures compare equal amounts of simulated time. Complaints too:
+    # scaled to 1M users they used to get the full starter fired around week 8.
     d["blame"]["reputation"]["lose_per_shortfall_pct"] = 0.0
+    d["duties"]["support"]["reputation_per_complaint"] = 0.0
 
 
 def full_scenario(users: float, weeks: int = 12) -> Scenario:

@@ -6,7 +6,7 @@ import pytest
 from opssim.batch import parse_policy, run_engine
 from opssim.model.records import BlameEvent, Flow, Review
 from opssim.scenario import Scenario, default_scenario_path, parse_scenario
-from opssim.sim import Engine
+from opssim.sim import Engine, blame
 from opssim.sim.blame import rerun
 
 STARTER = default_scenario_path().read_text(encoding="utf-8")
@@ -145,3 +145,40 @@ def test_headless_and_stepped_runs_agree_with_attribution() -> None:
         t = min(t + 7.5, (t // 168 + 1) * 168)
         stepped.advance_to(t)
     assert stepped.events == headless.events
+
+
+# The plan's re-run is fired (blamed without attribution) where the run, contesting with
+# evidence, goes on: its missed total must then be re-run, not read off the run.
+RERUN_FIRED = {**IMPOSSIBLE, "lose_per_shortfall_pct: 0.01": "lose_per_shortfall_pct: 0.2",
+               "total_by_end: 700": "total_by_end: 5000",
+               "blame:\n": "blame:\n  evidence_to_contest: 0\n"}
+
+
+@pytest.mark.parametrize("swap", [{}, IMPOSSIBLE, RERUN_FIRED,
+                                  {**IMPOSSIBLE, "every_weeks: 1": "every_weeks: 2"}])
+def test_skipping_the_plan_rerun_when_the_plan_was_played_changes_nothing(
+        swap: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = variant(**swap)
+    for seed in (0, 2):
+        fast = play(sc, "plan", seed)
+        monkeypatch.setattr(blame, "_played_the_plan", lambda *_a: False)
+        slow = play(sc, "plan", seed)
+        monkeypatch.undo()
+        assert blames(slow), "a miss to attribute"
+        assert fast.events == slow.events
+
+
+def test_a_rerun_that_would_be_fired_is_followed() -> None:
+    e = play(variant(**RERUN_FIRED), "plan", 0)
+    assert not e.finished or e.outcome != "fired"
+    assert e.rerun_reputation is None  # so the missed total was re-run, not read off the run
+    assert any(b.kpi == "paying" for b in blames(e))
+
+
+def test_the_followed_reputation_is_the_plan_reruns() -> None:
+    sc = variant(**{**RERUN_FIRED, "lose_per_shortfall_pct: 0.01": "lose_per_shortfall_pct: 0.1"})
+    e = play(sc, "plan", 1)
+    assert e.run_start is not None
+    twin = rerun(e.run_start, [sc.plan_hours()] * sc.weeks)
+    assert twin.outcome != "fired"
+    assert e.rerun_reputation == twin.reputation

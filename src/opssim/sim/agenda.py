@@ -6,6 +6,7 @@ That keeps a whole run copyable: :meth:`Engine.fork` copies the state and re-arm
 on a fresh clock, which is how counterfactual reviews re-run a period from the same start.
 """
 
+import copy
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ class Action:
     at: int
     owner: str
     method: str
-    args: tuple[Any, ...] = ()
+    args: tuple[Any, ...] = ()  # plain immutable data (numbers, strings, frozen records)
+
+    def __deepcopy__(self, memo: dict) -> "Action":
+        return self  # immutable: copies of a run may share it
 
 
 class Agenda:
@@ -32,6 +36,17 @@ class Agenda:
         self.resolve = resolve
         self.pending: dict[int, Action] = {}
         self._seq = itertools.count()
+
+    def __deepcopy__(self, memo: dict) -> "Agenda":
+        # The actions are immutable, so a copy needs only its own dict of them (a generic
+        # deep copy rebuilt every action and its arguments at every fork).
+        twin = Agenda.__new__(Agenda)
+        memo[id(self)] = twin
+        twin.env = copy.deepcopy(self.env, memo)
+        twin.resolve = copy.deepcopy(self.resolve, memo)
+        twin.pending = dict(self.pending)
+        twin._seq = copy.copy(self._seq)
+        return twin
 
     def schedule(self, delay: int, owner: str, method: str, *args: Any) -> None:
         """Call ``owner.method(*args)`` in ``delay`` whole hours."""

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from opssim.model import AllocationError
 from opssim.model.records import KpiResult
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 
@@ -71,7 +72,11 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
     first = int(start.now) // HOURS_PER_WEEK
     mine = [engine.allocations[w] for w in range(first, week)]
     plan = [engine.scenario.plan_hours()] * (week - first)
-    with_plan = rerun(start, plan)
+    # Played to the plan, the same-luck re-run is the run itself: skip it (half the re-runs
+    # under the plan policy). A re-run's reviews judge without attribution, so over a period
+    # with reviews inside it (a total, from the first hour) the re-run could be fired where
+    # the run went on: the engine follows that re-run's reputation to know it was not.
+    with_plan = engine if _played_the_plan(engine, first, week, mine) else rerun(start, plan)
     luck = [rerun(start, plan, LUCK_RUN_INDEX + k) for k in range(engine.scenario.blame.luck_runs)]
     # The re-run under the player's own hours reproduces the run exactly (the tests check
     # it), so it is only re-run on request.
@@ -93,6 +98,21 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
         split = tuple((k, round(v / total, 6)) for k, v in parts.items())
         out[r.kpi] = Attribution(round(p, 6), round(played, 6), round(expected, 6), split)
     return out
+
+
+def _played_the_plan(engine: "Engine", first: int, week: int,
+                     mine: Sequence[Mapping[str, float]]) -> bool:
+    """Whether weeks ``first`` .. ``week - 1`` were played with the plan's hours and a re-run
+    under the plan would not have been fired before ``week`` (so it repeats the run)."""
+    sc = engine.scenario
+    inside = any(w % sc.reviews.every_weeks == 0 for w in range(first + 1, week))
+    if inside and (first != 0 or engine.rerun_reputation is None):
+        return False
+    try:
+        plan = engine.plan_allocation()
+    except AllocationError:  # a plan the run cannot take: the re-run will say so
+        return False
+    return all(hours == plan for hours in mine)
 
 
 def kpi_value(engine: "Engine", kpi: str, first_hour: int, week: int) -> int:

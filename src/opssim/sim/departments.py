@@ -27,6 +27,9 @@ class Request:
     asked: int
     then: tuple[str, str, tuple[Any, ...]]
 
+    def __deepcopy__(self, memo: dict) -> "Request":
+        return self  # immutable: copies of a run may share it
+
 
 class Departments:
     """The scenario's departments, each a FIFO queue with ``capacity`` requests in hand."""

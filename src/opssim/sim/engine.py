@@ -63,6 +63,7 @@ class Engine:
         self.streams = Streams(seed, run_index)
         self.events: list[Record] = []
         self.stage_ids = tuple(s.id for s in sc.funnel.stages)
+        self._duty_ids = sc.duty_ids  # the scenario is frozen: looked up once, not daily
 
         d = sc.duties
         partners = d.partners
@@ -95,7 +96,12 @@ class Engine:
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
         self.allocation = self._build_allocation(sc.plan_hours())
         self._pending: Allocation | None = None
+        self._plan: dict[str, float] | None = None
         self.reputation = sc.blame.reputation.start
+        #: The reputation a re-run of the plan from the first hour would have now (its
+        #: reviews judge without attribution); None once such a re-run could have been
+        #: fired. While it lives, a run played to the plan is its own re-run (blame.py).
+        self.rerun_reputation: float | None = self.reputation
         self.evidence = 0.0
         self.research_points = 0.0
         self.budget = sc.company.budget
@@ -141,6 +147,12 @@ class Engine:
         """Set the hours per duty for the next week to start (raises ``AllocationError``)."""
         self._pending = self._build_allocation(hours)
         return self._pending
+
+    def plan_allocation(self) -> dict[str, float]:
+        """The manager's plan as a week's hours, as :attr:`allocations` records them."""
+        if self._plan is None:
+            self._plan = self._build_allocation(self.scenario.plan_hours()).as_dict()
+        return self._plan
 
     def advance_to(self, t: float) -> None:
         """Run the simulation until hour ``t`` (capped at the horizon), or until it ends.
@@ -322,7 +334,7 @@ class Engine:
         self.sync()
         if day % 7 == 0:
             self._start_week(day // 7)
-        mine = {d: self.allocation.get(d) for d in self.scenario.duty_ids}
+        mine = {d: self.allocation.get(d) for d in self._duty_ids}
         for duty, work in self.works.items():
             work.work_day(day, self.hours(duty) / 7)
         tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
@@ -389,8 +401,8 @@ class Engine:
         self._drawn_to = t1
         self.log(Flow(
             t0, t1,
-            tuple(int(x) for x in f.entered[:, :, t0:t1].sum(axis=(1, 2))),
-            tuple(int(x) for x in f.drops[:, :, t0:t1].sum(axis=(1, 2))),
+            tuple(f.entered[:, :, t0:t1].sum(axis=(1, 2)).tolist()),
+            tuple(f.drops[:, :, t0:t1].sum(axis=(1, 2)).tolist()),
         ))
         cast(SupportWork, self.works["support"]).flow(t0, t1, day)
 

@@ -45,40 +45,53 @@ class FunnelState:
         ``arrivals[s, g, j]`` are users of segment ``g`` arriving from outside at stage ``s``
         in hour ``t0 + j``; ``convert[s, g]`` is the chance a user at ``s - 1`` moves on to ``s``.
         """
+        last = self.n_stages - 1
         for s in range(self.n_stages):
             cohort = arrivals[s]
             if s > 0:
                 cohort = cohort + self.moves[s - 1, :, t0:t1]
             self.entered[s, :, t0:t1] = cohort
-            if s + 1 == self.n_stages or not cohort.any():
+            if s == last:
                 continue
-            moving = conv_rng.binomial(cohort, convert[s + 1][:, None])
-            self._schedule(s, moving, cohort - moving, t0, delay_rng)
+            # Only segments with users are drawn: a binomial of zero users draws no random
+            # numbers, so leaving them out keeps every draw as it was.
+            rows = np.flatnonzero(cohort.any(axis=1))
+            if len(rows) == 0:
+                continue
+            if len(rows) < len(cohort):
+                cohort = cohort[rows]
+            moving = conv_rng.binomial(cohort, convert[s + 1, rows][:, None])
+            self._schedule(s, rows, moving, cohort - moving, t0, delay_rng)
 
-    def _schedule(
-        self, s: int, moving: np.ndarray, dropping: np.ndarray, t0: int, rng: np.random.Generator
-    ) -> None:
-        """Add ``moving[g, j]`` users to ``moves[s]`` and ``dropping[g, j]`` to ``drops[s]`` at
-        hour ``t0 + j + delay``, a delay each (the movers' delays drawn first)."""
-        both = np.stack([moving, dropping])  # (2, g, j)
-        total = int(both.sum())
-        if total == 0:
-            return
-        # Only the segments with users, and only hours from t0 on, can change: bin into that
-        # window (most segments are empty, and the window shrinks as the run goes on).
-        rows = np.flatnonzero(both.any(axis=(0, 2)))
-        both = both[:, rows]
-        n_rows, j = len(rows), both.shape[2]
-        width = self.horizon + 1 - t0  # hours t0 .. horizon (the overflow bin)
-        start = np.arange(2 * n_rows)[:, None] * width + np.arange(j)[None, :]
-        base = np.repeat(start.ravel(), both.ravel())
+    def _schedule(self, s: int, rows: np.ndarray, moving: np.ndarray, dropping: np.ndarray,
+                  t0: int, rng: np.random.Generator) -> None:
+        """Add ``moving[i, j]`` users of segment ``rows[i]`` to ``moves[s]`` and
+        ``dropping[i, j]`` to ``drops[s]`` at hour ``t0 + j + delay``, a delay each (the movers'
+        delays drawn first, segment by segment)."""
+        counts = np.concatenate([moving.ravel(), dropping.ravel()])
+        total = int(counts.sum())
+        n_rows, j = moving.shape
         delay = draw_hours(rng, self.delays[s + 1], total)
-        # Keep each user in its own row; late arrivals go to the overflow bin.
-        row_end = (base // width) * width + (width - 1)
-        binned = np.bincount(np.minimum(base + delay, row_end), minlength=2 * n_rows * width)
-        binned = binned.reshape(2, n_rows, width)
-        self.moves[s, rows, t0:] += binned[0]
-        self.drops[s, rows, t0:] += binned[1]
+        # Only hours t0 .. t0 + j - 1 + the longest delay can change, and never past the
+        # overflow bin (hour ``horizon``): bin into that window, not the whole horizon.
+        width = self.horizon + 1 - t0
+        window = min(width, j + int(delay.max()))
+        start = np.arange(2 * n_rows)[:, None] * window + np.arange(j)[None, :]
+        at = np.repeat(start.ravel(), counts)
+        if window == width:  # late users go to their row's overflow bin, not the next row
+            row_end = (at // window) * window + (window - 1)
+            at += delay
+            np.minimum(at, row_end, out=at)
+        else:
+            at += delay
+        binned = np.bincount(at, minlength=2 * n_rows * window).reshape(2, n_rows, window)
+        stop = t0 + window
+        if n_rows == self.n_segments:
+            self.moves[s, :, t0:stop] += binned[0]
+            self.drops[s, :, t0:stop] += binned[1]
+        else:
+            self.moves[s, rows, t0:stop] += binned[0]
+            self.drops[s, rows, t0:stop] += binned[1]
 
     def current(self, s: int, now: int) -> np.ndarray:
         """Users per segment at stage ``s`` at hour ``now``: reached, not moved on, not dropped."""

@@ -62,12 +62,34 @@ def review(engine: "Engine", week: int) -> None:
             evidence=round(evidence, 6),
             contested=contested,
         ))
+    if engine.rerun_reputation is not None:
+        engine.rerun_reputation = rerun_judged(engine, week, results, engine.rerun_reputation)
     if engine.reputation <= 0:
         end_run(engine, "fired")
     elif week == sc.weeks:
         end_run(engine, "promoted" if promoted(engine) else "kept")
     elif engine.attribution:
         engine.period_start = engine.fork()  # the next period starts here
+
+
+def rerun_judged(engine: "Engine", week: int, results: list[KpiResult],
+                 reputation: float) -> float | None:
+    """``reputation`` after this review as a re-run without attribution would judge the same
+    results (each miss's verdict drawn from the day's blame stream), or None if fired."""
+    rules = engine.scenario.blame
+    rng = None
+    for r in results:
+        if r.hit:
+            reputation = min(100.0, reputation + rules.reputation.gain_per_hit)
+            continue
+        if rng is None:  # the re-run's stream: fresh at this review, as in verdict()
+            rng = engine.streams.fresh("blame", week * HOURS_PER_WEEK // HOURS_PER_DAY)
+        blamed = "specialist" if rng.random() < rules.lean_on_specialist else "shared"
+        shortfall_pct = 100.0 * (r.target - r.actual) / r.target
+        weight = getattr(rules.weights, blamed)
+        delta = -rules.reputation.lose_per_shortfall_pct * shortfall_pct * weight
+        reputation = max(0.0, reputation + delta)
+    return reputation if reputation > 0 else None
 
 
 def promoted(engine: "Engine") -> bool:

@@ -12,6 +12,7 @@ Whether a ticket was answered within its user's patience is then one comparison,
 ``done <= W(arrival + patience)``, made once the clock has passed that moment.
 """
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,15 @@ class TicketQueue:
         self.done = np.empty(0)
         self._late_checked = 0  # tickets before this index have had their patience checked
         self._complaint_checked = 0
+
+    def __deepcopy__(self, memo: dict) -> "TicketQueue":
+        # Numbers, lists of floats and arrays only: a shallow copy with its own lists and
+        # arrays is a deep one, without the generic per-item walk (a tenth of the time).
+        twin = copy.copy(self)
+        twin._t, twin._w = list(self._t), list(self._w)
+        twin.arrival, twin.source, twin.done = (
+            self.arrival.copy(), self.source.copy(), self.done.copy())
+        return twin
 
     # -- the work clock -------------------------------------------------------------------
 

@@ -91,4 +91,6 @@ class SupportWork(Work[SupportDuty]):
             self.complaints += count
             delta = -self.spec.reputation_per_complaint * count
             e.reputation = max(0.0, e.reputation + delta)
+            if e.rerun_reputation is not None:
+                e.rerun_reputation = max(0.0, e.rerun_reputation + delta)
             e.log(Complaints(t1, count, round(delta, 6)))
