@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode
 
 from opssim.scenario.checks import cross_checks
 from opssim.scenario.errors import ErrorLine, ScenarioError
@@ -144,8 +145,10 @@ class _CappedComposer(Composer):
         self.nodes = 0
 
     def compose_node(self, parent: object, index: object) -> object:
-        self.nodes += 1  # keys are nodes too: a mapping of N values composes 2N
-        if self.nodes > 2 * MAX_NODES or self.depth > MAX_DEPTH:
+        # A mapping's key is composed with index None: keys are not values.
+        if not (index is None and isinstance(parent, MappingNode)):
+            self.nodes += 1
+        if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
             problem = (f"scenario too large: more than {MAX_NODES} values"
                        if self.depth <= MAX_DEPTH else f"nested deeper than {MAX_DEPTH} levels")
             raise ComposerError(None, None, problem, self.parser.peek_event().start_mark)
