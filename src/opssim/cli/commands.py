@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from opssim.atomic import write_text_atomically
 from opssim.batch import PolicyError, parse_policy
 from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
 from opssim.scenario import (
@@ -187,7 +188,7 @@ def _emit(text: str, out: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        write_text_atomically(out, text)
     except OSError as exc:
         fail(f"--out: cannot write {out}: {exc.strerror or exc}")
     print(f"wrote {out}")
