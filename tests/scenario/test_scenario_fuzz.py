@@ -75,3 +75,23 @@ def test_the_fuzz_script_runs_and_reports(tmp_path: Path) -> None:
     summary = json.loads(out.read_text())
     assert summary["cases"] == 6 and summary["outcomes"]["subprocess"] == 2
     assert summary["failures"] == []
+
+
+# -- what the fuzzer found ---------------------------------------------------------------------
+
+
+def test_a_reused_anchor_warns_nothing(small_text: str) -> None:
+    """ruamel warned (ReusedAnchorWarning, five lines on stderr) for an anchor defined twice;
+    the last definition wins, as YAML says, and only error lines are printed."""
+    import warnings
+
+    from opssim.scenario import parse_scenario
+
+    text = small_text.replace("contract_hours: 40", "contract_hours: &h 40").replace(
+        "overtime_cap: 10", "overtime_cap: &h 10").replace("hours_per_piece: 5",
+                                                           "hours_per_piece: *h")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sc = parse_scenario(text, "anchors.yaml")
+    assert caught == []
+    assert sc.duties.copy_.hours_per_piece == 10  # the second &h
