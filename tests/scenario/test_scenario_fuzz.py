@@ -95,3 +95,19 @@ def test_a_reused_anchor_warns_nothing(small_text: str) -> None:
         sc = parse_scenario(text, "anchors.yaml")
     assert caught == []
     assert sc.duties.copy_.hours_per_piece == 10  # the second &h
+
+
+@pytest.mark.parametrize("field", ["planning_hours: 10", "hours_per_piece: 5"])
+def test_a_unit_of_work_takes_at_least_six_minutes(small_text: str, field: str) -> None:
+    """Fuzz case 6716 set ``planning_hours: 1e-320``: it passed ``> 0`` and the engine's
+    daily loop over finished units never ended. Now it is an error line."""
+    from opssim.scenario import ScenarioError, parse_scenario
+
+    key = field.split(":")[0]
+    text = small_text.replace(field, f"{key}: 1e-320")
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text, "tiny.yaml")
+    (e,) = exc.value.errors
+    assert e.path.endswith(key) and "0.1" in e.message
+    assert e.line == next(i for i, ln in enumerate(text.splitlines(), 1) if "1e-320" in ln)
+    parse_scenario(small_text.replace(field, f"{key}: 0.1"), "ok.yaml")
