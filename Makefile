@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: play test lint run bench clean
+.PHONY: play test lint run bench fuzz longplay clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ run: $(STAMP)  ## one headless run of the default scenario
 
 bench: $(STAMP)  ## performance figures into bench/results.md (QUICK=1: under a minute's worth)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
+N ?= 10000
+fuzz: $(DEVSTAMP)  ## N fuzzed scenarios (default 10000; about an hour on 2 cores), outside make test
+	$(BIN)/python tools/fuzz.py -n $(N)
+
+longplay: $(DEVSTAMP)  ## the window offscreen for an hour's worth of play, memory checked
+	OPSSIM_LONG_PLAY=1 $(BIN)/python -m pytest tests/render/test_render_long_play.py -s
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

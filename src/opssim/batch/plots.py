@@ -12,6 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from opssim.atomic import replace_atomically
 from opssim.scenario import Scenario
 
 from .rows import Row, weekly_series
@@ -25,7 +26,9 @@ DPI = 110
 
 def _save(fig: Figure, path: Path) -> Path:
     FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=DPI, bbox_inches="tight")
+    # Atomically: a report interrupted mid-chart keeps the last whole PNG, never half of one.
+    replace_atomically(path, lambda tmp: fig.savefig(tmp, dpi=DPI, bbox_inches="tight",
+                                                    format="png"))
     return path
 
 

@@ -4,6 +4,8 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from opssim.atomic import write_text_atomically
+
 from .balance import BalanceResult
 from .optimize import Candidate, SearchResult, mean_hours
 from .plots import fan_chart, tornado, win_rates
@@ -130,7 +132,7 @@ def write_report(result: BalanceResult, out_dir: Path, command: str) -> Path:
         "",
     ]
     path = out_dir / "report.md"
-    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    write_text_atomically(path, "\n".join(lines).rstrip() + "\n")
     return path
 
 

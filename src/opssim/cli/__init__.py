@@ -35,5 +35,7 @@ def main() -> None:
         where = f"{path}: " if path else ""
         message = " ".join(exc.format_message().split())
         fail(f"{where}{message} (see --help)", getattr(exc, "exit_code", 2) or 2)
+    if code == 130:  # typer turns a Ctrl-C inside a command into a silent exit 130
+        fail("interrupted", 130)
     raise SystemExit(code if isinstance(code, int) else 0)
 

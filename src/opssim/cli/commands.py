@@ -1,15 +1,17 @@
-"""Playing, running and authoring: run, play, validate, schema, new, lint."""
+"""Playing, running and authoring: run, replay, play, validate, schema, new, lint."""
 
 import dataclasses
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from opssim.batch import PolicyError, parse_policy, run_one
+from opssim.atomic import write_text_atomically
+from opssim.batch import PolicyError, parse_policy
 from opssim.batch.policy import decide_week
 from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
 from opssim.scenario import (
@@ -27,20 +29,112 @@ def run(
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
     policy: Annotated[str, typer.Option(help="plan | even | fixed:copy=10,events=8,...")] = "plan",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option(help="also write the run as a recording (scenario hash, seed, versions, "
+                     "hours and a state checksum per week) for opssim replay", metavar="FILE",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Run a scenario headless to the end and print the result."""
+    from opssim.batch.run import RunSummary, run_engine, summarize
+    from opssim.sim.record import Recording, state_checksum
+
+    if record is not None:
+        _writable(record, "--record")
     sc = _load(scenario)
     try:
         pol = parse_policy(policy, sc)
     except PolicyError as exc:
         fail(f"--policy: {exc}")
-    summary = run_one(sc, seed, pol)
+    checksums: list[str] = []
+    engine = run_engine(sc, seed, pol, on_week=lambda e: checksums.append(state_checksum(e)))
+    summary = RunSummary(summarize(engine, pol.spec))
+    if record is not None:
+        rec = Recording.of(engine, checksums, policy=pol.spec,
+                           scenario=str(scenario or default_scenario_path()))
+        try:
+            rec.save(record)
+        except OSError as exc:
+            fail(f"--record: cannot write {record}: {exc.strerror or exc}")
     if as_json:
         print(json.dumps(summary.data, ensure_ascii=False, sort_keys=False))
     else:
         from opssim.report import print_summary
 
         print_summary(summary.data, sc)
+
+
+def _writable(path: Path, flag: str) -> None:
+    """Fail now, before the work, if ``path`` cannot be written (no folder, or a folder)."""
+    if path.is_dir():
+        fail(f"{flag}: {path} is a folder, not a file")
+    if not path.parent.is_dir():
+        fail(f"{flag}: folder {path.parent} does not exist")
+
+
+@app.command()
+def replay(
+    recording: Annotated[Path, typer.Argument(help="a recording written by run --record "
+                                              "(or saved from the window)")],
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="the scenario to replay on (default: the one the recording names, "
+                     "beside the recording or from the current folder)", show_default=False),
+    ] = None,
+) -> None:
+    """Re-run a recording and check it week by week: exit 0 when every week's state checksum
+    matches, 1 naming the first week that differs (or when the scenario changed)."""
+    from opssim.sim.record import Recording, RecordingError
+    from opssim.sim.record import replay as replay_run
+
+    try:
+        rec = Recording.load(recording)
+    except IsADirectoryError:
+        fail(f"{recording}: is a directory, not a recording")
+    except FileNotFoundError:
+        fail(f"{recording}: no such file")
+    except OSError as exc:
+        fail(f"{recording}: cannot read it ({exc.strerror or exc})")
+    except RecordingError as exc:
+        fail(f"{recording}: {exc}")
+    path = scenario or _recorded_scenario(recording, rec.scenario)
+    sc = _load(path)
+    try:
+        result = replay_run(sc, rec)
+    except RecordingError as exc:  # another scenario, or more weeks than it has
+        fail(f"{recording}: {exc} ({path})", 1)
+    if result.identical:
+        print(f"{recording}: {result.weeks_checked} weeks replayed on {path} with seed "
+              f"{rec.seed}: every checksum matches")
+        return
+    week = result.first_difference
+    note = _versions_note(rec.versions)
+    fail(f"{recording}: week {week} differs: recorded state {result.expected}, replayed "
+         f"{result.got}{note}", 1)
+
+
+def _recorded_scenario(recording: Path, named: str) -> Path:
+    """The scenario a recording names: as written if absolute, else beside the recording,
+    else from the current folder."""
+    if not named:
+        fail(f"{recording}: names no scenario: give one with --scenario PATH")
+    p = Path(named)
+    for candidate in ([p] if p.is_absolute() else [recording.parent / p, p]):
+        if candidate.is_file():
+            return candidate
+    fail(f"{recording}: its scenario {named} is not found beside it or here: "
+         f"give it with --scenario PATH")
+
+
+def _versions_note(recorded: Mapping[str, str]) -> str:
+    """'' when the versions match this process's, else which differ (a likely cause)."""
+    from opssim.sim.record import versions
+
+    now = versions()
+    changed = [f"{k} {recorded[k]} then, {now[k]} now" for k in now
+               if k in recorded and recorded[k] != now[k]]
+    return f" (recorded with other versions: {'; '.join(changed)})" if changed else ""
 
 
 @app.command()
@@ -96,7 +190,7 @@ def _emit(text: str, out: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        write_text_atomically(out, text)
     except OSError as exc:
         fail(f"--out: cannot write {out}: {exc.strerror or exc}")
     print(f"wrote {out}")

@@ -11,17 +11,23 @@ from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode
 
 from opssim.scenario.checks import cross_checks
 from opssim.scenario.errors import ErrorLine, ScenarioError
-from opssim.scenario.positions import Path, Positions, TreeError, to_plain
+from opssim.scenario.positions import MAX_DEPTH, MAX_NODES, Path, Positions, TreeError, to_plain
 from opssim.scenario.references import reference_checks
 from opssim.scenario.schema import Scenario
 from opssim.scenario.suggest import allowed_keys, allowed_values, did_you_mean
 
 #: Largest scenario file accepted, in bytes.
 MAX_FILE_BYTES = 1_000_000
+
+#: Longest line accepted, in characters (texts are at most 2,000). The YAML reader gathers a
+#: comment a character at a time, which turns quadratic on a megabyte-long line.
+MAX_LINE_CHARS = 10_000
 
 DEFAULT_SCENARIO = "starter"
 
@@ -83,9 +89,14 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise ScenarioError([ErrorLine(name, line, 1, "(file)", "not valid UTF-8")]) from None
+    for n, text in enumerate(raw.split("\n"), start=1):
+        if len(text) > MAX_LINE_CHARS:
+            raise ScenarioError([ErrorLine(name, n, MAX_LINE_CHARS + 1, "(file)",
+                                           f"line longer than {MAX_LINE_CHARS:,} characters")])
     # The round-trip loader builds only plain maps, lists and scalars (YAML 1.2, duplicate keys
     # rejected); to_plain() then refuses any tag, so no scenario can construct Python objects.
     reader = YAML(typ="rt")
+    reader.Composer = _CappedComposer
     try:
         tree = reader.load(raw)
     except MarkedYAMLError as exc:
@@ -119,6 +130,29 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
     if problems or scenario is None:
         raise ScenarioError(problems)
     return Located(scenario, name, pos)
+
+
+class _CappedComposer(Composer):
+    """ruamel's composer, stopped past :data:`MAX_NODES` values or :data:`MAX_DEPTH` levels:
+    the round-trip parser takes ~0.1 ms a node, so without a cap here a 1 MB file of tiny
+    values parses for half a minute before :func:`to_plain` could count them. Reused anchors
+    are allowed without a warning (the last one wins, as YAML says): only error lines reach
+    stderr."""
+
+    def __init__(self, loader: object = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False
+        self.nodes = 0
+
+    def compose_node(self, parent: object, index: object) -> object:
+        # A mapping's key is composed with index None: keys are not values.
+        if not (index is None and isinstance(parent, MappingNode)):
+            self.nodes += 1
+        if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
+            problem = (f"scenario too large: more than {MAX_NODES} values"
+                       if self.depth <= MAX_DEPTH else f"nested deeper than {MAX_DEPTH} levels")
+            raise ComposerError(None, None, problem, self.parser.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 def scenario_hash(sc: Scenario) -> str:

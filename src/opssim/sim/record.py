@@ -21,6 +21,7 @@ import simpy
 
 import opssim
 from opssim.atomic import write_text_atomically
+from opssim.model import AllocationError
 from opssim.scenario import Scenario, scenario_hash
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.engine import Engine
@@ -227,14 +228,21 @@ class ReplayResult:
 
 
 def replay(scenario: Scenario, recording: Recording) -> ReplayResult:
-    """Re-run ``recording`` and compare the state after each week with its checksum."""
+    """Re-run ``recording`` and compare the state after each week with its checksum.
+
+    Hours the week cannot hold (an edited file) make that week the first difference.
+    """
     _check_fits(scenario, recording)
     checked = 0
-    for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
-        got, want = state_checksum(engine), recording.checksums[week - 1]
-        if got != want:
-            return ReplayResult(checked, week, want, got)
-        checked = week
+    try:
+        for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
+            got, want = state_checksum(engine), recording.checksums[week - 1]
+            if got != want:
+                return ReplayResult(checked, week, want, got)
+            checked = week
+    except AllocationError as exc:
+        return ReplayResult(checked, checked + 1, recording.checksums[checked],
+                            f"(hours rejected: {exc})")
     if checked < recording.weeks:  # the run ended before the recording did
         return ReplayResult(checked, checked + 1, recording.checksums[checked], "(run over)")
     return ReplayResult(checked, None)

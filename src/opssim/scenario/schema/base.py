@@ -11,6 +11,9 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,47}$")]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Hours = Annotated[float, Field(ge=0.0, le=10_000.0)]
 PositiveHours = Annotated[float, Field(gt=0.0, le=10_000.0)]
+#: Hours one unit of work takes (a piece, an event's planning): at least six minutes. A unit of
+#: 1e-320 hours once passed ``> 0`` and stalled the engine's daily loop over finished units.
+UnitHours = Annotated[float, Field(ge=0.1, le=10_000.0)]
 Users = Annotated[float, Field(ge=0.0, le=50_000_000.0)]
 Money = Annotated[float, Field(ge=0.0, le=1e12)]
 Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Curve, Hours, Id, Model, Money, PositiveHours, Probability, Users
+from .base import Curve, Hours, Id, Model, Money, PositiveHours, Probability, UnitHours, Users
 
 Count = Annotated[int, Field(ge=1, le=1000)]
 
@@ -54,7 +54,7 @@ class CopyDuty(Model):
     conversion and bring organic users until they go stale. x of the curves: the live pieces
     weighted by their quality."""
 
-    hours_per_piece: PositiveHours = Field(6.0, description="hours to write one piece")
+    hours_per_piece: UnitHours = Field(6.0, description="hours to write one piece")
     quality: Quality = Field(Quality(), description="how good a piece comes out")
     lifts: Annotated[list[StageLift], Field(max_length=12)] = Field(
         [], description="conversion lifts of live pieces"
@@ -86,7 +86,7 @@ class EventsDuty(Model):
     """Events: planning hours and a department's help lead to a launch; a live event brings a
     spike and a lift; data collected afterwards becomes evidence."""
 
-    planning_hours: PositiveHours = Field(16.0, description="hours of work to launch an event")
+    planning_hours: UnitHours = Field(16.0, description="hours of work to launch an event")
     needs: Need | None = Field(None, description="a department's help before the launch")
     live_days: Annotated[float, Field(gt=0.0, le=60.0)] = Field(
         3.0, description="days an event stays live"
