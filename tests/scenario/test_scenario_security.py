@@ -159,3 +159,18 @@ def test_the_largest_allowed_scenario_fits_in_memory(tmp_path: Path, small_text:
     played, *refused = proc.stdout.strip().splitlines()
     assert played.startswith("played 104 12 20 ") and int(played.split()[-1]) > 1_000_000
     assert refused == ["refused scenario too large: more than 10000 values"] * 2
+
+
+def test_a_duplicate_key_over_an_alias_bomb_is_one_line_at_once() -> None:
+    """Fuzz case 4540 (seed 1): ruamel's own duplicate-key message printed the repeated key's
+    value, and the repr of nine levels of aliases never finished. The composer now rejects
+    the duplicate before anything is expanded."""
+    levels = "abcdefgh"
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"{k}: &{k} [{', '.join(['*' + p] * 9)}]" for p, k in zip(levels, levels[1:])]
+    lines += [lines[-1], "i: &i [" + ", ".join(["*h"] * 9) + "]"]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("\n".join(lines) + "\n", "bomb.yaml")
+    (error,) = info.value.errors
+    assert (error.line, error.col) == (9, 1)
+    assert 'duplicate key "h" (first at line 8)' in error.message

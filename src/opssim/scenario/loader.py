@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from opssim.scenario.checks import cross_checks
 from opssim.scenario.errors import ErrorLine, ScenarioError
@@ -97,6 +97,9 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
     # rejected); to_plain() then refuses any tag, so no scenario can construct Python objects.
     reader = YAML(typ="rt")
     reader.Composer = _CappedComposer
+    # The composer rejects duplicate keys itself: ruamel's own check prints the values, and
+    # the repr of an aliased value can be exponentially large (a "billion laughs" key).
+    reader.allow_duplicate_keys = True
     try:
         tree = reader.load(raw)
     except MarkedYAMLError as exc:
@@ -153,6 +156,22 @@ class _CappedComposer(Composer):
                        if self.depth <= MAX_DEPTH else f"nested deeper than {MAX_DEPTH} levels")
             raise ComposerError(None, None, problem, self.parser.peek_event().start_mark)
         return super().compose_node(parent, index)
+
+    def compose_mapping_node(self, anchor: object) -> MappingNode:
+        node = super().compose_mapping_node(anchor)
+        first: dict[object, object] = {}
+        for key, _value in node.value:
+            if not isinstance(key, ScalarNode):
+                continue  # complex keys are refused later, by to_plain
+            seen = first.setdefault((getattr(key.tag, "value", key.tag), key.value), key)
+            if seen is not key:
+                raise ComposerError(
+                    "while composing a mapping", node.start_mark,
+                    f'found duplicate key "{key.value}" (first at line '
+                    f"{seen.start_mark.line + 1})",  # type: ignore[attr-defined]
+                    key.start_mark,
+                )
+        return node
 
 
 def scenario_hash(sc: Scenario) -> str:
