@@ -19,7 +19,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "paused": {"en": "PAUSED", "zh": "已暂停"},
     "planning": {"en": "PLANNING", "zh": "计划中"},
     "running": {"en": "RUNNING", "zh": "运行中"},
-    "over": {"en": "RUN OVER", "zh": "已结束"},
+    "over": {"en": "FINISHED", "zh": "已结束"},
     "reputation": {"en": "Reputation", "zh": "声誉"},
     "promotion_at": {"en": "promotion at {n}", "zh": "{n} 可晋升"},
     "fired_at_zero": {"en": "fired at 0", "zh": "0 即被解雇"},
