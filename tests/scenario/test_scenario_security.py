@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -167,7 +168,7 @@ def test_a_duplicate_key_over_an_alias_bomb_is_one_line_at_once() -> None:
     the duplicate before anything is expanded."""
     levels = "abcdefgh"
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    lines += [f"{k}: &{k} [{', '.join(['*' + p] * 9)}]" for p, k in zip(levels, levels[1:])]
+    lines += [f"{k}: &{k} [{', '.join(['*' + p] * 9)}]" for p, k in pairwise(levels)]
     lines += [lines[-1], "i: &i [" + ", ".join(["*h"] * 9) + "]"]
     with pytest.raises(ScenarioError) as info:
         parse_scenario("\n".join(lines) + "\n", "bomb.yaml")
