@@ -38,7 +38,7 @@ def write_text_atomically(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically, flushed to disk before the rename."""
 
     def write(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8") as fh:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:  # the same bytes everywhere
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

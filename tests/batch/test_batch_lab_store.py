@@ -65,6 +65,18 @@ def test_a_torn_last_line_is_dropped_on_resume(lab_scenario: Scenario, rows: lis
     assert [int(r["seed"]) for r in csv.DictReader(out.open())] == [0, 1, 2]
 
 
+def test_resume_of_an_empty_file_starts_it_afresh(lab_scenario: Scenario, rows: list[dict],
+                                                   tmp_path: Path) -> None:
+    out = tmp_path / "runs.csv"
+    out.write_bytes(b"")  # killed before the header reached the disk
+    again = RowStore(out, columns(lab_scenario), resume=True)
+    assert again.rows == []
+    assert list(tmp_path.iterdir()) == [out], "the header was written through a renamed temp"
+    again.add(rows[:1])
+    again.close()
+    assert [int(r["seed"]) for r in csv.DictReader(out.open())] == [0]
+
+
 def test_without_resume_the_file_is_replaced(lab_scenario: Scenario, rows: list[dict],
                                              tmp_path: Path) -> None:
     out = tmp_path / "runs.csv"

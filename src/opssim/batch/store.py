@@ -14,13 +14,14 @@ in which runs finished. Parquet needs ``pyarrow`` (``pip install 'opssim[parquet
 """
 
 import csv
+import io
 import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from opssim.atomic import replace_atomically
+from opssim.atomic import replace_atomically, write_text_atomically
 
 from .rows import Kind, Row, key_of
 
@@ -143,9 +144,10 @@ class _CsvSink:
         lines = raw.decode("utf-8").splitlines(keepends=True)
         reader = csv.reader(lines)
         header = next(reader, None)
-        if header is None:
-            with self.path.open("w", newline="", encoding="utf-8") as fh:
-                csv.writer(fh).writerow(self.columns)
+        if header is None:  # an empty file: give it its header, atomically like every rewrite
+            line = io.StringIO(newline="")
+            csv.writer(line).writerow(self.columns)
+            write_text_atomically(self.path, line.getvalue())
             return []
         _check_columns(self.path, header, self.columns)
         rows = []
