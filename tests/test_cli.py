@@ -6,10 +6,12 @@ per problem), never a traceback.
 """
 
 import json
+import subprocess
+import sys
 
 import pytest
 
-from opssim.scenario import Scenario
+from opssim.scenario import Scenario, default_scenario_path
 
 ONE_LINE_ERRORS = [
     (["run", "--bogus"], "--bogus"),
@@ -184,6 +186,13 @@ def test_bad_flag_in_a_real_process(run_cli_subprocess) -> None:
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
     assert proc.stdout == ""
+
+
+def test_python_dash_m_opssim_is_the_command() -> None:
+    cmd = [sys.executable, "-m", "opssim", "validate", str(default_scenario_path())]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("starter.yaml: ok")
 
 
 # -- play without a display ---------------------------------------------------------------------

@@ -1,0 +1,5 @@
+"""``python -m opssim``: the same as the ``opssim`` command."""
+
+from opssim.cli import main
+
+main()
