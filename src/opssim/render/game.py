@@ -22,9 +22,11 @@ from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
 from opssim.render.reload_notice import ReloadNotice
 from opssim.render.save_screen import SaveScreen
+from opssim.render.scroll_menu import ScrollMenu
 from opssim.render.settings import Settings, SettingsStore
 from opssim.render.text import tr
 from opssim.render.title_screen import TitleScreen
+from opssim.render.ui import Menu
 from opssim.render.userdata import ScenarioEntry, load_save, write_save
 from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from opssim.sim import Engine
@@ -201,11 +203,10 @@ class Game:
         if isinstance(self.scene, App):
             self.scene.relang(lang)
         elif isinstance(self.scene, TitleScreen):
-            index = self.scene.menu.index
+            old = self.scene.menu
             self._drop_scene()
             self.scene = TitleScreen(self)
-            self.scene.menu.index = index
-            self.scene.menu.move(0)
+            carry_focus(old, self.scene.menu)
         self._rebuild_overlays()
         pygame.display.set_caption(self.caption)
 
@@ -216,11 +217,10 @@ class Game:
         if isinstance(self.scene, App):
             self.scene.set_reduced_motion(self.reduced_motion)
         elif isinstance(self.scene, TitleScreen):
-            index = self.scene.menu.index
+            old = self.scene.menu
             self._drop_scene()
             self.scene = TitleScreen(self)
-            self.scene.menu.index = index
-            self.scene.menu.move(0)
+            carry_focus(old, self.scene.menu)
         self._rebuild_overlays()
 
     def _rebuild_overlays(self) -> None:
@@ -239,8 +239,7 @@ class Game:
                 new = ov
             menu = getattr(ov, "menu", None)
             if menu is not None:
-                new.menu.index = menu.index  # type: ignore[attr-defined]
-                new.menu.move(0)  # type: ignore[attr-defined]
+                carry_focus(menu, new.menu)  # type: ignore[attr-defined]
             self.overlays.append(new)
 
     def _remember(self, **changes: object) -> None:
@@ -358,6 +357,14 @@ class Game:
             fonts.draw(canvas, img, r.center, 15, TEXT, anchor="center")
         if self.canvas is not None:
             pygame.transform.smoothscale(self.canvas, window.get_size(), window)
+
+
+def carry_focus(old: Menu | ScrollMenu, new: Menu | ScrollMenu) -> None:
+    """Give a rebuilt screen's menu the old one's focus (and scroll position)."""
+    new.index = old.index
+    if isinstance(old, ScrollMenu) and isinstance(new, ScrollMenu):
+        new.top = old.top
+    new.move(0)
 
 
 def _mtime(path: Path | None) -> float | None:

@@ -37,6 +37,7 @@ class Gui:
         # The game draws on a fixed canvas scaled to the window: mouse positions come in
         # window pixels, and pygame_gui divides them back (clicks and hover alike).
         self.manager.mouse_pos_scale_factor = [1 / scale, 1 / scale]
+        self.scale = scale  # window pixels per canvas pixel
         self._on_button: dict[Any, Callable[[], None]] = {}
         self._on_slider: dict[Any, Callable[[float], None]] = {}
 
@@ -117,6 +118,9 @@ class Widget:
         if self.element.visible:
             self.element.hide()
 
+    def move_to(self, pos: tuple[int, int]) -> None:
+        """Put its top-left corner at ``pos`` on the canvas."""
+        self.element.set_relative_position(pos)
 
     @property
     def rect(self) -> pygame.Rect:
