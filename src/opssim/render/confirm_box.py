@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pygame
 
 from opssim.render import fonts
-from opssim.render.palette import BAD, DIM, FAINT, SIZE, TEXT
+from opssim.render.palette import BAD, DIM, SIZE, TEXT
 from opssim.render.ui import Gui
 from opssim.render.widgets import panel
 
@@ -27,7 +27,7 @@ class ConfirmBox:
         self.lines = (question, fonts.fit(detail, 15, rect.w - 2 * PAD), note, keys)
         self.on_yes, self.on_no = on_yes, on_no
         self.gui = Gui(SIZE, lang, scale)
-        buttons = pygame.Rect(rect.x + PAD * 3, rect.bottom - 62, rect.w - PAD * 6, 38)
+        buttons = pygame.Rect(rect.x + PAD * 3, rect.y + 110, rect.w - PAD * 6, 38)
         self.menu = self.gui.row(buttons, [(yes, on_yes), (no, on_no)], gap=24)
         self.menu.index = 1
         self.menu.move(0)
@@ -52,7 +52,7 @@ class ConfirmBox:
         fonts.draw(surface, detail, (x, y + 36), 15, TEXT)
         fonts.draw(surface, fonts.fit(note, 13, self.rect.w - 2 * PAD), (x, y + 62), 13, DIM)
         fonts.draw(surface, fonts.fit(keys, 12, self.rect.w - 2 * PAD),
-                   (self.rect.centerx, self.rect.bottom - 18), 12, FAINT, anchor="midbottom")
+                   (self.rect.centerx, self.rect.y + 160), 12, DIM, anchor="midtop")
         self.gui.update(seconds)
         self.gui.draw(surface)
         self.menu.draw_focus(surface, BAD)

@@ -28,7 +28,7 @@ DEL_W = 76  # the delete button beside the focused row
 ROW = pygame.Rect(ROWS.x, ROWS.y, ROWS.w - DEL_W - 8, ROWS.h)  # a save's row, left of it
 #: Delete, and Backspace for keyboards without a Delete key (there is no text field here).
 DELETE_KEYS = (pygame.K_DELETE, pygame.K_BACKSPACE)
-CONFIRM = pygame.Rect(0, 0, 600, 210)
+CONFIRM = pygame.Rect(0, 0, 600, 200)
 CONFIRM.center = RECT.center
 
 
@@ -80,6 +80,11 @@ class SaveScreen:
         """The save the focus is on, if any."""
         i = self.menu.index - self.skip
         return self.saves[i] if 0 <= i < len(self.saves) else None
+
+    @property
+    def position(self) -> str:
+        """Which saves are in view ('1–9 of 25'), empty when all are."""
+        return self.menu.position(self.lang, skip=self.skip)
 
     def _place_delete(self) -> None:
         """The delete button beside the focused row, when that row is a save in view."""
@@ -156,7 +161,7 @@ class SaveScreen:
         lang = self.lang
         fonts.draw(surface, tr(f"saves_title_{self.mode}", lang), (RECT.x + 30, RECT.y + 22), 22,
                    TEXT, bold=True)
-        where = self.menu.position(lang, skip=self.skip)
+        where = self.position
         if where:
             fonts.draw(surface, where, (RECT.right - 30, RECT.y + 30), 13, DIM,
                        anchor="topright")

@@ -133,8 +133,14 @@ class Widget:
         return str(getattr(self.element, "text", ""))
 
     def set_text(self, text: str) -> None:
-        """Change its label (buttons)."""
+        """Change its label (buttons), in every state at once."""
         self.element.set_text(text)
+        # pygame_gui redraws the other states (selected, hovered) one per frame: a button
+        # relabelled and then focused would show its old label for a frame or more.
+        shape = getattr(self.element, "drawable_shape", None)
+        queue = getattr(shape, "states_to_redraw_queue", None)
+        while queue:
+            shape.redraw_state(queue.popleft())
 
     def focus(self, on: bool) -> None:
         """Draw it as the keyboard's choice (pygame_gui's 'selected' state) or not."""
