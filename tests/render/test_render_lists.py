@@ -269,7 +269,11 @@ def test_delete_a_save_after_confirming(window: pygame.Surface, saves: list[Path
     assert screen.focused_save.path == saves[13]  # the focus stays where it was
     assert screen.message is not None and target.name in screen.message[0]
     game.handle(key(pygame.K_DELETE))
-    game.handle(key(pygame.K_RETURN))  # Enter confirms too
+    game.handle(key(pygame.K_RETURN))  # Enter presses the focused button: Keep, at first
+    assert screen.confirm is None and saves[13].exists()
+    game.handle(key(pygame.K_DELETE))
+    game.handle(key(pygame.K_LEFT))  # to Delete
+    game.handle(key(pygame.K_RETURN))
     assert not saves[13].exists() and len(list_saves()) == N - 2
     drawn(game, window)
 

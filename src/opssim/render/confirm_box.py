@@ -1,5 +1,6 @@
-"""A yes-or-no question over a screen, such as deleting a save: Enter or Y says yes, Esc or N
-says no, and its two buttons take clicks. It takes every event while it is up."""
+"""A yes-or-no question over a screen, such as deleting a save: Y says yes, Esc or N says no,
+Enter presses the focused button (no, at first), and the buttons take clicks. It takes every
+event while it is up."""
 
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from opssim.render.palette import BAD, DIM, SIZE, TEXT
 from opssim.render.ui import Gui
 from opssim.render.widgets import panel
 
-YES_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_y)
+YES_KEYS = (pygame.K_y,)  # Enter is not one: it presses the button the focus ring shows
 NO_KEYS = (pygame.K_ESCAPE, pygame.K_n)
 PAD = 24
 
@@ -18,7 +19,8 @@ PAD = 24
 class ConfirmBox:
     """``question`` (bold), ``detail`` (what it is about, cut to fit), ``note`` and ``keys``
     lines over ``rect``; ``on_yes()`` or ``on_no()`` when answered. The buttons read ``yes``
-    and ``no``; the focus starts on ``no`` so a stray Space keeps things as they are."""
+    and ``no``; the focus starts on ``no`` so a stray Enter or Space keeps things as they
+    are."""
 
     def __init__(self, rect: pygame.Rect, lang: str, scale: float, *, question: str,
                  detail: str, note: str, keys: str, yes: str, no: str,

@@ -403,8 +403,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "delete_gone": {"en": "It cannot be undone.", "zh": "删除后无法恢复。"},
     "delete_yes": {"en": "Delete", "zh": "删除"},
     "delete_no": {"en": "Keep", "zh": "保留"},
-    "delete_keys": {"en": "Enter or Y delete · Esc or N keep",
-                    "zh": "回车或 Y 删除 · Esc 或 N 保留"},
+    "delete_keys": {"en": "Y delete · Esc or N keep · ← → and Enter choose",
+                    "zh": "Y 删除 · Esc 或 N 保留 · ← → 与回车选择"},
     "deleted": {"en": "Deleted: {name}", "zh": "已删除：{name}"},
     "delete_failed": {"en": "Cannot delete: {error}", "zh": "无法删除：{error}"},
     # hot reload
