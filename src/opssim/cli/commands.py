@@ -264,7 +264,10 @@ def lint(
 def play(
     scenario: ScenarioArg = None,
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="root random seed")] = 0,
-    lang: Annotated[str, typer.Option(help="en or zh")] = "en",
+    lang: Annotated[
+        str | None, typer.Option(help="en or zh, for this session [default: the last chosen, "
+                                      "else en]", show_default=False)
+    ] = None,
     frames: Annotated[
         int | None, typer.Option(min=1, help="run this many frames on the plan, then quit")
     ] = None,
@@ -276,14 +279,17 @@ def play(
     ] = None,
     size: Annotated[str, typer.Option(help="window size, 16:9, such as 1920x1080")] = "1280x720",
     reduced_motion: Annotated[
-        bool, typer.Option("--reduced-motion", help="no moving dots or animations")
-    ] = False,
+        bool | None, typer.Option("--reduced-motion/--no-reduced-motion",
+                                  help="no moving dots or animations, for this session "
+                                       "[default: the last chosen, else off]",
+                                  show_default=False)
+    ] = None,
     policy: Annotated[
         str | None, typer.Option(help="with --frames: the hours played (as for run)")
     ] = None,
 ) -> None:
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
-    if lang not in ("en", "zh"):
+    if lang is not None and lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
     if screenshot is not None and frames is None:
         frames = 120

@@ -136,6 +136,7 @@ class App:
     def set_reduced_motion(self, on: bool) -> None:
         """No moving dots when ``on`` (the funnel's numbers carry the flow)."""
         self.reduced_motion = on
+        self.funnel.legend = not on  # no dots: no legend for them
         if on:
             self.funnel.dots = self._no_dots
         elif self.funnel.dots is self._no_dots:  # back on: dots from now on

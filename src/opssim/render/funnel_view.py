@@ -48,6 +48,7 @@ class FunnelView:
         self.tip = ("estimate_tip" if "analysis" in scenario.duty_ids
                     else "estimate_tip_locked" if "analysis" in duties else "estimate_tip_none")
         self.dots = dots
+        self.legend = True  # the dots' legend ("● ≈ N users"); off with reduced motion
         self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
         n = self.n = len(self.labels)
         x, y, _w, h = FUNNEL
@@ -127,9 +128,11 @@ class FunnelView:
         if snap.noise > 0:  # the dots still sample the truth; the unit labels say so
             note = fonts.draw(surface, tr(self.tip, lang, pct=noise_pct(snap.noise)),
                               (x + w - 12, y + 9), 13, WARN, anchor="topright")
-        else:
+        elif self.legend:
             note = fonts.draw(surface, tr("sample_note", lang), (x + w - 12, y + 9), 13, FAINT,
                               anchor="topright")
+        else:  # no dots, nothing to say about them
+            note = pygame.Rect(x + w - 12, y + 9, 0, 0)
         hx = title.right + 18
         for i in self.calendar.active:  # what the calendar is doing to the numbers right now
             fx = self.calendar.effects(i)
@@ -175,7 +178,7 @@ class FunnelView:
             caption = tr("reached_share", lang, pct=pct)
         fonts.draw(surface, caption, (right, by + h - 21), 12, DIM, anchor="topright")
         gap_y = by - self.gap / 2
-        if i:
+        if i and self.legend:
             gx = cx - (tw + 40) / 2 - 8
             unit = self.units[i]
             text = tr("dot_one", lang) if unit == 1 else tr("dot_unit", lang, n=num(unit))

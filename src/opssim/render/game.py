@@ -22,8 +22,11 @@ from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
 from opssim.render.reload_notice import ReloadNotice
 from opssim.render.save_screen import SaveScreen
+from opssim.render.scroll_menu import ScrollMenu
+from opssim.render.settings import Settings, SettingsStore
 from opssim.render.text import tr
 from opssim.render.title_screen import TitleScreen
+from opssim.render.ui import Menu
 from opssim.render.userdata import ScenarioEntry, load_save, write_save
 from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from opssim.sim import Engine
@@ -60,12 +63,15 @@ class Game:
     """The scenes of one window session."""
 
     def __init__(self, *, lang: str, seed: int = 0, size: tuple[int, int] = SIZE,
-                 reduced_motion: bool = False) -> None:
+                 reduced_motion: bool = False, speed: int = 1,
+                 store: SettingsStore | None = None) -> None:
         self.lang = lang
         self.seed = seed
         self.size = size
         self.scale = size[0] / SIZE[0]
         self.reduced_motion = reduced_motion
+        self.speed = speed  # the speed a played run starts at
+        self.store = store  # where the player's changes are remembered (None: nowhere)
         self.running = True
         self.scene: TitleScreen | App | None = None
         self.overlays: list[Overlay] = []
@@ -99,6 +105,8 @@ class Game:
                                lang=self.lang, auto=auto, engine=engine, checksums=checksums,
                                reduced_motion=self.reduced_motion, scale=self.scale,
                                on_end=self._end_action, decide=decide)
+        if not auto:
+            app.driver.set_speed(self.speed)
         return app
 
     def start_entry(self, entry: ScenarioEntry) -> None:
@@ -189,30 +197,30 @@ class Game:
         self.set_lang("zh" if self.lang == "en" else "en")
 
     def set_lang(self, lang: str) -> None:
-        """Switch the language of everything on screen."""
+        """Switch the language of everything on screen (and remember it)."""
         self.lang = lang
+        self._remember(lang=lang)
         if isinstance(self.scene, App):
             self.scene.relang(lang)
         elif isinstance(self.scene, TitleScreen):
-            index = self.scene.menu.index
+            old = self.scene.menu
             self._drop_scene()
             self.scene = TitleScreen(self)
-            self.scene.menu.index = index
-            self.scene.menu.move(0)
+            carry_focus(old, self.scene.menu)
         self._rebuild_overlays()
         pygame.display.set_caption(self.caption)
 
     def toggle_motion(self) -> None:
-        """Reduced motion on or off."""
+        """Reduced motion on or off (and remember it)."""
         self.reduced_motion = not self.reduced_motion
+        self._remember(reduced_motion=self.reduced_motion)
         if isinstance(self.scene, App):
             self.scene.set_reduced_motion(self.reduced_motion)
         elif isinstance(self.scene, TitleScreen):
-            index = self.scene.menu.index
+            old = self.scene.menu
             self._drop_scene()
             self.scene = TitleScreen(self)
-            self.scene.menu.index = index
-            self.scene.menu.move(0)
+            carry_focus(old, self.scene.menu)
         self._rebuild_overlays()
 
     def _rebuild_overlays(self) -> None:
@@ -231,9 +239,22 @@ class Game:
                 new = ov
             menu = getattr(ov, "menu", None)
             if menu is not None:
-                new.menu.index = menu.index  # type: ignore[attr-defined]
-                new.menu.move(0)  # type: ignore[attr-defined]
+                carry_focus(menu, new.menu)  # type: ignore[attr-defined]
             self.overlays.append(new)
+
+    def _remember(self, **changes: object) -> None:
+        """Write a setting the player changed to the settings file (a note if it fails)."""
+        if self.store is not None:
+            problem = self.store.remember(**changes)
+            if problem:
+                self.say(problem, BAD)
+
+    def _speed_changed(self) -> None:
+        """Remember the speed the player last chose in a played run."""
+        app = self.app
+        if app is not None and not app.auto and app.driver.speed != self.speed:
+            self.speed = app.driver.speed
+            self._remember(speed=self.speed)
 
     @property
     def caption(self) -> str:
@@ -302,6 +323,7 @@ class Game:
         if scene is None:
             return
         used = scene.handle(event)
+        self._speed_changed()
         if (not used and isinstance(scene, App) and event.type == pygame.KEYDOWN
                 and event.key == pygame.K_ESCAPE):
             self.open_menu()
@@ -337,6 +359,14 @@ class Game:
             pygame.transform.smoothscale(self.canvas, window.get_size(), window)
 
 
+def carry_focus(old: Menu | ScrollMenu, new: Menu | ScrollMenu) -> None:
+    """Give a rebuilt screen's menu the old one's focus (and scroll position)."""
+    new.index = old.index
+    if isinstance(old, ScrollMenu) and isinstance(new, ScrollMenu):
+        new.top = old.top
+    new.move(0)
+
+
 def _mtime(path: Path | None) -> float | None:
     try:
         return path.stat().st_mtime_ns if path is not None else None
@@ -344,17 +374,26 @@ def _mtime(path: Path | None) -> float | None:
         return None
 
 
-def play(scenario: Scenario | None, *, seed: int, lang: str, frames: int | None,
+def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int | None,
          screenshot: Path | None, path: Path | None = None, size: tuple[int, int] = SIZE,
-         load: Path | None = None, reduced_motion: bool = False,
+         load: Path | None = None, reduced_motion: bool | None = None,
          decide: Decide | None = None) -> int:
     """Open the window; returns the exit code.
 
     ``scenario`` None opens the title screen; ``load`` opens a save (its scenario is the one
     the save names). With ``frames`` the run plays the manager's plan for exactly that many
     frames (or ``decide``'s hours) and saves the last one to ``screenshot`` (PNG) if given.
+    ``lang`` and ``reduced_motion`` None mean the stored settings (:mod:`.settings`) in an
+    interactive session, the defaults in a scripted one (its frames depend on its flags
+    alone); given, they hold for this session and are not stored.
     Without a display: one line, exit code 3.
     """
+    store = SettingsStore() if frames is None else None
+    stored = store.stored if store is not None else Settings()
+    if store is not None and store.note:
+        print(f"opssim: play: {store.note}", file=sys.stderr)
+    lang = lang if lang is not None else stored.lang
+    reduced_motion = reduced_motion if reduced_motion is not None else stored.reduced_motion
     fonts.reset()
     try:
         pygame.display.init()  # no audio: the game is silent, and SDL's audio probing is noisy
@@ -366,7 +405,10 @@ def play(scenario: Scenario | None, *, seed: int, lang: str, frames: int | None,
         pygame.quit()
         return 3
     try:
-        game = Game(lang=lang, seed=seed, size=size, reduced_motion=reduced_motion)
+        game = Game(lang=lang, seed=seed, size=size, reduced_motion=reduced_motion,
+                    speed=stored.speed, store=store)
+        if store is not None and store.note:
+            game.say(store.note, BAD)
         if load is not None:
             if not game.load_from(load):
                 return 2  # the command line checked the file first; this is a race

@@ -1,14 +1,16 @@
 """The title screen: pick a scenario (bundled, or the player's own), load a save, switch the
-language or reduced motion, quit. Every item is a button that the keyboard moves through."""
+language or reduced motion, quit. Every item is a button that the keyboard moves through; the
+scenario list scrolls when there are more than fit."""
 
 from typing import TYPE_CHECKING
 
 import pygame
 
 from opssim.render import fonts
-from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, GOOD, SIZE, TEXT, WARN
+from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, GOOD, SIZE, TEXT, TRACK, WARN
+from opssim.render.scroll_menu import ScrollMenu
 from opssim.render.text import duty_name, num, tr
-from opssim.render.ui import Gui, Menu
+from opssim.render.ui import Gui
 from opssim.render.userdata import ScenarioEntry, list_scenarios, user_scenarios_dir
 from opssim.render.widgets import panel
 from opssim.scenario import Scenario
@@ -24,38 +26,33 @@ FOOT = pygame.Rect(80, 612, 1120, 42)  # load, language, motion, quit
 
 
 class TitleScreen:
-    """The scenario list and the details of the focused one."""
+    """The scenario list (scrolling past :data:`MAX_SHOWN`) and the details of the focused
+    scenario."""
 
     def __init__(self, game: "Game") -> None:
         self.game = game
         lang = self.lang = game.lang
         self.gui = Gui(SIZE, lang, game.scale)
         self.entries: list[ScenarioEntry] = list_scenarios()
-        shown = self.entries[:MAX_SHOWN]
-        buttons, actions = [], []
-        for i, e in enumerate(shown):
-            r = LIST.move(0, i * (LIST.h + GAP))
-            label = fonts.fit(e.title.get(lang), 15, r.w - 24)
-            actions.append(lambda e=e: game.start_entry(e))
-            buttons.append(self.gui.button(r, label, actions[-1]))
-        foot = [
+        items = [(fonts.fit(e.title.get(lang), 15, LIST.w - 24),
+                  lambda e=e: game.start_entry(e)) for e in self.entries]
+        foot = self.gui.row(FOOT, [
             (tr("load", lang), lambda: game.open_saves("load")),
             (tr("language", lang), game.toggle_lang),
             (tr("motion_on" if game.reduced_motion else "motion_off", lang), game.toggle_motion),
             (tr("quit", lang), game.quit),
-        ]
-        row = self.gui.row(FOOT, foot)
-        self.menu = Menu([*buttons, *row.buttons], [*actions, *row.actions])
-        self.count = len(shown)
-        for i, e in enumerate(shown):
+        ])
+        self.menu = ScrollMenu(self.gui, LIST, MAX_SHOWN, items, gap=GAP, after=foot)
+        self.count = len(self.entries)
+        for i, e in enumerate(self.entries):
             if e.error:
-                self.menu.set_enabled(i, False)
-        self.menu.index = next((i for i, e in enumerate(shown) if e.path.stem == "starter"
+                self.menu.set_enabled(i, False)  # focusable: the details say why
+        self.menu.index = next((i for i, e in enumerate(self.entries) if e.path.stem == "starter"
                                 and not e.error), self.menu.index)
         self.menu.move(0)
 
     def handle(self, event: pygame.event.Event) -> bool:
-        """Keys move and press; clicks go to the buttons."""
+        """Keys and the wheel move, page and press; clicks go to the buttons."""
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.game.quit()
             return True
@@ -65,7 +62,7 @@ class TitleScreen:
         """Nothing moves on the title screen."""
 
     def draw(self, surface: pygame.Surface, seconds: float) -> None:
-        """The header, the list (buttons), the details and the key hint."""
+        """The header, the list (buttons) and where it stands, the details and the key hint."""
         lang = self.lang
         surface.fill(BG)
         fonts.draw(surface, tr("game_name", lang), (80, 48), 44, ACCENT, bold=True)
@@ -74,10 +71,10 @@ class TitleScreen:
         self.gui.update(seconds)
         self.gui.draw(surface)
         self.menu.draw_focus(surface, ACCENT)
-        if len(self.entries) > MAX_SHOWN:
-            y = LIST.y + MAX_SHOWN * (LIST.h + GAP)
-            fonts.draw(surface, tr("more_scenarios", lang, n=len(self.entries) - MAX_SHOWN),
-                       (LIST.x, y), 13, FAINT)
+        self.menu.draw_marker(surface, TRACK, DIM)
+        where = self.menu.position(lang)
+        if where:
+            fonts.draw(surface, where, (LIST.x, self.menu.area.bottom + 8), 13, DIM)
         if self.menu.index < self.count:
             self._details(surface, self.entries[self.menu.index])
         inner = FOOT.w

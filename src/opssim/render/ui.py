@@ -37,6 +37,7 @@ class Gui:
         # The game draws on a fixed canvas scaled to the window: mouse positions come in
         # window pixels, and pygame_gui divides them back (clicks and hover alike).
         self.manager.mouse_pos_scale_factor = [1 / scale, 1 / scale]
+        self.scale = scale  # window pixels per canvas pixel
         self._on_button: dict[Any, Callable[[], None]] = {}
         self._on_slider: dict[Any, Callable[[float], None]] = {}
 
@@ -117,6 +118,9 @@ class Widget:
         if self.element.visible:
             self.element.hide()
 
+    def move_to(self, pos: tuple[int, int]) -> None:
+        """Put its top-left corner at ``pos`` on the canvas."""
+        self.element.set_relative_position(pos)
 
     @property
     def rect(self) -> pygame.Rect:
@@ -129,8 +133,14 @@ class Widget:
         return str(getattr(self.element, "text", ""))
 
     def set_text(self, text: str) -> None:
-        """Change its label (buttons)."""
+        """Change its label (buttons), in every state at once."""
         self.element.set_text(text)
+        # pygame_gui redraws the other states (selected, hovered) one per frame: a button
+        # relabelled and then focused would show its old label for a frame or more.
+        shape = getattr(self.element, "drawable_shape", None)
+        queue = getattr(shape, "states_to_redraw_queue", None)
+        while queue:
+            shape.redraw_state(queue.popleft())
 
     def focus(self, on: bool) -> None:
         """Draw it as the keyboard's choice (pygame_gui's 'selected' state) or not."""

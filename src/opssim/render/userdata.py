@@ -137,3 +137,17 @@ def load_save(path: Path) -> tuple[Scenario, Recording, Path]:
     except ScenarioError as exc:
         raise RecordingError(f"its scenario does not load: {exc.errors[0]}") from None
     return sc, rec, where
+
+
+def delete_save(path: Path, folder: Path | None = None) -> None:
+    """Delete the save ``path``, which must be a ``.json`` file directly in ``folder``
+    (default: :func:`saves_dir`); raises ``ValueError`` for anything else (nothing outside
+    the saves folder is ever deleted) and ``OSError`` when the file system refuses.
+
+    A link in the folder is removed itself, never what it points to."""
+    folder = (folder or saves_dir()).resolve()
+    if path.suffix != ".json" or path.parent.resolve() != folder:
+        raise ValueError(f"{path} is not a save in {folder}")
+    if not path.is_symlink() and not path.is_file():
+        raise ValueError(f"{path} is not a file")
+    path.unlink()
