@@ -25,11 +25,7 @@ from opssim.sim.record import Recording, state_checksum, weeks_of
 N = 25
 
 
-@pytest.fixture(autouse=True)
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "data"
-    monkeypatch.setenv("OPSSIM_DATA_DIR", str(d))
-    return d
+pytestmark = pytest.mark.usefixtures("data")  # every test here has its own data folder
 
 
 @pytest.fixture

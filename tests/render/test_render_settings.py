@@ -20,12 +20,7 @@ from opssim.render.settings import (
 )
 from opssim.scenario import default_scenario_path, load_scenario
 
-
-@pytest.fixture(autouse=True)
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "data"
-    monkeypatch.setenv("OPSSIM_DATA_DIR", str(d))
-    return d
+pytestmark = pytest.mark.usefixtures("data")  # every test here has its own data folder
 
 
 def test_round_trip(data: Path) -> None:

@@ -19,12 +19,7 @@ from opssim.render.userdata import (
 from opssim.scenario import Scenario, default_scenario_path, scenario_hash
 from opssim.sim.record import Recording, RecordingError, restore, state_checksum, weeks_of
 
-
-@pytest.fixture(autouse=True)
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "data"
-    monkeypatch.setenv("OPSSIM_DATA_DIR", str(d))
-    return d
+pytestmark = pytest.mark.usefixtures("data")  # every test here has its own data folder
 
 
 def test_folders_follow_the_override(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pygame
 
 from opssim.render.text import tr
-from opssim.render.ui import NEXT_KEYS, PRESS_KEYS, PREV_KEYS, Gui, Menu, Widget
+from opssim.render.ui import Gui, Menu, Widget, focus_key
 
 #: Rows one wheel notch scrolls.
 WHEEL_ROWS = 1
@@ -135,13 +135,7 @@ class ScrollMenu:
             return False
         # From a button after the list, paging starts at the list's end.
         at = self.index if self.index < self.count else self.count - 1
-        if event.key == pygame.K_TAB:
-            self.move(-1 if event.mod & pygame.KMOD_SHIFT else 1)
-        elif event.key in PREV_KEYS:
-            self.move(-1)
-        elif event.key in NEXT_KEYS:
-            self.move(1)
-        elif event.key == pygame.K_PAGEUP:
+        if event.key == pygame.K_PAGEUP:
             self.jump(at - max(1, self.rows))
         elif event.key == pygame.K_PAGEDOWN:
             self.jump(at + max(1, self.rows))
@@ -149,11 +143,8 @@ class ScrollMenu:
             self.jump(0)
         elif event.key == pygame.K_END:
             self.jump(self.count - 1)
-        elif event.key in PRESS_KEYS:
-            if self.enabled[self.index]:
-                self.actions[self.index]()
         else:
-            return False
+            return focus_key(self, event)
         return True
 
     def hover(self, pos: tuple[int, int], width: int = 0) -> bool:

@@ -6,7 +6,7 @@ Other render modules go through this module and never import pygame_gui themselv
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pygame
 import pygame_gui
@@ -201,18 +201,7 @@ class Menu:
         """Move or press on a key; True when the key was the menu's."""
         if event.type != pygame.KEYDOWN or not self.buttons:
             return False
-        if event.key == pygame.K_TAB:
-            self.move(-1 if event.mod & pygame.KMOD_SHIFT else 1)
-        elif event.key in PREV_KEYS:
-            self.move(-1)
-        elif event.key in NEXT_KEYS:
-            self.move(1)
-        elif event.key in PRESS_KEYS:
-            if self.enabled[self.index]:
-                self.actions[self.index]()
-        else:
-            return False
-        return True
+        return focus_key(self, event)
 
     def draw_focus(self, surface: pygame.Surface, colour: tuple[int, int, int]) -> None:
         """A small arrow left of the focused button."""
@@ -245,3 +234,31 @@ class Slider(Widget):
     @value.setter
     def value(self, v: float) -> None:
         self.element.set_current_value(v)
+
+
+class Focusable(Protocol):
+    """What :func:`focus_key` drives: a focus ``index`` over ``actions`` that may be
+    ``enabled``, moved by ``move``."""
+
+    index: int
+    enabled: list[bool]
+    actions: list[Callable[[], None]]
+
+    def move(self, step: int) -> None: ...
+
+
+def focus_key(menu: Focusable, event: pygame.event.Event) -> bool:
+    """The keys every menu shares (Tab/Shift+Tab, arrows, Enter/Space) applied to ``menu``,
+    for a key-down ``event``; True when the key was one of them."""
+    if event.key == pygame.K_TAB:
+        menu.move(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+    elif event.key in PREV_KEYS:
+        menu.move(-1)
+    elif event.key in NEXT_KEYS:
+        menu.move(1)
+    elif event.key in PRESS_KEYS:
+        if menu.enabled[menu.index]:
+            menu.actions[menu.index]()
+    else:
+        return False
+    return True
