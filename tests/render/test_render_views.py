@@ -9,7 +9,7 @@ from opssim.render import App
 from opssim.render.blame_popup import blame_sentence
 from opssim.render.driver import Phase
 from opssim.render.fonts import FONT_PATH
-from opssim.render.text import STRINGS
+from opssim.render.strings import STRINGS
 from opssim.scenario import Scenario
 
 

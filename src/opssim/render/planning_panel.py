@@ -18,8 +18,8 @@ import pygame
 
 from opssim.model import AllocationError
 from opssim.render import fonts
-from opssim.render.effect_hint import effect_lines
-from opssim.render.fan_chart import Verdict, draw_fan, verdict, verdict_line
+from opssim.render.fan_chart import Verdict, verdict
+from opssim.render.insight_strip import draw_insight
 from opssim.render.lever_map import LeverMap
 from opssim.render.palette import (
     ACCENT,
@@ -28,7 +28,6 @@ from opssim.render.palette import (
     FAINT,
     FUNNEL,
     GOOD,
-    PANEL,
     PANEL_EDGE,
     SHADE,
     TEXT,
@@ -38,12 +37,20 @@ from opssim.render.palette import (
     Colour,
 )
 from opssim.render.side_panel import fatigue_colour
-from opssim.render.text import duty_hint, duty_name, hours, num, tr
+from opssim.render.text import duty_hint, duty_name, hours, tr
 from opssim.render.ui import Gui, Slider, Widget
-from opssim.render.widgets import bar, hatch, hours_bar, lock_icon, panel, warning_icon
+from opssim.render.widgets import (
+    bar,
+    focus_ring,
+    hatch,
+    hours_bar,
+    lock_icon,
+    panel,
+    warning_icon,
+)
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
-from opssim.sim.lookahead import MEDIAN, Fan, Lookahead
+from opssim.sim.lookahead import Lookahead
 from opssim.sim.specialist import DEFAULT_SKILL, SpecialistState
 
 # The panel covers the funnel and the log below it: planning is modal, and the look-ahead
@@ -54,7 +61,6 @@ ROWS_Y = 78  # first row, from the panel's top
 ROWS_H = 272  # room for the rows: eight duties at 34 px
 MAX_ROW_H = 46
 INSIGHT_Y = ROWS_Y + ROWS_H + 106  # the look-ahead strip, from the panel's top
-LEVER_W = 380
 NAME_W = 250
 SLIDER_X, SLIDER_W = 280, 270
 VALUE_X = 562
@@ -322,6 +328,11 @@ class PlanningPanel:
             la.work(STEPS_PER_FRAME, FRAME_BUDGET)
 
     @property
+    def shown_lookahead(self) -> Lookahead | None:
+        """The look-ahead drawn: of the values shown, or of older ones until theirs is ready."""
+        return self._shown
+
+    @property
     def current(self) -> Lookahead | None:
         """The look-ahead of exactly the values shown, if one has started."""
         return self._cache.get(self._key())
@@ -398,7 +409,8 @@ class PlanningPanel:
         self._footer(surface, y + ROWS_Y + ROWS_H + 6)
         if self.focus in self.button_rects:
             focus_ring(surface, self.button_rects[self.focus].inflate(10, 10))
-        self._insight(surface, y + INSIGHT_Y)
+        top = y + INSIGHT_Y
+        draw_insight(self, surface, pygame.Rect(x + 20, top, RECT.w - 40, RECT.bottom - 10 - top))
 
     def _name(self, surface: pygame.Surface, duty: str, ry: int, colour: Colour) -> None:
         lang, h = self.lang, self.row_h
@@ -482,102 +494,3 @@ class PlanningPanel:
         return tr("plan_ok", self.lang), GOOD
 
     # -- the look-ahead strip -------------------------------------------------------------
-
-    def _insight(self, surface: pygame.Surface, top: int) -> None:
-        """Cause and effect on the left, luck against plan on the right."""
-        x = RECT.x + 20
-        pygame.draw.line(surface, PANEL_EDGE, (RECT.x + 16, top - 8), (RECT.right - 16, top - 8))
-        bottom = RECT.bottom - 10
-        self._cause(surface, pygame.Rect(x, top, LEVER_W, bottom - top))
-        fx = x + LEVER_W + 24
-        self._luck(surface, pygame.Rect(fx, top, RECT.right - 20 - fx, bottom - top))
-
-    def _cause(self, surface: pygame.Surface, r: pygame.Rect) -> None:
-        lang, duty = self.lang, self.shown_duty
-        title = tr("lever_pick", lang)
-        lines = []
-        if duty is not None:
-            title = tr("lever_title", lang, duty=duty_name(duty, lang))
-            lever = self.lever_map.levers.get(duty)
-            if lever is not None and lever.lasts_weeks > 1:  # this week shows only the start
-                title = tr("lever_lasts", lang, title=title, n=lever.lasts_weeks)
-            la = self.current if self.engine is not None else None
-            full = self.max if la is not None and not la.duties else None
-            lines = effect_lines(duty, la.effect(duty) if la else None, self.kpi_labels, lang,
-                                 headline=self.headline(self.week), full=full,
-                                 locked=duty in self.locked)
-            if self.engine is None and duty not in self.locked:
-                lines = []
-        fonts.draw(surface, fonts.fit(title, 13, r.w, bold=True), r.topleft, 13,
-                   TEXT if duty else DIM, bold=True)
-        text_h = 17 * len(lines)
-        map_r = pygame.Rect(r.x + 2, r.y + 24, r.w - 2, r.h - 28 - text_h)
-        self.lever_map.draw(surface, map_r, duty)
-        if duty is not None and not self.lever_map.highlighted(duty):
-            words = fonts.wrap(tr("lever_nothing", lang), 13, r.w - 40)
-            box = pygame.Rect(0, 0, r.w - 24, 20 * len(words) + 12)
-            box.center = map_r.center
-            pygame.draw.rect(surface, PANEL, box, border_radius=4)  # over the dim funnel
-            pygame.draw.rect(surface, PANEL_EDGE, box, 1, border_radius=4)
-            for i, text in enumerate(words):
-                fonts.draw(surface, text, (box.centerx, box.y + 8 + 20 * i), 13, TEXT,
-                           anchor="midtop")
-        y = map_r.bottom + 4
-        for line in lines:
-            fonts.draw(surface, fonts.fit(line.text, 13 if line.bold else 12, r.w, line.bold),
-                       (r.x, y), 13 if line.bold else 12, line.colour, bold=line.bold)
-            y += 17
-
-    def _luck(self, surface: pygame.Surface, r: pygame.Rect) -> None:
-        lang = self.lang
-        kpi = self.headline(self.week)
-        label = self.kpi_labels[kpi]
-        weekly = next(t for t in self.sc.reviews.targets if t.kpi == kpi).per_week is not None
-        title = tr("fan_title" if weekly else "fan_title_total", lang, kpi=label)
-        fonts.draw(surface, fonts.fit(title, 13, r.w - 90, bold=True), r.topleft, 13, TEXT,
-                   bold=True)
-        la = self._shown
-        fan = la.fan() if la is not None else None
-        stale = la is not self.current or fan is None
-        if self.engine is None:
-            return
-        if fan is None or la is not self.current:
-            pending = self.current
-            pct = round(100 * pending.fan_progress) if pending is not None else 0
-            fonts.draw(surface, tr("fan_computing", lang, pct=pct), (r.right, r.y + 1), 12, WARN,
-                       anchor="topright")
-        lines: list[tuple[str, Colour]] = []
-        if self.last_verdict is not None:
-            text, colour = verdict_line(self.last_verdict, lang)
-            lines = [(t, colour) for t in fonts.wrap(text, 12, r.w)[:2]]
-        if fan is not None and la is not None:
-            target = self.chart_target(la, kpi)
-            rows = [(self._summary(fan, kpi, target), DIM)]
-            for other in fan.runs:
-                if other != kpi and len(rows) + len(lines) < 3:
-                    rows.append((tr("fan_other", lang, kpi=self.kpi_labels[other],
-                                    mid=num(fan.quantile(other, MEDIAN)[-1]),
-                                    lo=num(fan.quantile(other, 0.1)[-1]),
-                                    hi=num(fan.quantile(other, 0.9)[-1])), DIM))
-            lines = rows + lines
-            chart = pygame.Rect(r.x + 40, r.y + 22, r.w - 44, r.h - 22 - 16 - 17 * len(lines))
-            draw_fan(surface, chart, fan, kpi, target, lang, stale=stale)
-        y = r.bottom - 17 * len(lines)
-        for text, colour in lines:
-            fonts.draw(surface, fonts.fit(text, 12, r.w), (r.x, y), 12, colour)
-            y += 17
-
-    def _summary(self, fan: Fan, kpi: str, target: float) -> str:
-        end = fan.final(kpi)
-        hits = int((end >= target).sum())
-        return tr("fan_summary", self.lang, mid=num(fan.quantile(kpi, MEDIAN)[-1]),
-                  lo=num(fan.quantile(kpi, 0.1)[-1]), hi=num(fan.quantile(kpi, 0.9)[-1]),
-                  hits=hits, n=len(end))
-
-
-def focus_ring(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """The keyboard focus: a bright outline and a pointer at its left (not colour alone)."""
-    pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=5)
-    cy = rect.centery
-    x = rect.x + 3
-    pygame.draw.polygon(surface, ACCENT, [(x, cy - 5), (x + 6, cy), (x, cy + 5)])

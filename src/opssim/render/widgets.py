@@ -102,3 +102,11 @@ def lock_icon(surface: pygame.Surface, x: int, y: int, colour: Colour = DIM) -> 
     pygame.draw.line(surface, colour, (x + 2, y + 4), (x + 2, y + 5), 2)
     pygame.draw.line(surface, colour, (x + 8, y + 4), (x + 8, y + 5), 2)
     pygame.draw.rect(surface, colour, (x, y + 5, 11, 7), border_radius=2)
+
+
+def focus_ring(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """The keyboard focus: a bright outline and a pointer at its left (not colour alone)."""
+    pygame.draw.rect(surface, ACCENT, rect, 2, border_radius=5)
+    cy = rect.centery
+    x = rect.x + 3
+    pygame.draw.polygon(surface, ACCENT, [(x, cy - 5), (x + 6, cy), (x, cy + 5)])
