@@ -93,6 +93,14 @@ def drawn(game: Game, window: pygame.Surface) -> list[tuple[str, pygame.Rect]]:
     return texts
 
 
+def on_title(lang: str) -> tuple[Game, TitleScreen]:
+    """A game on its title screen, and that screen."""
+    game = Game(lang=lang)
+    game.to_title()
+    assert isinstance(game.scene, TitleScreen)
+    return game, game.scene
+
+
 def shoot(window: pygame.Surface, name: str, tmp_path: Path) -> None:
     shots = Path(os.environ.get("OPSSIM_SHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
@@ -105,10 +113,7 @@ def shoot(window: pygame.Surface, name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_title_list_scrolls(window: pygame.Surface, scenarios: list[Path], lang: str,
                                 tmp_path: Path) -> None:
-    game = Game(lang=lang)
-    game.to_title()
-    title = game.scene
-    assert isinstance(title, TitleScreen)
+    game, title = on_title(lang)
     menu = title.menu
     n = len(title.entries)
     bundled = n - N
@@ -157,10 +162,7 @@ def test_the_title_list_scrolls(window: pygame.Surface, scenarios: list[Path], l
 
 def test_the_title_list_scrolled_starts_what_is_focused(window: pygame.Surface,
                                                         scenarios: list[Path]) -> None:
-    game = Game(lang="en")
-    game.to_title()
-    title = game.scene
-    assert isinstance(title, TitleScreen)
+    game, title = on_title("en")
     game.handle(key(pygame.K_END))
     for _ in range(4):
         game.handle(key(pygame.K_UP))
@@ -175,10 +177,7 @@ def test_the_title_list_scrolled_starts_what_is_focused(window: pygame.Surface,
 
 def test_a_click_on_a_scrolled_row_starts_that_row(window: pygame.Surface,
                                                    scenarios: list[Path]) -> None:
-    game = Game(lang="en")
-    game.to_title()
-    title = game.scene
-    assert isinstance(title, TitleScreen)
+    game, title = on_title("en")
     game.handle(wheel(-10))
     assert title.menu.top == 10
     row = title.menu.slots[2].rect
@@ -328,10 +327,7 @@ def test_a_relabelled_focused_row_shows_its_new_label(window: pygame.Surface,
     scroll and focused at once must not show the label it had."""
     from opssim.render.ui import Gui
 
-    game = Game(lang="en")
-    game.to_title()
-    title = game.scene
-    assert isinstance(title, TitleScreen)
+    game, title = on_title("en")
     while title.menu.index < 8:  # the last row focused, with another label
         game.handle(key(pygame.K_DOWN))
     game.draw(window, 0.0)
