@@ -199,6 +199,27 @@ def test_effect_words() -> None:
     assert "注册 ≈ +15" in zh[0].text
 
 
+def test_the_hint_says_when_the_hour_tires(starter: Scenario, screen: pygame.Surface) -> None:
+    app = App(starter, seed=0, lang="en", auto=False)
+    p = app.planning
+    spec = starter.specialist
+    assert sum(p.values.values()) == spec.contract_hours  # the starter's plan fills it
+    # Past the contract the hour is overtime; inside it, it is rest not taken.
+    assert p.extra_hour_fatigue("events") == pytest.approx(spec.fatigue.per_overtime_hour)
+    p.nudge("copy", -1)
+    assert p.extra_hour_fatigue("events") == pytest.approx(
+        spec.fatigue.recovery_per_slack_hour)
+    tiring = starter.duties.ground.fatigue_per_hour
+    assert p.extra_hour_fatigue("ground") == pytest.approx(
+        spec.fatigue.recovery_per_slack_hour + tiring)
+    e = Effect("events", {"signups": -1.8}, {"signups": (-2, -1, -3, -2, -1, -2)})
+    lines = effect_lines("events", e, {"signups": "Signed up"}, "en", headline="signups",
+                         tires=1.0)
+    assert lines[2].text.startswith("it also tires you: fatigue +1.0")
+    rested = effect_lines("events", e, {"signups": "Signed up"}, "en", headline="signups")
+    assert not any("tires" in line.text for line in rested)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_screenshot_with_focus_highlight_and_fan(starter: Scenario, screen: pygame.Surface,
                                                  tmp_path: Path, lang: str) -> None:

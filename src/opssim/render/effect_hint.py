@@ -42,10 +42,12 @@ def clear(runs: tuple[int, ...]) -> bool:
 
 def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang: str, *,
                  headline: str | None, full: float | None = None, locked: bool = False,
-                 ) -> list[Line]:
+                 tires: float = 0.0) -> list[Line]:
     """The hint for ``duty``: ``labels`` name the KPIs (in order), ``headline`` is the KPI told
     first, with how sure its change is; the other KPIs follow on one line. ``full`` is the
-    week's cap when no hour is left, ``locked`` when colleagues do the duty."""
+    week's cap when no hour is left, ``locked`` when colleagues do the duty; ``tires`` is the
+    fatigue the hour adds by the week's end (rest it takes, or overtime), said when it
+    counts, since it is often why an hour shows a loss."""
     name = duty_name(duty, lang)
     if locked:
         return [Line(tr("effect_locked", lang, duty=name), DIM)]
@@ -60,6 +62,8 @@ def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang:
     key = "effect_clear" if clear(runs) else "effect_unclear"
     out.append(Line(tr(key, lang, n=len(runs), lo=delta(min(runs)), hi=delta(max(runs))),
                     ACCENT if key == "effect_clear" else DIM))
+    if tires >= 0.05:
+        out.append(Line(tr("effect_tires", lang, f=f"{tires:.1f}"), WARN))
     others = [tr("effect_change", lang, delta=delta(effect.mean[k]), kpi=label)
               for k, label in labels.items() if k != first and k in effect.mean]
     if others:

@@ -42,7 +42,8 @@ def _cause(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
         full = p.max if la is not None and not la.duties else None
         lines = effect_lines(duty, la.effect(duty) if la else None, p.kpi_labels, lang,
                              headline=p.headline(p.week), full=full,
-                             locked=duty in p.locked)
+                             locked=duty in p.locked,
+                             tires=p.extra_hour_fatigue(duty) if full is None else 0.0)
         if p.engine is None and duty not in p.locked:
             lines = []
     fonts.draw(surface, fonts.fit(title, 13, r.w, bold=True), r.topleft, 13,

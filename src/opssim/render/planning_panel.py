@@ -285,6 +285,12 @@ class PlanningPanel:
             self._projection = key, end
         return self._projection[1]
 
+    def extra_hour_fatigue(self, duty: str) -> float:
+        """How much more fatigue one more hour on ``duty`` leaves at the week's end."""
+        more = {**self.values, duty: self.values.get(duty, 0.0) + 1}
+        end = project_fatigue(self.sc, self.fatigue, more, weekend=self.week > 0)
+        return end - self.projected_fatigue()
+
     # -- look-ahead -----------------------------------------------------------------------
 
     def _key(self) -> tuple[float, ...]:

@@ -212,6 +212,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "effect_unclear": {"en": "too small to tell from luck: {n} paired runs, {lo} to {hi}",
                        "zh": "太小，分不清是否只是运气：{n} 组配对模拟，{lo} 到 {hi}"},
     "effect_others": {"en": "and {changes}", "zh": "以及 {changes}"},
+    "effect_tires": {"en": "it also tires you: fatigue +{f} by the week's end slows every duty",
+                     "zh": "它也让你更累：到周末疲劳 +{f}，各项工作都变慢"},
     "lever_lasts": {"en": "{title} · acts for {n} weeks", "zh": "{title} · 持续 {n} 周"},
     # luck against plan (the fan chart)
     "fan_title": {"en": "{kpi} this week on these hours", "zh": "按这些工时本周的{kpi}"},
