@@ -141,13 +141,19 @@ class Engine:
         #: A copy of the run at the start of the current review period.
         self.period_start: Engine | None = None
 
-        self.agenda = Agenda(self.env, self._resolve)
+        self.agenda = Agenda(self.env, self._resolve, self._after_event)
         self.works: dict[str, Work] = {
             duty: WORKS[duty](self, d.get(duty)) for duty in d.present()
         }
         self.departments = Departments(
             dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
+
+        #: Rates from each hour on: ``(hour, users per hour per segment, chance to move on per
+        #: stage and segment)``, appended whenever an event changes them; the draw reads them.
+        self._changes: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._dirty = False
+        self._refresh()
 
         # Scheduled first, each review precedes every other event at its hour (SimPy breaks
         # ties by creation order), so a week is closed before the next one starts.
@@ -206,7 +212,9 @@ class Engine:
         memo: dict[int, object] = {id(self.env): env, id(self.scenario): self.scenario,
                                    id(self.events): [], id(self.period_start): None,
                                    id(self.run_start): None,
-                                   id(self.streams): streams}
+                                   id(self.streams): streams,
+                                   # weeks gone by are never changed: their hours are shared
+                                   id(self.allocations): list(self.allocations)}
         twin = copy.deepcopy(self, memo)
         twin.agenda.rearm(env)
         return twin
@@ -240,8 +248,25 @@ class Engine:
         self.events.append(record)
 
     def sync(self) -> None:
-        """Draw the users of every hour up to now (called before any rate changes)."""
-        self.draw_to(self.hour)
+        """Say that rates change at this hour: once the event under way is done, the rates
+        in force from now on are read again. Users already drawn are never redrawn, and no
+        draw is needed here: the draw reads each hour's rates from the changes."""
+        self._dirty = True
+
+    def _after_event(self) -> None:
+        if self._dirty:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self._dirty = False
+        rate = self._rate.copy()
+        for i in self._active:
+            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
+        change = (self.hour, rate, self._convert())
+        if self._changes and self._changes[-1][0] == self.hour:
+            self._changes[-1] = change
+        else:
+            self._changes.append(change)
 
     def draw_to(self, t: int) -> None:
         """Draw the users of every hour before ``t``, a week at most at a time (the funnel's
@@ -286,15 +311,11 @@ class Engine:
             return 0.0
         return cast(ResearchWork, research).targeting(self.research_points)
 
-    def storms_active(self, t: int) -> list[bool]:
-        """For each ticket storm on the calendar, whether it is blowing at hour ``t``."""
-        cal = self.scenario.calendar
-        return [i in self._active for i, h in enumerate(cal) if h.tickets > 0]
-
     # -- reading --------------------------------------------------------------------------
 
     def entered(self, stage: str, start: int, end: int) -> int:
-        """Users who reached ``stage`` during hours ``[start, end)``."""
+        """Users who reached ``stage`` during hours ``[start, end)`` (up to now at most)."""
+        self.draw_to(min(end, int(self.now)))
         return int(self.funnel.entered[self.scenario.stage_index(stage), :, start:end].sum())
 
     def noise(self) -> float:
@@ -376,7 +397,7 @@ class Engine:
             self.agenda.schedule(HOURS_PER_DAY, "engine", "_day", day + 1)
 
     def _review(self, week: int) -> None:
-        self.sync()
+        self.draw_to(self.hour)
         f, t0 = self.funnel, (week - 1) * HOURS_PER_WEEK
         self.log(Flow(t0, self.hour,
                       tuple(f.entered[:, :, t0:self.hour].sum(axis=(1, 2)).tolist()),
@@ -411,23 +432,24 @@ class Engine:
     # -- the bulk draw --------------------------------------------------------------------
 
     def _flow(self, t0: int, t1: int) -> None:
-        """Draw hours ``[t0, t1)``, which lie within one week and see constant rates."""
+        """Draw hours ``[t0, t1)``, which lie within one week."""
         week = t0 // HOURS_PER_WEEK
         f, get = self.funnel, self.streams.get
-        n_seg = len(self.segments)
-        rate = self._rate.copy()
-        for i in self._active:
-            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
-        arrivals = np.zeros((f.n_stages, n_seg, t1 - t0), dtype=np.int64)
-        ground = self._seg["ground"]
+        changes = self._changes
+        while len(changes) > 1 and changes[1][0] <= t0:  # no longer in force
+            changes.pop(0)
+        now = [c for c in changes if c[0] < t1]
+        lengths = np.diff([*(max(c[0], t0) - t0 for c in now), t1 - t0])
+        rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
+        convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
+        rate[self._seg["ground"]] *= self._ground_cover[t0:t1]
+        arrivals = np.zeros((f.n_stages, len(self.segments), t1 - t0), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)
         # leaves every other source's arrivals as they were: common random numbers.
         for g, name in enumerate(self.segments):
-            if rate[g] > 0:
-                lam = rate[g] * self._ground_cover[t0:t1] if g == ground else rate[g]
-                arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(
-                    lam, t1 - t0)
-        f.flow(t0, t1, arrivals, self._convert())
+            if rate[g].any():
+                arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(rate[g])
+        f.flow(t0, t1, arrivals, convert)
         self._drawn_to = t1
         cast(SupportWork, self.works["support"]).flow(t0, t1, week)
 

@@ -68,9 +68,12 @@ class FunnelState:
         """Draw the users of hours ``[t0, t1)`` (within one week), stage by stage.
 
         ``arrivals[s, g, j]`` are users of segment ``g`` arriving from outside at stage ``s``
-        in hour ``t0 + j``; ``convert[s, g]`` is the chance that a user of segment ``g``
-        deciding at stage ``s`` in these hours moves on to ``s + 1``.
+        in hour ``t0 + j``; ``convert[s, g, j]`` is the chance that a user of segment ``g``
+        deciding at stage ``s`` in that hour moves on to ``s + 1`` (``convert[s, g]``: the
+        same in every hour).
         """
+        if convert.ndim == 2:
+            convert = np.broadcast_to(convert[:, :, None], (*convert.shape, t1 - t0))
         week = t0 // HOURS_PER_WEEK
         assert (t1 - 1) // HOURS_PER_WEEK == week, "a chunk lies within one week"
         if week != self._week:
@@ -147,11 +150,11 @@ class FunnelState:
 
     def _decide(self, s: int, due: np.ndarray, p: np.ndarray, week: int) -> np.ndarray:
         """Of ``due[g, j]`` users deciding, those who move on: each whose keyed uniform falls
-        under their segment's chance ``p[g]``."""
+        under the chance ``p[g, j]`` of their segment in their hour."""
         n_seg, hours = due.shape
         cell, index = self._users(due, self._decided_now[s])
         u = unit(bits(key(self.root, "decide", s, week), index))
-        moved = cell[u < p[cell // hours]]
+        moved = cell[u < np.ravel(p)[cell]]
         return np.bincount(moved, minlength=n_seg * hours).reshape(n_seg, hours)
 
     @staticmethod

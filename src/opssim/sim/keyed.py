@@ -36,7 +36,14 @@ def key(*parts: int | str) -> int:
     z = 0
     for p in parts:
         v = zlib.crc32(p.encode()) if isinstance(p, str) else p
-        z = _mix((z + (v & _MASK) * _GOLDEN + _GOLDEN) & _MASK)
+        if v < 0:
+            raise ValueError("keys are made of non-negative numbers")
+        while True:  # every 64-bit word of a big number counts
+            z = _mix((z + (v & _MASK) * _GOLDEN + _GOLDEN) & _MASK)
+            v >>= 64
+            if not v:
+                break
+        z = _mix((z + _GOLDEN) & _MASK)  # closes the part: (1, 2) is not (2**64 + 1,)
     return z
 
 

@@ -26,6 +26,9 @@ class Block:
         """The block's length in hours."""
         return self.end - self.start
 
+    def __deepcopy__(self, memo: dict) -> "Block":
+        return self  # immutable: copies of a run may share it
+
 
 def layout(hours: Mapping[str, float], week: int, pattern: Workweek) -> tuple[Block, ...]:
     """The blocks of week ``week`` (0-based) for ``hours`` per duty, in clock order."""

@@ -1,6 +1,7 @@
 """Customer service: tickets from users (and storms) into an exact FIFO queue, answered in
 support's working blocks; late answers lose users, very late ones become complaints."""
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,11 @@ class SupportWork(Work[SupportDuty]):
         self.source_stage = [engine.scenario.stage_index(s.from_) for s in spec.tickets] + [
             engine.scenario.stage_index(h.tickets_from or "") for h in self.storms
         ]
+        #: Tickets per hour from each storm, hour by hour (the calendar is fixed).
+        self.storm_rate = np.zeros((len(self.storms), engine.horizon + 1))
+        for j, h in enumerate(self.storms):
+            start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
+            self.storm_rate[j, start:start + max(1, math.ceil(h.hours))] = h.tickets / h.hours
         self.late = 0
         self.lost = 0
         self.complaints = 0
@@ -67,11 +73,9 @@ class SupportWork(Work[SupportDuty]):
                 lam = there * (src.per_user_per_week or 0.0) / HOURS_PER_WEEK
                 counts.append(rng.poisson(np.maximum(lam, 0.0)))
             places.append(get(f"ticket-place:{i}", week))
-        active = e.storms_active(t0)
-        for j, storm in enumerate(self.storms):
+        for j, rate in enumerate(self.storm_rate):
             i = len(self.spec.tickets) + j
-            rate = storm.tickets / storm.hours if active[j] else 0.0
-            counts.append(get(f"tickets:{i}", week).poisson(rate, t1 - t0))
+            counts.append(get(f"tickets:{i}", week).poisson(rate[t0:t1]))
             places.append(get(f"ticket-place:{i}", week))
         if not counts:
             return
@@ -94,9 +98,9 @@ class SupportWork(Work[SupportDuty]):
     def close_day(self, day: int) -> None:
         """At midnight: the tickets whose patience (or complaint deadline) ran out by now."""
         e = self.engine
-        if self.spec.tickets or self.storms:
-            e.sync()
         t = day * HOURS_PER_DAY
+        if self.spec.tickets or self.storms:
+            e.draw_to(t)  # every ticket up to now; lost users leave from the state at t
         due = self.queue.overdue(t)
         if due.late.any():
             rng = e.streams.get("lost", day)
