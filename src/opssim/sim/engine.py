@@ -217,6 +217,7 @@ class Engine:
                                    id(self.allocations): list(self.allocations)}
         twin = copy.deepcopy(self, memo)
         twin.agenda.rearm(env)
+        twin.funnel.rekey(streams.key)  # other streams: other keyed luck too
         return twin
 
     # -- what works use -------------------------------------------------------------------
@@ -328,9 +329,10 @@ class Engine:
         now = int(self.now)
         self.draw_to(now)
         f = self.funnel
+        reached, moved, dropped = (a[:, :, :now].sum(axis=(1, 2)).tolist()
+                                   for a in (f.entered, f.moves, f.drops))
         stages = tuple(
-            StageView(sid, int(f.entered[s, :, :now].sum()), int(f.current(s, now).sum()),
-                      int(f.drops[s, :, :now].sum()))
+            StageView(sid, reached[s], reached[s] - moved[s] - dropped[s], dropped[s])
             for s, sid in enumerate(self.stage_ids)
         )
         support = cast(SupportWork, self.works["support"])

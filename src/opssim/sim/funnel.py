@@ -63,6 +63,7 @@ class FunnelState:
         self._week = 0
         self._entered_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._decided_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
+        self._keys: dict[tuple[str, int, int], int] = {}
 
     def flow(self, t0: int, t1: int, arrivals: np.ndarray, convert: np.ndarray) -> None:
         """Draw the users of hours ``[t0, t1)`` (within one week), stage by stage.
@@ -96,6 +97,19 @@ class FunnelState:
                 self.drops[s, :, t0:t1] += due
             self.drops[s, :, t0:t1] += self.gone[s, :, t0:t1]
 
+    def rekey(self, root: int) -> None:
+        """Draw the users not yet drawn with the luck keyed by ``root``."""
+        if root != self.root:
+            self.root = root
+            self._keys = {}
+
+    def _key(self, purpose: str, s: int, week: int) -> int:
+        """The key of stream ``purpose`` at stage ``s`` in ``week`` (made once)."""
+        k = self._keys.get((purpose, s, week))
+        if k is None:
+            k = self._keys[purpose, s, week] = key(self.root, purpose, s, week)
+        return k
+
     def _users(self, counts: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One entry per user of ``counts[g, j]`` (segment-major): the cell ``g * hours + j``
         and the user's index in the keyed streams (segment above, count this week below);
@@ -122,15 +136,15 @@ class FunnelState:
             return
         n_seg, hours = cohort.shape
         cell, index = self._users(cohort, self._entered_now[s])
-        place, u = halves(bits(key(self.root, "enter", s, week), index))
+        place, u = halves(bits(self._key("enter", s, week), index))
         if spec is None:
             wait = np.full(len(cell), np.inf)
         else:
-            u2 = unit(bits(key(self.root, "enter2", s, week), index)) if needs_two(spec) else None
+            u2 = unit(bits(self._key("enter2", s, week), index)) if needs_two(spec) else None
             wait = from_uniforms(spec, u, u2)
         churned = None
         if churn is not None:
-            leave = np.log(unit(bits(key(self.root, "churn", s, week), index)))
+            leave = np.log(unit(bits(self._key("churn", s, week), index)))
             leave *= -churn
             churned = leave < wait
             wait = np.minimum(wait, leave)
@@ -153,7 +167,7 @@ class FunnelState:
         under the chance ``p[g, j]`` of their segment in their hour."""
         n_seg, hours = due.shape
         cell, index = self._users(due, self._decided_now[s])
-        u = unit(bits(key(self.root, "decide", s, week), index))
+        u = unit(bits(self._key("decide", s, week), index))
         moved = cell[u < np.ravel(p)[cell]]
         return np.bincount(moved, minlength=n_seg * hours).reshape(n_seg, hours)
 
