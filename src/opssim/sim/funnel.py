@@ -110,19 +110,20 @@ class FunnelState:
             k = self._keys[purpose, s, week] = key(self.root, purpose, s, week)
         return k
 
-    def _users(self, counts: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One entry per user of ``counts[g, j]`` (segment-major): the cell ``g * hours + j``
-        and the user's index in the keyed streams (segment above, count this week below);
-        ``seen[g]`` counts on."""
+    def _users(self, counts: np.ndarray, seen: np.ndarray) -> np.ndarray:
+        """Each user's index in the keyed streams, for the users ``counts[g, j]`` taken
+        segment-major: the segment above, the user's count this week below (``seen[g]``
+        counts on). One ``repeat`` of a cell-level offset, so a user costs three operations."""
+        flat = counts.ravel()
         n_seg, hours = counts.shape
-        cell = np.repeat(np.arange(n_seg * hours), counts.ravel())
         per_seg = counts.sum(axis=1).astype(np.uint64)
-        first = np.cumsum(per_seg) - per_seg  # where each segment's users begin
-        base = (np.arange(n_seg, dtype=np.uint64) << np.uint64(SEGMENT_SHIFT)) + seen - first
-        index = np.arange(len(cell), dtype=np.uint64)
-        index += base[cell // hours]
+        seg_start = np.cumsum(per_seg) - per_seg  # users before each segment's first
+        offset = ((np.arange(n_seg, dtype=np.uint64) << np.uint64(SEGMENT_SHIFT)) + seen
+                  - seg_start).repeat(hours)
+        index = np.arange(int(flat.sum()), dtype=np.uint64)
+        index += np.repeat(offset, flat)
         seen += per_seg
-        return cell, index
+        return index
 
     def _schedule(self, s: int, cohort: np.ndarray, t0: int, week: int) -> None:
         """Give each user entering stage ``s`` (``cohort[g, j]`` in hour ``t0 + j``) the hour
@@ -135,10 +136,10 @@ class FunnelState:
             self.due[s, :, self.horizon] += cohort.sum(axis=1)
             return
         n_seg, hours = cohort.shape
-        cell, index = self._users(cohort, self._entered_now[s])
+        index = self._users(cohort, self._entered_now[s])
         place, u = halves(bits(self._key("enter", s, week), index))
         if spec is None:
-            wait = np.full(len(cell), np.inf)
+            wait = np.full(len(index), np.inf)
         else:
             u2 = unit(bits(self._key("enter2", s, week), index)) if needs_two(spec) else None
             wait = from_uniforms(spec, u, u2)
@@ -147,15 +148,20 @@ class FunnelState:
             leave = np.log(unit(bits(self._key("churn", s, week), index)))
             leave *= -churn
             churned = leave < wait
-            wait = np.minimum(wait, leave)
-        # Hours after t0, capped at the overflow bin.
+            np.minimum(wait, leave, out=wait)
+        # The decision's hour after the entry hour, and the histogram slot: segment-major
+        # rows of ``window`` hours from t0, the last hour being the overflow bin.
         width = self.horizon + 1 - t0
-        place += np.minimum(wait, 1e7)
+        place += wait
         np.floor(place, out=place)
-        place += cell % hours
-        at = np.minimum(place, width - 1).astype(np.int64)
-        window = int(at.max()) + 1
-        slot = (cell // hours) * window + at
+        np.minimum(place, width, out=place)  # past the horizon (inf included): overflow
+        after = place.astype(np.int64)
+        window = min(width, hours + int(after.max()))
+        row, j = np.divmod(np.arange(n_seg * hours), hours)
+        start = row * window + j
+        slot = np.repeat(start, cohort.ravel())
+        slot += after
+        np.minimum(slot, np.repeat(row * window + window - 1, cohort.ravel()), out=slot)
         if churned is None:
             self._add(self.due, s, t0, slot, n_seg, window)
         else:
@@ -166,7 +172,8 @@ class FunnelState:
         """Of ``due[g, j]`` users deciding, those who move on: each whose keyed uniform falls
         under the chance ``p[g, j]`` of their segment in their hour."""
         n_seg, hours = due.shape
-        cell, index = self._users(due, self._decided_now[s])
+        index = self._users(due, self._decided_now[s])
+        cell = np.repeat(np.arange(n_seg * hours), due.ravel())
         u = unit(bits(self._key("decide", s, week), index))
         moved = cell[u < np.ravel(p)[cell]]
         return np.bincount(moved, minlength=n_seg * hours).reshape(n_seg, hours)

@@ -48,7 +48,8 @@ def key(*parts: int | str) -> int:
 
 
 def bits(stream: int, index: np.ndarray) -> np.ndarray:
-    """64 random bits for each ``index`` (uint64) of the stream keyed ``stream``."""
+    """64 random bits for each ``index`` (uint64) of the stream keyed ``stream`` (a new
+    array; :func:`halves` and :func:`unit` consume it)."""
     z = index * np.uint64(_GOLDEN)
     z += np.uint64(stream)
     z ^= z >> np.uint64(30)
@@ -64,11 +65,20 @@ _TO_UNIT = 2.0**-32
 
 def halves(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two uniforms in (0, 1) from each 64-bit value: its high and its low 32 bits."""
-    hi = ((z >> np.uint64(32)).astype(np.float64) + 0.5) * _TO_UNIT
-    lo = ((z & np.uint64(0xFFFFFFFF)).astype(np.float64) + 0.5) * _TO_UNIT
+    hi = (z >> np.uint64(32)).astype(np.float64)
+    hi += 0.5
+    hi *= _TO_UNIT
+    z &= np.uint64(0xFFFFFFFF)  # z is spent: its low half is the second number
+    lo = z.astype(np.float64)
+    lo += 0.5
+    lo *= _TO_UNIT
     return hi, lo
 
 
 def unit(z: np.ndarray) -> np.ndarray:
     """A uniform in (0, 1) from each 64-bit value (its high 53 bits)."""
-    return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+    z >>= np.uint64(11)
+    u = z.astype(np.float64)
+    u += 0.5
+    u *= 2.0**-53
+    return u
