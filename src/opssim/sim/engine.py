@@ -448,9 +448,9 @@ class Engine:
         arrivals = np.zeros((f.n_stages, len(self.segments), t1 - t0), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)
         # leaves every other source's arrivals as they were: common random numbers.
-        for g, name in enumerate(self.segments):
-            if rate[g].any():
-                arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(rate[g])
+        for g in np.flatnonzero(rate.any(axis=1)):
+            name = self.segments[g]
+            arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(rate[g])
         f.flow(t0, t1, arrivals, convert)
         self._drawn_to = t1
         cast(SupportWork, self.works["support"]).flow(t0, t1, week)

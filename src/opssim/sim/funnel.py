@@ -93,6 +93,7 @@ class FunnelState:
             self._week = week
             self._entered_now[:] = 0
             self._decided_now[:] = 0
+        converts = convert.any(axis=(1, 2))
         for s in range(self.n_stages):
             cohort = arrivals[s]
             if s > 0:
@@ -101,7 +102,7 @@ class FunnelState:
             self._schedule(s, cohort, t0, week)
             due = self.due[s, :, t0:t1]
             p = convert[s]
-            if p.any() and due.any():
+            if converts[s] and due.any():
                 moving = self._decide(s, due, p, week, t0)
                 self.moves[s, :, t0:t1] = moving
                 self.drops[s, :, t0:t1] += due - moving
