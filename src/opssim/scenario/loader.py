@@ -116,14 +116,9 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         raise ScenarioError([ErrorLine(name, line, col, _dotted(exc.path), str(exc))]) from None
     if not isinstance(data, dict):
         raise ScenarioError([ErrorLine(name, 1, 1, "(root)", "a scenario must be a YAML mapping")])
-    problems: list[ErrorLine] = []
-    scenario: Scenario | None = None
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = _from_pydantic(exc, data, pos, name)
-    # Cross-references read plain data, so they are reported alongside schema errors.
-    found = [*reference_checks(data), *(cross_checks(scenario) if scenario else ())]
+    data = whole_numbers(data)
+    scenario, invalid, found = check_plain(data)
+    problems = _from_pydantic(invalid, data, pos, name) if invalid else []
     seen = {(e.path, e.message) for e in problems}
     for path, msg in found:
         line = _at(name, pos, path, msg, key=_is_id_key(path, data))
@@ -133,6 +128,31 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
     if problems or scenario is None:
         raise ScenarioError(problems)
     return Located(scenario, name, pos)
+
+
+def check_plain(data: dict) -> tuple[Scenario | None, ValidationError | None,
+                                      list[tuple[Path, str]]]:
+    """Validate plain scenario ``data``: the scenario (None when invalid), pydantic's errors,
+    and the findings of the cross-reference and cross-section checks."""
+    try:
+        scenario, invalid = Scenario.model_validate(data), None
+    except ValidationError as exc:
+        scenario, invalid = None, exc
+    # Cross-references read plain data, so they are reported alongside schema errors.
+    found = [*reference_checks(data), *(cross_checks(scenario) if scenario else ())]
+    return scenario, invalid, found
+
+
+def whole_numbers(data: object) -> object:
+    """``data`` with every whole float (``16.0``) made an int: JSON Schema counts 16.0 as an
+    integer, so the validator does too (a float field takes the int as it is)."""
+    if isinstance(data, dict):
+        return {k: whole_numbers(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [whole_numbers(v) for v in data]
+    if isinstance(data, float) and data.is_integer():
+        return int(data)
+    return data
 
 
 class _CappedComposer(Composer):

@@ -48,8 +48,8 @@ def _resolve(node: dict[str, Any], value: Any) -> dict[str, Any]:
     for _ in range(20):
         if "$ref" in node:
             node = defs[node["$ref"].rsplit("/", 1)[-1]]
-        elif "allOf" in node and len(node["allOf"]) == 1:
-            node = node["allOf"][0]
+        elif "allOf" in node and "properties" not in node and "$ref" in node["allOf"][0]:
+            node = node["allOf"][0]  # a reference, with rules beside it
         elif "anyOf" in node:
             branches = [_resolve(b, value) for b in node["anyOf"]]
             node = next((b for b in branches if _fits(b, value)), branches[0])
@@ -75,7 +75,10 @@ def _node_at(path: Path, data: Any) -> dict[str, Any] | None:
     for part in path:
         node = _resolve(node, value)
         if isinstance(part, int) and isinstance(value, list):
-            node = node.get("items", {})
+            items = node.get("items", {})
+            if isinstance(items, list):  # tuple validation: the first items, then the rest
+                items = items[part] if part < len(items) else node.get("additionalItems", {})
+            node = items
             value = value[part] if 0 <= part < len(value) else None
         elif isinstance(part, str) and isinstance(value, dict):
             props = node.get("properties", {})

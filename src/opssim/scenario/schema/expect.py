@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Id, Model, Text
+from .base import Id, Model, Text, given, rules, when
 
 #: A policy SPEC as ``opssim run --policy`` takes it.
 POLICY_PATTERN = r"^(plan|even|fixed:[a-z][a-z0-9_-]*=[0-9.]+(,[a-z][a-z0-9_-]*=[0-9.]+)*)$"
@@ -28,6 +28,14 @@ class Expectation(Model):
     * ``reputation_mean``: reputation at the end;
     * ``reached_mean``: users who reached ``stage`` by the end.
     """
+
+    model_config = rules(
+        when("metric", "kpi_mean", given("kpi")),
+        when("metric", "reached_mean", given("stage")),
+        {"if": given("kpi"),
+         "then": {"properties": {"metric": {"enum": ["kpi_mean", "hit_rate"]}}}},
+        {"if": given("stage"), "then": {"properties": {"metric": {"const": "reached_mean"}}}},
+    )
 
     metric: Metric = Field(description="what is measured over the runs")
     range: Annotated[list[float], Field(min_length=2, max_length=2)] = Field(

@@ -3,9 +3,23 @@ and what blame costs."""
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .base import Delay, Hours, Id, Model, Money, Multiplier, Probability, Text, Users
+from .base import (
+    Delay,
+    Hours,
+    Id,
+    Model,
+    Money,
+    Multiplier,
+    Probability,
+    Text,
+    Users,
+    exactly_one,
+    given,
+    not_a_boolean,
+    rules,
+)
 
 DutyHours = dict[Id, Hours]
 
@@ -83,6 +97,11 @@ class Department(Model):
 class Happening(Model):
     """Something on the calendar: a holiday, a competitor's campaign, an outage, a ticket storm."""
 
+    model_config = rules({
+        "if": {"properties": {"tickets": {"exclusiveMinimum": 0}}, "required": ["tickets"]},
+        "then": given("tickets_from"),
+    })
+
     kind: Literal["holiday", "competitor", "outage", "ticket_storm", "other"] = Field(
         description="what happens (the effects come from the fields below)"
     )
@@ -107,6 +126,8 @@ class Happening(Model):
 class Target(Model):
     """A KPI the boss reviews: new users reaching a stage. Give per_week or total_by_end."""
 
+    model_config = rules(exactly_one("per_week", "total_by_end"))
+
     kpi: Id = Field(description="the KPI's name, unique among targets")
     stage: Id = Field(description="the stage whose new users count")
     per_week: Users | None = Field(None, description="new users per week, checked every review")
@@ -126,6 +147,8 @@ class Reviews(Model):
     """When the boss reviews, and against what."""
 
     every_weeks: Literal[1, 2, 4] = Field(1, description="weeks between reviews")
+
+    _every_not_a_boolean = field_validator("every_weeks", mode="before")(not_a_boolean)
     targets: Annotated[list[Target], Field(min_length=1, max_length=20)] = Field(
         description="the KPIs reviewed (1 to 20)"
     )
