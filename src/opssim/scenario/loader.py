@@ -21,6 +21,7 @@ from opssim.scenario.positions import MAX_DEPTH, MAX_NODES, Path, Positions, Tre
 from opssim.scenario.references import reference_checks
 from opssim.scenario.schema import Scenario
 from opssim.scenario.suggest import allowed_keys, allowed_values, did_you_mean
+from opssim.scenario.yaml_errors import LATER, TABS, explain, tab_lines
 
 #: Largest scenario file accepted, in bytes.
 MAX_FILE_BYTES = 1_000_000
@@ -93,6 +94,58 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         if len(text) > MAX_LINE_CHARS:
             raise ScenarioError([ErrorLine(name, n, MAX_LINE_CHARS + 1, "(file)",
                                            f"line longer than {MAX_LINE_CHARS:,} characters")])
+    tree, syntax = _read_yaml(raw, name)
+    if syntax:
+        raise ScenarioError(syntax)
+    return _validate_tree(tree, name)
+
+
+#: Syntax errors read past (each repaired the obvious way) before the loader stops.
+MAX_SYNTAX_ERRORS = 10
+
+
+def _read_yaml(text: str, name: str) -> tuple[object, list[ErrorLine]]:
+    """The YAML tree of ``text``, or the syntax errors. After a mistake with an obvious repair
+    (an unquoted colon) it reads on from the repaired text, so one pass shows several; a tab
+    names every tab-indented line; otherwise it stops, saying that later lines are checked once
+    this one is fixed. The schema is checked only once the YAML reads as written: errors found
+    in a repaired text would be the repair's."""
+    syntax: list[ErrorLine] = []
+    while True:
+        try:
+            return _yaml_reader().load(text), syntax
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+            found = explain(text, problem, line, col)
+            capped = isinstance(exc, ComposerError)  # a cap or a duplicate: not a typo to read past
+        except (YAMLError, RecursionError, ValueError) as exc:
+            syntax.append(ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0]))
+            raise ScenarioError(syntax) from None
+        if found.message == TABS:
+            syntax += [ErrorLine(name, n, 1, "(yaml)", TABS) for n in tab_lines(text)]
+        else:
+            syntax.append(ErrorLine(name, found.line, found.col, "(yaml)", found.message))
+        if found.repaired in (None, text) or len(syntax) >= MAX_SYNTAX_ERRORS:
+            end = text.find("\n", _offset(text, line))
+            if end >= 0 and text[end:].strip() and not capped:
+                last = syntax.pop()
+                syntax.append(ErrorLine(name, last.line, last.col, last.path,
+                                        f"{last.message} {LATER}"))
+            raise ScenarioError(syntax)
+        text = found.repaired
+
+
+def _offset(text: str, line: int) -> int:
+    """Index of the start of 1-based ``line`` in ``text``."""
+    at = 0
+    for _ in range(line - 1):
+        at = text.find("\n", at) + 1
+    return at
+
+
+def _yaml_reader() -> YAML:
     # The round-trip loader builds only plain maps, lists and scalars (YAML 1.2, duplicate keys
     # rejected); to_plain() then refuses any tag, so no scenario can construct Python objects.
     reader = YAML(typ="rt")
@@ -100,15 +153,11 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
     # The composer rejects duplicate keys itself: ruamel's own check prints the values, and
     # the repr of an aliased value can be exponentially large (a "billion laughs" key).
     reader.allow_duplicate_keys = True
-    try:
-        tree = reader.load(raw)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise ScenarioError([ErrorLine(name, line, col, "(yaml)", message)]) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
-        raise ScenarioError([ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0])]) from None
+    return reader
+
+
+def _validate_tree(tree: object, name: str) -> Located:
+    """Validate the YAML ``tree``: plain data, then the schema and every check."""
     try:
         data, pos = to_plain(tree)
     except TreeError as exc:
