@@ -267,8 +267,19 @@ def _from_pydantic(exc: ValidationError, data: dict, pos: Positions, name: str) 
                 message = f"{message}, got {_yaml_type(err['input'])}"
             elif err["type"] == "literal_error":
                 message += did_you_mean(err["input"], allowed_values(path, data))
+            elif err["type"] == "less_than_equal":
+                message += _percent_hint(err["input"], err.get("ctx", {}).get("le"))
         out.append(ErrorLine(name, line, col, _dotted(path), message))
     return out
+
+
+def _percent_hint(value: object, bound: object) -> str:
+    """`` (did you mean 0.06? shares are 0..1, not percent)`` for a share written as a
+    percentage (``convert: 6``), else ``""``."""
+    if (bound == 1 and isinstance(value, int | float) and not isinstance(value, bool)
+            and 1 < value <= 100):
+        return f" (did you mean {value / 100:g}? shares are 0..1, not percent)"
+    return ""
 
 
 def _data_path(loc: tuple, data: object) -> Path:

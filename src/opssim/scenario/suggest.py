@@ -4,7 +4,6 @@ Which keys and values are allowed where comes from the JSON Schema, walked along
 own path, so the hints follow the format without a second list to keep in step.
 """
 
-import difflib
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -14,15 +13,35 @@ from opssim.scenario.positions import Path
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices`` to ``word``, or ``""``."""
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to ``word``, or ``""`` when none
+    is a likely typo: a case slip, or at most one edit (a letter added, dropped, changed or two
+    swapped) per three letters. A far-off guess (``landing`` → ``paying``) misleads more than
+    it helps."""
     if not isinstance(word, str):
         return ""
     pool = [c for c in choices if c != word]
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered:
         return f" (did you mean {lowered[word.lower()]!r}?)"
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    allowed = max(1, len(word) // 3)
+    scored = sorted((edits(word.lower(), c.lower()), i, c) for i, c in enumerate(pool))
+    return f" (did you mean {scored[0][2]!r}?)" if scored and scored[0][0] <= allowed else ""
+
+
+def edits(a: str, b: str) -> int:
+    """The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
+    two neighbouring letters needed to turn ``a`` into ``b``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def allowed_keys(path: Path, data: Any) -> list[str]:
