@@ -7,9 +7,10 @@ A report is a list of :class:`~opssim.batch.lint.balance.Finding`; each prints a
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from opssim.batch.lint.balance import BANDS, Finding, balance_checks
+from opssim.batch.lint.balance import Finding, balance_checks
 from opssim.batch.lint.expect import ExpectResult, check_expectations, metric_value
 from opssim.batch.lint.runs import Runner, RunStats, default_workers, stats_of
+from opssim.model.difficulty import BANDS
 from opssim.scenario import Located, Scenario, load_located
 from opssim.scenario.scaffold import PLACEHOLDER, placeholder_texts
 

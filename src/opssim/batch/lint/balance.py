@@ -21,15 +21,8 @@ from typing import Literal
 import numpy as np
 
 from opssim.batch.lint.runs import Runner, RunStats
+from opssim.model.difficulty import BANDS
 from opssim.scenario.positions import Path
-
-#: Plan win-rate band per declared difficulty.
-BANDS: dict[str, tuple[float, float]] = {
-    "tutorial": (0.7, 1.0),
-    "easy": (0.4, 1.0),
-    "normal": (0.1, 0.8),
-    "hard": (0.0, 0.3),
-}
 
 #: Share of a target's reviews that some allocation must hit for it to count as reachable.
 REACHABLE = 0.5
@@ -130,8 +123,8 @@ def _difficulty(difficulty: str, plan: Tried) -> Iterator[Finding]:
 
 
 def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
-    for i, target in enumerate(sc.reviews.targets):
-        kind = "per_week" if target.per_week is not None else "total_by_end"
+    for i, (target, kpi) in enumerate(zip(sc.reviews.targets, sc.kpis, strict=True)):
+        kind = "per_week" if kpi.weekly else "total_by_end"
         goal = f"{target.kpi} ({getattr(target, kind):,.0f} {kind.replace('_', ' ')})"
         best = max(everything, key=lambda t, k=target.kpi: t.hit_share(k))
         figures = (f"{goal}: the plan hits {plan.hit_share(target.kpi):.0%} of reviews, the "
@@ -148,8 +141,8 @@ def _better(a: RunStats, b: RunStats) -> bool:
     """Whether run ``a`` clearly beats run ``b`` on something that matters: a promotion, half
     a point of reputation, or 1% more on a KPI or a stage (less is noise: allocations that
     differ draw different random numbers)."""
-    counts = zip([*a.kpi.values(), *a.reached.values()], [*b.kpi.values(), *b.reached.values()],
-                 strict=True)
+    counts = zip([*(v or 0.0 for v in a.kpi.values()), *a.reached.values()],
+                 [*(v or 0.0 for v in b.kpi.values()), *b.reached.values()], strict=True)
     return (a.won > b.won or a.reputation > b.reputation + 0.5
             or any(x > y * 1.01 + 0.5 for x, y in counts))
 

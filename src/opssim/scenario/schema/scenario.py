@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from opssim.model.kpi import Kpi, kpis
+
 from .base import Id, Model, Text, not_a_boolean
 from .duties import Duties
 from .expect import Expectation
@@ -45,6 +47,11 @@ class Scenario(Model):
     )
 
     _format_not_a_boolean = field_validator("format", mode="before")(not_a_boolean)
+
+    @property
+    def kpis(self) -> tuple[Kpi, ...]:
+        """The reviewed KPIs (one per target, in order): window, goal and value."""
+        return kpis(self.reviews.targets, self.weeks)
 
     @property
     def duty_ids(self) -> tuple[str, ...]:

@@ -124,7 +124,8 @@ class Happening(Model):
 
 
 class Target(Model):
-    """A KPI the boss reviews: new users reaching a stage. Give per_week or total_by_end."""
+    """A KPI the boss reviews: new users reaching a stage (or the revenue they bring, with a
+    ``price``) over a window of weeks. Give per_week or total_by_end."""
 
     model_config = rules(exactly_one("per_week", "total_by_end"))
 
@@ -133,7 +134,18 @@ class Target(Model):
     per_week: Users | None = Field(None, description="new users per week, checked every review")
     total_by_end: Users | None = Field(None, description="users reached by the last week")
     from_week: Annotated[int, Field(ge=1, le=104)] = Field(
-        1, description="first week whose review checks this target (a ramp-up grace period)"
+        1, description="first week of the target's window: a weekly target is checked at the "
+        "reviews held from this week on (over each review's whole period: with reviews every "
+        "two weeks, the week-2 review counts week 1 too); a total counts users from this week"
+    )
+    to_week: Annotated[int | None, Field(ge=1, le=104)] = Field(
+        None, description="last week of the window (none: the last week): a weekly target is "
+        "not checked after it; a total counts users up to it and is checked at the first "
+        "review held at or after it"
+    )
+    price: Money | None = Field(
+        None, description="revenue per new user reaching the stage: the KPI (and the goal) is "
+        "then money, not users"
     )
 
     @model_validator(mode="after")
