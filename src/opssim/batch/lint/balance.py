@@ -118,8 +118,41 @@ def _difficulty(difficulty: str, plan: Tried) -> Iterator[Finding]:
     lo, hi = wilson(wins, n)
     if hi < low or lo > high:
         yield Finding("warning", ("difficulty",), f"{figures}: outside the band")
+    elif wins == 0 and low > 0:
+        # Too few runs for the interval to leave the band, but a plan that never wins is no
+        # scenario of this difficulty: say so, and how many runs would settle it.
+        yield Finding("warning", ("difficulty",),
+                      f"{figures}: the plan never wins{_to_be_sure(wins, n, low, high)}")
+    elif not low <= wins / n <= high:
+        yield Finding("note", ("difficulty",),
+                      f"{figures}: outside the band on these runs{_to_be_sure(wins, n, low, high)}")
     else:
         yield Finding("note", ("difficulty",), figures)
+    if 2 * fired > n:
+        yield Finding("warning", ("plan",),
+                      f"the plan is fired in {fired} of {n} runs: the manager's plan should "
+                      f"keep the specialist in the job in most runs{_to_be_sure(fired, n, 0, 0.5)}")
+
+
+def seeds_to_tell(hits: int, n: int, low: float, high: float, cap: int = 500) -> int | None:
+    """The fewest runs at which the share ``hits / n``, if it held, would put the 90% Wilson
+    interval outside ``[low, high]``; None when even ``cap`` runs would not."""
+    p = hits / n
+    for m in range(n + 1, cap + 1):
+        lo, hi = wilson(round(p * m), m)
+        if hi < low or lo > high:
+            return m
+    return None
+
+
+def _to_be_sure(hits: int, n: int, low: float, high: float) -> str:
+    lo, hi = wilson(hits, n)
+    if hi < low or lo > high:
+        return ""  # these runs already tell it from luck
+    m = seeds_to_tell(hits, n, low, high)
+    if m is None:
+        return " (too close to the band to tell within 500 runs)"
+    return f"; to be sure, run `opssim lint --seeds {m}` ({m} runs would tell it from luck)"
 
 
 def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
