@@ -78,6 +78,7 @@ def reference_checks(data: Any) -> Iterator[Finding]:
     yield from _duplicates(("funnel", "stages"), stages, "id")
     yield from _duplicates(("channels",), _items(data.get("channels")), "id")
     yield from _duplicates(("reviews", "targets"), _items(_get(data, "reviews", "targets")), "kpi")
+    yield from _duplicates(("calendar",), _items(data.get("calendar")), "id")
     for i, stage in stages:
         if i == 0 and stage.get("convert") is not None:
             yield ("funnel", "stages", 0, "convert"), "the first stage has no conversion"

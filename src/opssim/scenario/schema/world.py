@@ -102,6 +102,10 @@ class Happening(Model):
         "then": given("tickets_from"),
     })
 
+    id: Id | None = Field(
+        None, description="a name for the entry, unique in the calendar, so that sweeps and "
+        "reports name it (`--param calendar.ID.arrivals_x=...`) instead of its position"
+    )
     kind: Literal["holiday", "competitor", "outage", "ticket_storm", "other"] = Field(
         description="what happens (the effects come from the fields below)"
     )
