@@ -110,7 +110,15 @@ def _indentation(lines: list[str], line: int, col: int, problem: str) -> Explain
 
 
 def _under_a_value(lines: list[str], prev: int, line: int) -> Explained:
-    """The line ``line`` is indented under ``prev``, a key that already has its value."""
+    """The line ``line`` is indented under ``prev``, a key that already has its value; or
+    ``prev`` is the one out of place, the first line of a block left unindented."""
+    opener = _previous_content(lines, prev)
+    if opener is not None and _indent(lines[opener - 1]) == _indent(lines[prev - 1]) and (
+            lines[opener - 1].split(" #")[0].rstrip().endswith(":")):
+        here = _indent(lines[line - 1])
+        return Explained(prev, 1, (
+            f"line {prev} is not indented under line {opener}, which opens a block, but line "
+            f"{line} is: indent line {prev} like line {line} ({here} spaces)"))
     return Explained(line, 1, (
         f"line {line} is indented {_indent(lines[line - 1])} spaces, under line {prev}, which "
         f"already has a value: indent it like line {prev} ({_indent(lines[prev - 1])} "
