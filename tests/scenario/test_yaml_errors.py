@@ -79,3 +79,12 @@ def test_no_later_note_when_nothing_follows() -> None:
         parse_scenario("a: 1\nb:\n  c: 2\n    d: 3", "s.yaml")
     [e] = info.value.errors
     assert LATER not in e.message and "line 4 is indented 4 spaces" in e.message
+
+
+def test_a_block_under_a_key_that_has_a_value_after_a_blank_line() -> None:
+    """`plan: {}` left above the plan's lines: the lines are under a value, not the key out
+    of place (the blank line before it starts a section)."""
+    at = line_of("plan:")
+    [e] = errors(("plan:", "plan: {}"))
+    assert e.startswith(f"s.yaml:{at + 1}:1: (yaml): line {at + 1} is indented 2 spaces, under "
+                        f"line {at}, which already has a value")

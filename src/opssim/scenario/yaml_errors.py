@@ -132,6 +132,8 @@ def _stepped_out(lines: list[str], prev: int, line: int) -> Explained | None:
     earlier = _previous_content(lines, prev)
     if earlier is None or not before < here <= _indent(lines[earlier - 1]):
         return None
+    if any(not lines[n - 1].strip() for n in range(earlier + 1, prev)):
+        return None  # a blank line before it: a new section, more likely meant where it is
     return Explained(prev, before + 1, (
         f"line {prev} is indented {before} spaces, less than the lines around it (line "
         f"{line}: {here}): it ends the block above; indent it like its neighbours"))
