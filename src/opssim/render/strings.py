@@ -51,6 +51,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "kpi_on_pace": {"en": "▲ on pace", "zh": "▲ 进度正常"},
     "kpi_behind": {"en": "▼ behind pace: {need} more needed", "zh": "▼ 落后进度：还差 {need}"},
     "kpi_grace": {"en": "not reviewed until week {week}", "zh": "第 {week} 周起考核"},
+    "kpi_over": {"en": "not reviewed after week {week}", "zh": "第 {week} 周后不再考核"},
     "last_review": {"en": "last review (week {week}): {actual} / {target} {mark}",
                     "zh": "上次复盘（第 {week} 周）：{actual} / {target} {mark}"},
     "mark_hit": {"en": "✓ hit", "zh": "✓ 达标"},
