@@ -88,3 +88,12 @@ def test_a_block_under_a_key_that_has_a_value_after_a_blank_line() -> None:
     [e] = errors(("plan:", "plan: {}"))
     assert e.startswith(f"s.yaml:{at + 1}:1: (yaml): line {at + 1} is indented 2 spaces, under "
                         f"line {at}, which already has a value")
+
+
+def test_many_tabbed_lines_are_listed_up_to_a_cap() -> None:
+    text = "a:\n" + "".join(f"\tk{i}: 1\n" for i in range(25))
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "s.yaml")
+    lines = info.value.errors
+    assert [e.line for e in lines] == list(range(2, 12))
+    assert lines[-1].message.startswith(f"{TABS} (and 15 more lines)")

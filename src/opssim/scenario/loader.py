@@ -124,7 +124,12 @@ def _read_yaml(text: str, name: str) -> tuple[object, list[ErrorLine]]:
             syntax.append(ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0]))
             raise ScenarioError(syntax) from None
         if found.message == TABS:
-            syntax += [ErrorLine(name, n, 1, "(yaml)", TABS) for n in tab_lines(text)]
+            tabbed = tab_lines(text)
+            shown = tabbed[:MAX_SYNTAX_ERRORS]
+            extra = len(tabbed) - len(shown)
+            more = f" (and {extra} more lines)" if extra else ""
+            syntax += [ErrorLine(name, n, 1, "(yaml)", TABS) for n in shown[:-1]]
+            syntax.append(ErrorLine(name, shown[-1], 1, "(yaml)", TABS + more))
         else:
             syntax.append(ErrorLine(name, found.line, found.col, "(yaml)", found.message))
         if found.repaired in (None, text) or len(syntax) >= MAX_SYNTAX_ERRORS:

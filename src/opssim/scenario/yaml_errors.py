@@ -39,7 +39,7 @@ class Explained:
 def explain(text: str, problem: str, line: int, col: int) -> Explained:
     """What the reader's ``problem`` at 1-based ``line``, ``col`` of ``text`` means."""
     lines = text.split("\n")
-    if "'\\t'" in problem or "\\t" in problem:
+    if "\\t" in problem:  # the reader writes the tab as '\t'
         return _tab(lines, line, col)
     if problem.startswith("mapping values are not allowed"):
         return _colon(lines, line, col, problem)
