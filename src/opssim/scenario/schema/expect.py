@@ -23,8 +23,9 @@ class Expectation(Model):
 
     * ``win_rate``, ``kept_rate``, ``fired_rate``: share of runs ending promoted, kept, fired;
     * ``hit_rate``: share of the reviews' KPI checks that hit (only ``kpi``'s when given);
-    * ``kpi_mean``: the KPI ``kpi`` — new users per week (a weekly target) or the total by the
-      end (a total target);
+    * ``kpi_mean``: the KPI ``kpi``'s figure — its mean value per week over the target's
+      window (a weekly target) or the window's total (a total target), as ``opssim batch``
+      reports it (runs fired before the window left out);
     * ``reputation_mean``: reputation at the end;
     * ``reached_mean``: users who reached ``stage`` by the end.
     """
