@@ -5,13 +5,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from opssim.safeio import check_output
+
 
 def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
 
     The rename is atomic on one file system, so a crash or Ctrl-C mid-write leaves the old
-    file (or none) in place, and the temporary file is removed.
+    file (or none) in place, and the temporary file is removed. Only a regular file (or a
+    new path) is replaced: a device, FIFO or folder at ``path`` raises ``OSError`` first.
     """
+    check_output(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

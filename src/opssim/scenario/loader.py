@@ -15,6 +15,7 @@ from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
+from opssim.safeio import display_path, read_regular
 from opssim.scenario.checks import cross_checks
 from opssim.scenario.errors import ErrorLine, ScenarioError
 from opssim.scenario.positions import MAX_DEPTH, MAX_NODES, Path, Positions, TreeError, to_plain
@@ -58,13 +59,10 @@ def load_scenario(path: str | FsPath) -> Scenario:
 
 def load_located(path: str | FsPath) -> Located:
     """Like :func:`load_scenario`, keeping the positions of values for later messages."""
-    name = str(path)
+    name = display_path(path)
     p = FsPath(path)
     try:
-        if p.is_dir():
-            raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "is a directory, not a file")])
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(p, MAX_FILE_BYTES)  # a FIFO or /dev/zero is refused, not read
     except FileNotFoundError:
         raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "no such file")]) from None
     except OSError as exc:
@@ -151,6 +149,11 @@ class _CappedComposer(Composer):
         # A mapping's key is composed with index None: keys are not values.
         if not (index is None and isinstance(parent, MappingNode)):
             self.nodes += 1
+        event = self.parser.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag is not None:  # refused before construction: !!set or !!omap build other types
+            raise ComposerError(None, None, f"YAML tags are not allowed in scenario files "
+                                f"(found {_short_tag(tag)})", event.start_mark)
         if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
             problem = (f"scenario too large: more than {MAX_NODES} values"
                        if self.depth <= MAX_DEPTH else f"nested deeper than {MAX_DEPTH} levels")
@@ -172,6 +175,12 @@ class _CappedComposer(Composer):
                     key.start_mark,
                 )
         return node
+
+
+def _short_tag(tag: object) -> str:
+    text = str(getattr(tag, "value", tag))[:60]
+    return "!!" + text.removeprefix("tag:yaml.org,2002:") if text.startswith("tag:yaml.org,") \
+        else text
 
 
 def scenario_hash(sc: Scenario) -> str:
