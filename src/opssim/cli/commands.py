@@ -14,6 +14,7 @@ from opssim.atomic import write_text_atomically
 from opssim.batch import PolicyError, parse_policy
 from opssim.batch.policy import decide_week
 from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
+from opssim.safeio import display_path
 from opssim.scenario import (
     ScenarioError,
     default_scenario_path,
@@ -87,44 +88,41 @@ def replay(
     matches, 1 naming the first week that differs (or when the scenario changed)."""
     from opssim.sim.record import Recording, RecordingError
     from opssim.sim.record import replay as replay_run
+    from opssim.sim.recorded import read_recorded_scenario
 
+    shown = display_path(recording)
     try:
         rec = Recording.load(recording)
-    except IsADirectoryError:
-        fail(f"{recording}: is a directory, not a recording")
     except FileNotFoundError:
-        fail(f"{recording}: no such file")
+        fail(f"{shown}: no such file")
     except OSError as exc:
-        fail(f"{recording}: cannot read it ({exc.strerror or exc})")
+        fail(f"{shown}: cannot read it ({exc.strerror or exc})")
     except RecordingError as exc:
-        fail(f"{recording}: {exc}")
-    path = scenario or _recorded_scenario(recording, rec.scenario)
-    sc = _load(path)
+        fail(f"{shown}: {exc}")
+    if scenario is not None:
+        path, sc = scenario, _load(scenario)
+    else:
+        if not rec.scenario:
+            fail(f"{shown}: names no scenario: give one with --scenario PATH")
+        try:
+            located, path = read_recorded_scenario(rec, recording.parent)
+        except RecordingError as exc:
+            fail(f"{shown}: {exc}: give it with --scenario PATH")
+        sc = located.scenario
     try:
         result = replay_run(sc, rec)
     except RecordingError as exc:  # another scenario, or more weeks than it has
-        fail(f"{recording}: {exc} ({path})", 1)
+        fail(f"{shown}: {exc} ({display_path(path)})", 1)
     if result.identical:
-        print(f"{recording}: {result.weeks_checked} weeks replayed on {path} with seed "
-              f"{rec.seed}: every checksum matches")
+        print(f"{shown}: {result.weeks_checked} weeks replayed on {display_path(path)} with "
+              f"seed {rec.seed}: every checksum matches and the run ends {rec.outcome}")
         return
-    week = result.first_difference
     note = _versions_note(rec.versions)
-    fail(f"{recording}: week {week} differs: recorded state {result.expected}, replayed "
+    if result.ending:
+        fail(f"{shown}: every week's checksum matches, but {result.ending}{note}", 1)
+    week = result.first_difference
+    fail(f"{shown}: week {week} differs: recorded state {result.expected}, replayed "
          f"{result.got}{note}", 1)
-
-
-def _recorded_scenario(recording: Path, named: str) -> Path:
-    """The scenario a recording names: as written if absolute, else beside the recording,
-    else from the current folder."""
-    if not named:
-        fail(f"{recording}: names no scenario: give one with --scenario PATH")
-    p = Path(named)
-    for candidate in ([p] if p.is_absolute() else [recording.parent / p, p]):
-        if candidate.is_file():
-            return candidate
-    fail(f"{recording}: its scenario {named} is not found beside it or here: "
-         f"give it with --scenario PATH")
 
 
 def _versions_note(recorded: Mapping[str, str]) -> str:
@@ -309,7 +307,7 @@ def play(
             sc_loaded, rec, _where = load_save(load)
             restore(sc_loaded, rec)  # checked here so a bad save is one line, not a window
         except (RecordingError, OSError) as exc:
-            fail(f"--load: {load}: {exc}")
+            fail(f"--load: {display_path(load)}: {getattr(exc, 'strerror', None) or exc}")
     sc = None
     path = scenario
     if scenario is not None or frames is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
 from opssim.scenario.schema.base import Text
 from opssim.sim.record import Recording, RecordingError
+from opssim.sim.recorded import read_recorded_scenario
 
 #: The difficulties in the order the title screen lists them.
 DIFFICULTY_ORDER = ("tutorial", "easy", "normal", "hard")
@@ -128,15 +129,12 @@ def write_save(recording: Recording, scenario: Scenario, over: Path | None = Non
 
 
 def load_save(path: Path) -> tuple[Scenario, Recording, Path]:
-    """The scenario a save was made on (read from where the save says), the save, and the
-    scenario's path. Raises :class:`RecordingError` (or ``OSError``) with a one-line reason."""
+    """The scenario a save was made on (read from where the save says, only if its bytes
+    are the ones recorded), the save, and the scenario's path. Raises
+    :class:`RecordingError` (or ``OSError``) with a one-line reason."""
     rec = Recording.load(path)
-    where = Path(rec.scenario) if rec.scenario else default_scenario_path()
-    try:
-        sc = load_scenario(where)
-    except ScenarioError as exc:
-        raise RecordingError(f"its scenario does not load: {exc.errors[0]}") from None
-    return sc, rec, where
+    located, where = read_recorded_scenario(rec, None)
+    return located.scenario, rec, where
 
 
 def delete_save(path: Path, folder: Path | None = None) -> None:
