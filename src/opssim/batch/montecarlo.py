@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 
 from opssim.scenario import Scenario
 
-from .policy import Policy, PolicyError, parse_policy
+from .policy import DEFAULT_TIME_LIMIT, Policy, PolicyError, parse_policy
 from .rows import Row
 from .runner import Lab
 from .store import RowStore, StoreError
@@ -12,7 +12,8 @@ from .summary import Summary, summarize_rows
 from .tasks import Job
 
 
-def parse_policies(specs: Sequence[str], scenario: Scenario) -> list[Policy]:
+def parse_policies(specs: Sequence[str], scenario: Scenario,
+                   time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Policy]:
     """Parse each SPEC (raises :class:`PolicyError`); a SPEC given twice is an error."""
     seen: set[str] = set()
     policies = []
@@ -20,7 +21,7 @@ def parse_policies(specs: Sequence[str], scenario: Scenario) -> list[Policy]:
         if spec in seen:
             raise PolicyError(f"policy {spec!r} given twice")
         seen.add(spec)
-        policies.append(parse_policy(spec, scenario))
+        policies.append(parse_policy(spec, scenario, time_limit))
     return policies
 
 

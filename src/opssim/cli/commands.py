@@ -12,8 +12,8 @@ import typer
 
 from opssim.atomic import write_text_atomically
 from opssim.batch import PolicyError, parse_policy
-from opssim.batch.policy import decide_week
-from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
+from opssim.batch.policy import DEFAULT_TIME_LIMIT, decide_week
+from opssim.cli.common import BotTimeOpt, ScenarioArg, _has_display, _load, app, fail, on_path
 from opssim.safeio import display_path
 from opssim.scenario import (
     ScenarioError,
@@ -36,6 +36,7 @@ def run(
                      "hours and a state checksum per week) for opssim replay", metavar="FILE",
                      show_default=False),
     ] = None,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Run a scenario headless to the end and print the result."""
     from opssim.batch.run import RunSummary, run_engine, summarize
@@ -44,12 +45,17 @@ def run(
     if record is not None:
         _writable(record, "--record")
     sc = _load(scenario)
+    on_path()
     try:
-        pol = parse_policy(policy, sc)
+        pol = parse_policy(policy, sc, bot_time_limit)
     except PolicyError as exc:
         fail(f"--policy: {exc}")
     checksums: list[str] = []
-    engine = run_engine(sc, seed, pol, on_week=lambda e: checksums.append(state_checksum(e)))
+    try:
+        engine = run_engine(sc, seed, pol,
+                            on_week=lambda e: checksums.append(state_checksum(e)))
+    except PolicyError as exc:  # a bot that failed after the trial week
+        fail(str(exc))
     summary = RunSummary(summarize(engine, pol.spec))
     if record is not None:
         rec = Recording.of(engine, checksums, policy=pol.spec,
@@ -285,6 +291,7 @@ def play(
     policy: Annotated[
         str | None, typer.Option(help="with --frames: the hours played (as for run)")
     ] = None,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     if lang is not None and lang not in ("en", "zh"):
@@ -317,14 +324,15 @@ def play(
     if policy is not None:
         if frames is None or sc is None:
             fail("--policy: only with --frames (a scripted run)")
+        on_path()
         try:
-            pol = parse_policy(policy, sc)
+            pol = parse_policy(policy, sc, bot_time_limit)
+            rule, played = pol.start(seed), sc
         except PolicyError as exc:
             fail(f"--policy: {exc}")
-        rule, played = pol.start(), sc
 
         def decide(snapshot: Snapshot) -> dict[str, float]:
-            return decide_week(rule, snapshot, played, policy, seed)
+            return decide_week(rule, snapshot, played, policy, seed, bot_time_limit)
 
     if frames is not None and not _has_display():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen

@@ -1,7 +1,5 @@
 """The balancing lab: batch, sweep, optimize, balance (many runs, in parallel)."""
 
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from opssim.batch import PolicyError, parse_policy
-from opssim.cli.common import ScenarioArg, _load, _say, app, fail
+from opssim.batch.policy import DEFAULT_TIME_LIMIT
+from opssim.cli.common import BotTimeOpt, ScenarioArg, _load, _say, app, fail, on_path
 
 SeedsOpt = Annotated[
     int, typer.Option(min=1, max=1_000_000, help="runs per policy: seeds S..S+N-1 "
@@ -72,12 +71,6 @@ def _lab_errors(ref: _LabRef) -> Iterator[None]:
         fail(f"interrupted; {ref.saved()}", 130)
 
 
-def _on_path() -> None:
-    """Let ``module:function`` policies name modules in the current folder (as python -m)."""
-    if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-
-
 @app.command()
 def batch(
     scenario: ScenarioArg = None,
@@ -92,6 +85,7 @@ def batch(
     scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     resume: ResumeOpt = False,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Run many seeds under each policy: win rate, fired rate, KPI means with 95% CIs."""
     from opssim.batch.montecarlo import (
@@ -108,10 +102,10 @@ def batch(
     if resume and out is None:
         fail("--resume needs --out FILE")
     sc = _load(scenario)
-    _on_path()
+    on_path()
     ref = _LabRef(out)
     with _lab_errors(ref):
-        policies = parse_policies(policy or ["plan", "even"], sc)
+        policies = parse_policies(policy or ["plan", "even"], sc, bot_time_limit)
         seed_list = list(range(seed_start, seed_start + seeds))
         with open_lab(out, columns(sc), resume=resume, jobs=jobs, scheduler=scheduler) as lab:
             ref.lab = lab
@@ -143,6 +137,7 @@ def sweep(
     scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     resume: ResumeOpt = False,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Sweep scenario parameters and/or hours: a table per point and a sensitivity ranking."""
     from opssim.batch.montecarlo import check_resumable
@@ -160,11 +155,11 @@ def sweep(
     if resume and out is None:
         fail("--resume needs --out FILE")
     sc = _load(scenario)
-    _on_path()
+    on_path()
     ref = _LabRef(out)
     mode = "oat" if oat else "grid"
     with _lab_errors(ref):
-        pol = parse_policy(policy, sc)
+        pol = parse_policy(policy, sc, bot_time_limit)
         params = [parse_param(p, sc, pol.constant_hours) for p in param or []]
         points = design(sc, pol, params, mode)
         cols = columns(sc, [p.path for p in params])
