@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
+from opssim.safeio import display_path
 from opssim.scenario import Scenario
 
 from .policy import DEFAULT_TIME_LIMIT, Policy, PolicyError, parse_policy
@@ -25,15 +26,28 @@ def parse_policies(specs: Sequence[str], scenario: Scenario,
     return policies
 
 
-def check_resumable(store: RowStore, hashes: Iterable[str]) -> None:
-    """Refuse to resume a file holding runs of another scenario (raises StoreError)."""
+def check_resumable(store: RowStore, hashes: Iterable[str],
+                    policies: Iterable[str] | None = None,
+                    seeds: Sequence[int] | None = None) -> None:
+    """Refuse to resume a file holding runs that these would not make: another scenario,
+    another policy, a seed outside ``seeds`` (raises StoreError saying what differs).
+    ``policies`` or ``seeds`` None: not checked (a search makes its own policies)."""
     allowed = set(hashes)
+    specs = None if policies is None else set(policies)
+    wanted = None if seeds is None else set(seeds)
+    fix = "use another --out, or drop --resume to replace it"
     for row in store.rows:
+        where = f"{display_path(store.path or '')} holds runs of"
         if row["scenario_hash"] not in allowed:
-            raise StoreError(
-                f"{store.path} holds runs of another scenario (hash {row['scenario_hash']}, "
-                "not this one): use another --out, or drop --resume to replace it"
-            )
+            raise StoreError(f"{where} another scenario (hash {row['scenario_hash']}, "
+                             f"not this one): {fix}")
+        if specs is not None and row["policy"] not in specs:
+            raise StoreError(f"{where} policy {row['policy']!r}, not asked for here "
+                             f"(--policy {' '.join(sorted(specs))}): {fix}")
+        if wanted is not None and int(row["seed"]) not in wanted:
+            lo, hi = min(wanted), max(wanted)
+            raise StoreError(f"{where} seed {row['seed']}, outside the seeds asked for "
+                             f"({lo}..{hi}): {fix}")
 
 
 def monte_carlo(lab: Lab, scenario: Scenario, policies: Sequence[Policy],

@@ -10,6 +10,7 @@ import typer
 from opssim.batch import PolicyError, parse_policy
 from opssim.batch.policy import DEFAULT_TIME_LIMIT
 from opssim.cli.common import BotTimeOpt, ScenarioArg, _load, _say, app, fail, on_path
+from opssim.safeio import display_path
 
 SeedsOpt = Annotated[
     int, typer.Option(min=1, max=1_000_000, help="runs per policy: seeds S..S+N-1 "
@@ -59,16 +60,21 @@ def _lab_errors(ref: _LabRef) -> Iterator[None]:
     from opssim.batch.executor import ExecutorError
     from opssim.batch.params import ParamError
     from opssim.batch.runner import LabError
-    from opssim.batch.store import StoreError
+    from opssim.batch.store import StoreError, StoreWriteError
 
     try:
         yield
+    except StoreWriteError as exc:  # a full disk: the rows written are kept
+        fail(str(exc), 1)
     except (PolicyError, ParamError, StoreError, ExecutorError) as exc:
         fail(str(exc))
     except LabError as exc:
         fail(f"{exc}; {ref.saved()}", 1)
     except KeyboardInterrupt:
         fail(f"interrupted; {ref.saved()}", 130)
+    except OSError as exc:  # a chart or report that cannot be written (a full disk)
+        where = f"{display_path(exc.filename)}: " if exc.filename else ""
+        fail(f"cannot write {where}{exc.strerror or exc}; {ref.saved()}", 1)
 
 
 @app.command()
@@ -109,7 +115,8 @@ def batch(
         seed_list = list(range(seed_start, seed_start + seeds))
         with open_lab(out, columns(sc), resume=resume, jobs=jobs, scheduler=scheduler) as lab:
             ref.lab = lab
-            check_resumable(lab.store, [scenario_hash(sc)])
+            check_resumable(lab.store, [scenario_hash(sc)], [p.spec for p in policies],
+                            seed_list)
             _say(f"{sc.id}: {seeds} seeds x {len(policies)} policies on {lab.pool.where}"
                  + (f" ({lab.store.resumed} runs already in {out})" if lab.store.resumed else ""))
             results = monte_carlo(lab, sc, policies, seed_list)
@@ -165,7 +172,8 @@ def sweep(
         cols = columns(sc, [p.path for p in params])
         with open_lab(out, cols, resume=resume, jobs=jobs, scheduler=scheduler) as lab:
             ref.lab = lab
-            check_resumable(lab.store, {pt.job.scenario_hash for pt in points})
+            check_resumable(lab.store, {pt.job.scenario_hash for pt in points}, [pol.spec],
+                            range(seed_start, seed_start + seeds))
             _say(f"{sc.id}: {len(points)} points x {seeds} seeds ({mode}) on {lab.pool.where}")
             results = lab.run([pt.job for pt in points],
                               range(seed_start, seed_start + seeds), label="sweep")
@@ -268,5 +276,6 @@ def balance(
                              sensitivity_seeds=sens, resume=resume, pool=pool)
     command = " ".join(["opssim balance", str(scenario or "(starter)"), f"--seeds {seeds}",
                         f"--budget {budget}"] + ([f"--phases {phases}"] if phases > 1 else []))
-    path = write_report(result, out, command)
+    with _lab_errors(ref):
+        path = write_report(result, out, command)
     _say(f"wrote {path}")
