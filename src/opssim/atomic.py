@@ -48,3 +48,15 @@ def write_text_atomically(path: Path, text: str) -> None:
             os.fsync(fh.fileno())
 
     replace_atomically(path, write)
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, flushed to disk before the rename."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    replace_atomically(path, write)

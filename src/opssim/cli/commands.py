@@ -14,7 +14,7 @@ from opssim.atomic import write_text_atomically
 from opssim.batch import PolicyError, parse_policy
 from opssim.batch.policy import DEFAULT_TIME_LIMIT, decide_week
 from opssim.cli.common import BotTimeOpt, ScenarioArg, _has_display, _load, app, fail, on_path
-from opssim.safeio import display_path
+from opssim.safeio import check_output, display_path
 from opssim.scenario import (
     ScenarioError,
     default_scenario_path,
@@ -63,7 +63,7 @@ def run(
         try:
             rec.save(record)
         except OSError as exc:
-            fail(f"--record: cannot write {record}: {exc.strerror or exc}")
+            fail(f"--record: cannot write {display_path(record)}: {exc.strerror or exc}", 1)
     if as_json:
         print(json.dumps(summary.data, ensure_ascii=False, sort_keys=False))
     else:
@@ -73,11 +73,17 @@ def run(
 
 
 def _writable(path: Path, flag: str) -> None:
-    """Fail now, before the work, if ``path`` cannot be written (no folder, or a folder)."""
-    if path.is_dir():
-        fail(f"{flag}: {path} is a folder, not a file")
-    if not path.parent.is_dir():
-        fail(f"{flag}: folder {path.parent} does not exist")
+    """Fail now, before the work, if ``path`` cannot be written: no folder, or something
+    other than a regular file there (a folder, a device such as /dev/full, a FIFO)."""
+    shown = display_path(path)
+    try:
+        if path.is_dir():
+            fail(f"{flag}: {shown} is a folder, not a file")
+        if not path.parent.is_dir():
+            fail(f"{flag}: folder {display_path(path.parent)} does not exist")
+        check_output(path)
+    except (OSError, ValueError) as exc:
+        fail(f"{flag}: {shown}: {getattr(exc, 'strerror', None) or exc}")
 
 
 @app.command()
@@ -196,7 +202,7 @@ def _emit(text: str, out: Path | None) -> None:
     try:
         write_text_atomically(out, text)
     except OSError as exc:
-        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+        fail(f"--out: cannot write {display_path(out)}: {exc.strerror or exc}")
     print(f"wrote {out}")
 
 
@@ -298,8 +304,8 @@ def play(
         fail(f"--lang: expected en or zh, got {lang!r}")
     if screenshot is not None and frames is None:
         frames = 120
-    if screenshot is not None and not screenshot.parent.is_dir():
-        fail(f"--screenshot: folder {screenshot.parent} does not exist")
+    if screenshot is not None:
+        _writable(screenshot, "--screenshot")
     from opssim.render.game import parse_size
 
     try:
