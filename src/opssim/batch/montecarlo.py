@@ -39,11 +39,11 @@ def check_resumable(store: RowStore, hashes: Iterable[str],
     for row in store.rows:
         where = f"{display_path(store.path or '')} holds runs of"
         if row["scenario_hash"] not in allowed:
-            raise StoreError(f"{where} another scenario (hash {row['scenario_hash']}, "
+            raise StoreError(f"{where} another scenario (hash {row['scenario_hash']!r:.40}, "
                              f"not this one): {fix}")
         if specs is not None and row["policy"] not in specs:
-            raise StoreError(f"{where} policy {row['policy']!r}, not asked for here "
-                             f"(--policy {' '.join(sorted(specs))}): {fix}")
+            raise StoreError(f"{where} policy {row['policy']!r:.80}, not asked for here "
+                             f"(--policy {' '.join(sorted(specs))[:200]}): {fix}")
         if wanted is not None and int(row["seed"]) not in wanted:
             lo, hi = min(wanted), max(wanted)
             raise StoreError(f"{where} seed {row['seed']}, outside the seeds asked for "

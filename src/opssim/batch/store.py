@@ -38,8 +38,8 @@ FORMATS = {".csv": "csv", ".parquet": "parquet"}
 #: Largest results file read back on ``--resume`` (a million runs are about 1 GB).
 MAX_RESUME_BYTES = 8_000_000_000
 
-#: Longest CSV field read back (the weekly series of a two-year run is a few kB).
-MAX_FIELD = 1_000_000
+#: Longest CSV field read back (the weekly series of a two-year run is about 15 kB).
+MAX_FIELD = 100_000
 
 
 class StoreError(ValueError):
