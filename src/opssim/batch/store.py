@@ -138,9 +138,12 @@ class _Lock:
     naming the process that holds it."""
 
     def __init__(self, path: Path) -> None:
-        import fcntl
-
         self.path = path.with_name(f".{path.name}.lock")
+        self.fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:  # not POSIX (Windows): no lock
+            return
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
@@ -171,7 +174,7 @@ class _Lock:
             os.close(fd)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        self.fd: int | None = fd
+        self.fd = fd
 
     def release(self) -> None:
         """Remove the lock file and let go of the lock."""
