@@ -9,7 +9,7 @@ DEFAULT_SKILL = 0.3
 
 
 class SpecialistState:
-    """Fatigue (0–100) and a skill (0–1) per duty, updated day by day."""
+    """Fatigue (0–100) and a skill (0–1) per duty, updated each working day."""
 
     def __init__(self, spec: Specialist, duties: tuple[str, ...]) -> None:
         self.spec = spec
@@ -21,13 +21,12 @@ class SpecialistState:
         """Output quality factor: 1 when rested, ``1 - quality_loss_at_max`` when exhausted."""
         return 1.0 - self.spec.fatigue.quality_loss_at_max * self.fatigue / 100.0
 
-    def work_day(self, hours: Mapping[str, float], tiring: Mapping[str, float]) -> None:
-        """A day of the week's ``hours`` per duty (1/7 of them); ``tiring`` is extra fatigue
-        per hour of a duty."""
+    def work_day(self, today: Mapping[str, float], tiring: Mapping[str, float]) -> None:
+        """A working day of ``today``'s hours per duty; ``tiring`` is extra fatigue per hour
+        of a duty. The contract's hours are spread evenly over the working days."""
         f = self.spec.fatigue
-        today = {d: h / 7.0 for d, h in hours.items()}
         total = sum(today.values())
-        contract = self.spec.contract_hours / 7.0
+        contract = self.spec.contract_hours / self.spec.workweek.days
         overtime = max(0.0, total - contract)
         slack = max(0.0, contract - total)
         change = (
