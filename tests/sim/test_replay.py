@@ -125,7 +125,7 @@ def recording_dir(tmp_path: Path, cli) -> Path:
 def test_run_record_then_replay_confirms(cli, recording_dir: Path) -> None:
     rec = Recording.load(recording_dir / "rec.json")
     assert rec.seed == 5 and rec.policy == "plan" and rec.weeks == 10
-    assert set(rec.versions) == {"opssim", "numpy", "simpy", "python"}
+    assert set(rec.versions) == {"engine", "opssim", "numpy", "simpy", "python"}
     r = cli("replay", recording_dir / "rec.json")
     assert r.code == 0, r
     assert "10 weeks" in r.out and "every checksum matches" in r.out
