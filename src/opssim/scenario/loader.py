@@ -107,6 +107,8 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         raise ScenarioError([ErrorLine(name, line, col, "(yaml)", message)]) from None
     except (YAMLError, RecursionError, ValueError) as exc:
         raise ScenarioError([ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0])]) from None
+    if reader.composer.tagged:
+        raise ScenarioError(_tag_errors(reader.composer.tagged, tree, name))
     try:
         data, pos = to_plain(tree)
     except TreeError as exc:
@@ -144,16 +146,20 @@ class _CappedComposer(Composer):
         super().__init__(loader)
         self.warn_double_anchors = False
         self.nodes = 0
+        self.tagged: list[tuple[int, int, str]] = []  # (line, col, tag) of each tag dropped
 
     def compose_node(self, parent: object, index: object) -> object:
         # A mapping's key is composed with index None: keys are not values.
         if not (index is None and isinstance(parent, MappingNode)):
             self.nodes += 1
         event = self.parser.peek_event()
-        tag = getattr(event, "tag", None)
-        if tag is not None:  # refused before construction: !!set or !!omap build other types
-            raise ComposerError(None, None, f"YAML tags are not allowed in scenario files "
-                                f"(found {_short_tag(tag)})", event.start_mark)
+        if getattr(event, "ctag", None) is not None:
+            # Every tag is refused, and dropped here, before construction, so !!set or !!omap
+            # cannot build other types: the node is composed as plain data and the error
+            # names its path once the positions are known.
+            mark = event.start_mark
+            self.tagged.append((mark.line + 1, mark.column + 1, _short_tag(event.ctag)))
+            event.ctag = None
         if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
             problem = (f"scenario too large: more than {MAX_NODES} values"
                        if self.depth <= MAX_DEPTH else f"nested deeper than {MAX_DEPTH} levels")
@@ -175,6 +181,22 @@ class _CappedComposer(Composer):
                     key.start_mark,
                 )
         return node
+
+
+def _tag_errors(tagged: list[tuple[int, int, str]], tree: object,
+                name: str) -> list[ErrorLine]:
+    """One error line per tag, at the tagged value, naming its path when it can be found."""
+    try:
+        _, pos = to_plain(tree)
+    except TreeError as exc:  # another problem too: the positions found before it
+        pos = exc.positions
+    paths: dict[tuple[int, int], Path] = {}
+    for path, at in pos.values.items():  # the first path at a place (an alias shares it)
+        paths.setdefault(at, path)
+    return [ErrorLine(name, line, col, _dotted(paths.get((line, col), ())),
+                      f"YAML tags are not allowed in scenario files (found {tag}): quote the "
+                      "value to make it a string")
+            for line, col, tag in tagged]
 
 
 def _short_tag(tag: object) -> str:
