@@ -100,3 +100,24 @@ def test_a_second_removal_in_the_same_hour_finds_nobody(stage: int) -> None:
     assert f.remove(stage, 5, t, rng) == 0
     feed(f, [], start=t)
     assert f.current(stage, t + 1).sum() >= 0
+
+
+def test_a_trace_follows_every_user() -> None:
+    """With a sink set, every user's entry and decision are reported, one by one: the movers
+    of stage 0 are exactly stage 1's entrants, each decides after entering, and a removed user
+    is reported as taken."""
+    seen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    f = FunnelState([Delay(exponential=24.0), None], 1, HORIZON, [None, 30.0], 5)
+    f.trace = lambda s, g, e, d, m: seen.append((s, e, d, m))
+    feed(f, [], until=60)
+    f.remove(0, 25, 60, np.random.default_rng(2))
+    feed(f, [], start=60)
+    plain = two_stage_funnel(churn=30.0, root=5)  # untraced: the same numbers up to hour 60
+    assert np.array_equal(f.moves[:, :, :60], plain.moves[:, :, :60])
+    moved = sum(int(m.sum()) for s, e, d, m in seen if s == 0)
+    assert moved == f.moves[0].sum() == f.entered[1, :, :HORIZON].sum()
+    stage0 = [(e, d) for s, e, d, m in seen if s == 0]
+    assert all((d >= e).all() for e, d in stage0)
+    decided = sum(len(e) for e, d in stage0)
+    assert decided == f.moves[0].sum() + f.drops[0].sum()  # 25 removed among the drops
+    assert sum(len(e) for s, e, d, m in seen if s == 1) == f.entered[1, :, :HORIZON].sum()

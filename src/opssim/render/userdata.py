@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from opssim.model.difficulty import DIFFICULTY_ORDER
 from opssim.safeio import display_path
 from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
 from opssim.scenario.schema.base import Text
@@ -17,7 +18,6 @@ from opssim.sim.record import Recording, RecordingError
 from opssim.sim.recorded import read_recorded_scenario
 
 #: The difficulties in the order the title screen lists them.
-DIFFICULTY_ORDER = ("tutorial", "easy", "normal", "hard")
 
 
 def data_dir() -> Path:

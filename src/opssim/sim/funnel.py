@@ -34,6 +34,7 @@ from opssim.scenario.schema import Delay
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.delays import from_uniforms, needs_two
 from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, unit
+from opssim.sim.trace import Sink, Tracer
 
 
 class FunnelState:
@@ -64,6 +65,17 @@ class FunnelState:
         self._entered_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._decided_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._keys: dict[tuple[str, int, int], int] = {}
+        #: Follows users one by one for a per-user log (``run --events-out``); None: not.
+        self.tracer: Tracer | None = None
+
+    @property
+    def trace(self) -> Sink | None:
+        """The sink of a per-user trace (see :mod:`opssim.sim.trace`), or None."""
+        return self.tracer.sink if self.tracer is not None else None
+
+    @trace.setter
+    def trace(self, sink: Sink | None) -> None:
+        self.tracer = Tracer(sink) if sink is not None else None
 
     def flow(self, t0: int, t1: int, arrivals: np.ndarray, convert: np.ndarray) -> None:
         """Draw the users of hours ``[t0, t1)`` (within one week), stage by stage.
@@ -81,6 +93,7 @@ class FunnelState:
             self._week = week
             self._entered_now[:] = 0
             self._decided_now[:] = 0
+        converts = convert.any(axis=(1, 2))
         for s in range(self.n_stages):
             cohort = arrivals[s]
             if s > 0:
@@ -89,11 +102,13 @@ class FunnelState:
             self._schedule(s, cohort, t0, week)
             due = self.due[s, :, t0:t1]
             p = convert[s]
-            if p.any() and due.any():
-                moving = self._decide(s, due, p, week)
+            if converts[s] and due.any():
+                moving = self._decide(s, due, p, week, t0)
                 self.moves[s, :, t0:t1] = moving
                 self.drops[s, :, t0:t1] += due - moving
             else:
+                if self.tracer is not None:
+                    self._trace_decisions(s, due, None, t0)
                 self.drops[s, :, t0:t1] += due
             self.drops[s, :, t0:t1] += self.gone[s, :, t0:t1]
 
@@ -134,6 +149,12 @@ class FunnelState:
             return
         if spec is None and churn is None:  # they stay: decided after the horizon
             self.due[s, :, self.horizon] += cohort.sum(axis=1)
+            if self.tracer is not None:
+                seg, j = np.divmod(np.repeat(np.arange(cohort.size), cohort.ravel()),
+                                   cohort.shape[1])
+                at = (t0 + j).astype(float)
+                self.tracer.entered(s, seg, at, np.full(len(at), np.inf), j,
+                                    np.ones(len(at), dtype=bool))
             return
         n_seg, hours = cohort.shape
         index = self._users(cohort, self._entered_now[s])
@@ -149,6 +170,13 @@ class FunnelState:
             leave *= -churn
             churned = leave < wait
             np.minimum(wait, leave, out=wait)
+        if self.tracer is not None:
+            seg, j = np.divmod(np.repeat(np.arange(n_seg * hours), cohort.ravel()), hours)
+            entered_at = t0 + j + place
+            decides_at = entered_at + wait
+            self.tracer.entered(s, seg, entered_at, decides_at,
+                                np.minimum(np.floor(decides_at), self.horizon),
+                                churned if churned is not None else np.zeros(len(j), bool))
         # The decision's hour after the entry hour, and the histogram slot: segment-major
         # rows of ``window`` hours from t0, the last hour being the overflow bin.
         width = self.horizon + 1 - t0
@@ -168,15 +196,30 @@ class FunnelState:
             self._add(self.due, s, t0, slot[~churned], n_seg, window)
             self._add(self.gone, s, t0, slot[churned], n_seg, window)
 
-    def _decide(self, s: int, due: np.ndarray, p: np.ndarray, week: int) -> np.ndarray:
+    def _decide(self, s: int, due: np.ndarray, p: np.ndarray, week: int,
+                t0: int) -> np.ndarray:
         """Of ``due[g, j]`` users deciding, those who move on: each whose keyed uniform falls
         under the chance ``p[g, j]`` of their segment in their hour."""
         n_seg, hours = due.shape
         index = self._users(due, self._decided_now[s])
         cell = np.repeat(np.arange(n_seg * hours), due.ravel())
         u = unit(bits(self._key("decide", s, week), index))
-        moved = cell[u < np.ravel(p)[cell]]
-        return np.bincount(moved, minlength=n_seg * hours).reshape(n_seg, hours)
+        ok = u < np.ravel(p)[cell]
+        if self.tracer is not None:
+            self._trace_decisions(s, due, ok, t0)
+        return np.bincount(cell[ok], minlength=n_seg * hours).reshape(n_seg, hours)
+
+    def _trace_decisions(self, s: int, due: np.ndarray, ok: np.ndarray | None,
+                         t0: int) -> None:
+        """Tell the tracer who decided what, cell by cell (``ok`` None: nobody moved on)."""
+        assert self.tracer is not None
+        flat = due.ravel()
+        ends = np.cumsum(flat)
+        for c in np.flatnonzero(flat):
+            g, j = divmod(int(c), due.shape[1])
+            n = int(flat[c])
+            moved = ok[ends[c] - n:ends[c]] if ok is not None else np.zeros(n, dtype=bool)
+            self.tracer.decided(s, g, t0 + j, moved)
 
     @staticmethod
     def _add(hist: np.ndarray, s: int, t0: int, key: np.ndarray, n_seg: int,
@@ -211,6 +254,10 @@ class FunnelState:
         seg, col = np.divmod(nz, 2 * width)
         in_due = col < width
         self.due[s, seg[in_due], t + col[in_due]] -= take[in_due]
+        if self.tracer is not None:
+            for g, c, k in zip(seg[in_due], col[in_due], take[in_due], strict=True):
+                if k:
+                    self.tracer.removed(s, int(g), t + int(c), int(k), t)
         self.gone[s, seg[~in_due], t + col[~in_due] - width] -= take[~in_due]
         self.drops[s, :, t] += np.bincount(seg, weights=take, minlength=self.n_segments).astype(
             np.int64)

@@ -40,6 +40,14 @@ class SpecialistState:
                 s = self.skills[d]
                 self.skills[d] = min(1.0, s + self.spec.learning_per_hour * h * (1.0 - s))
 
+    def work_week(self, hours: Mapping[str, float], tiring: Mapping[str, float]) -> None:
+        """A whole week of ``hours`` per duty, as the engine works it: an even share on each
+        working day."""
+        days = self.spec.workweek.days
+        today = {d: h / days for d, h in hours.items() if h > 0}
+        for _ in range(days):
+            self.work_day(today, tiring)
+
     def weekend(self) -> None:
         """Rest between weeks."""
         self.fatigue = max(0.0, self.fatigue - self.spec.fatigue.weekend_recovery)
