@@ -219,13 +219,14 @@ def test_play_checks_the_scenario_first(cli, no_display, tmp_path) -> None:
 
 def test_play_loads_a_save(cli, tmp_path, starter: Scenario) -> None:
     from opssim.scenario import default_scenario_path, scenario_hash
-    from opssim.sim.record import Recording, state_checksum, weeks_of
+    from opssim.sim.record import Recording, file_sha256, state_checksum, weeks_of
 
     plan = (starter.plan_hours(),) * 2
     sums = tuple(state_checksum(e) for _, e in weeks_of(starter, 3, plan))
     save = tmp_path / "save.json"
     where = str(default_scenario_path())
-    Recording(scenario_hash(starter), 3, plan, sums, scenario=where).save(save)
+    Recording(scenario_hash(starter), 3, plan, sums, scenario=where,
+              scenario_sha256=file_sha256(default_scenario_path())).save(save)
     shot = tmp_path / "loaded.png"
     result = cli("play", "--load", save, "--frames", "3", "--screenshot", shot,
                  env={"SDL_VIDEODRIVER": "dummy"})

@@ -11,6 +11,14 @@ reproduced by ``--case 1234``. Workers are separate processes with an address-sp
 also runs ``opssim validate`` (and ``opssim run`` when it validates) as a real process, to check
 the exit code and that stderr has no traceback. Exit status: 0 when nothing failed, 1 otherwise.
 
+Hostile shapes beyond scenarios: one case in ten (``--recordings``) is a real recording with
+hostile edits (weeks cut, counts and outcomes changed, the scenario path pointed at
+``/etc/shadow``, a private file, ``/dev/zero``, a NUL byte or 100,000 characters; refused
+hours; deep JSON and 5,000-digit numbers), replayed as ``opssim replay`` does: a one-line
+error or a replay result, never a crash or a leaked line of another file. Before the cases,
+every reader of user files (scenario, recording, schedule, settings) is handed a FIFO, a link
+to ``/dev/zero``, a folder, a broken link and a link loop, and must refuse each at once.
+
 ``tests/scenario/test_scenario_fuzz.py`` drives the same mutations from hypothesis with a
 modest example count inside ``make test``.
 """
@@ -19,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import json
 import multiprocessing as mp
@@ -80,6 +89,12 @@ ODD_TEXT: list[str] = [
     "!!omap [a: 1]",
     "!custom x",
     "!!float 1",
+    "!!int 12",
+    "!!bool 12",
+    "!!set 12",
+    "!!omap 12",
+    "!!str 12",
+    "! 12",
     "&a [*a]",
     "*nowhere",
     "{<<: {a: 1}}",
@@ -332,6 +347,181 @@ def run_case(seed: int, index: int, timeout: float) -> Outcome:
     return Outcome(index, kind, detail, time.perf_counter() - start)
 
 
+# -- hostile recordings and special files ------------------------------------------------------
+
+#: What a recording's fields are replaced with (besides the scenario's own mutations).
+ODD_RECORDING: list[Callable[[random.Random, dict], None]] = [
+    lambda r, d: d.update(weeks=d["weeks"][: r.randrange(len(d["weeks"]) + 1)]),
+    lambda r, d: d.update(weeks=[]),
+    lambda r, d: d.update(week_count=r.choice([0, -1, 10**30, "3", None, True])),
+    lambda r, d: d.update(outcome=r.choice(["promoted", "kept", "fired", "unfinished", "", 7])),
+    lambda r, d: d.update(seed=r.choice([-1, 2**63, 10**4000, 1.5, "1", None])),
+    lambda r, d: d.update(scenario=r.choice(["/etc/shadow", "/etc/passwd", "/dev/zero",
+                                             "secret.txt", "a\0b", "x" * 100_000, "",
+                                             "../../tutorial.yaml", "/proc/self/environ"])),
+    lambda r, d: d.update(scenario_sha256=r.choice(["", "0" * 64, "zz", None])),
+    lambda r, d: d["weeks"][r.randrange(len(d["weeks"]))]["hours"].update(
+        {r.choice(["copy", "juggling", "support"]): r.choice(
+            [1e308, -1, 10**400, float("nan"), "5", None, [], _deep(50)])}),
+    lambda r, d: d["weeks"][r.randrange(len(d["weeks"]))].update(checksum=r.choice(
+        ["0" * 16, "", None, 7])),
+    lambda r, d: d.update(format=r.choice(["opssim-recording/1", "opssim-recording/3", None])),
+    lambda r, d: d.update(versions=r.choice([None, [], {"a": _deep(30)}])),
+]
+
+_RECORDING: dict[str, Any] = {}
+
+
+def base_recording(folder: Path) -> tuple[dict, Path]:
+    """A real recording of the tutorial (seed 3, the plan) as JSON data, and the tutorial's
+    copy in ``folder`` that it names (recorded once per process)."""
+    scenario = folder / "tutorial.yaml"
+    scenario.write_bytes((SCENARIOS / "tutorial.yaml").read_bytes())
+    if not _RECORDING:
+        from opssim.batch import parse_policy, run_engine
+        from opssim.scenario import load_scenario
+        from opssim.sim.record import Recording, state_checksum
+
+        sc = load_scenario(scenario)
+        sums: list[str] = []
+        engine = run_engine(sc, 3, parse_policy("plan", sc),
+                            on_week=lambda e: sums.append(state_checksum(e)))
+        digest = hashlib.sha256(scenario.read_bytes()).hexdigest()
+        _RECORDING.update(json.loads(Recording.of(engine, sums, scenario="tutorial.yaml",
+                                                  scenario_sha256=digest,
+                                                  policy="plan").to_json()))
+    return json.loads(json.dumps(_RECORDING)), scenario
+
+
+def make_recording_case(seed: int, index: int, folder: Path) -> bytes:
+    """Recording case ``index``: a real recording with one to three hostile edits, or a
+    hostile JSON shape (deep nesting, a 5,000-digit number, not UTF-8)."""
+    r = random.Random(f"rec:{seed}:{index}")
+    data, _ = base_recording(folder)
+    (folder / "secret.txt").write_text("api_token: do-not-print-me\n")
+    shape = r.randrange(10)
+    if shape == 0:
+        return r.choice([b"[" * 200_000 + b"]" * 200_000, b'{"a": ' + b"9" * 5000 + b"}",
+                         b"\xff\xfe", b"", b"{" * 50 + b"}" * 50])
+    for _ in range(r.choice([1, 1, 2, 3])):
+        with contextlib.suppress(KeyError, TypeError, IndexError, ValueError):
+            r.choice(ODD_RECORDING)(r, data)
+    try:
+        return json.dumps(data).encode()
+    except (ValueError, RecursionError):
+        return b"[]"
+
+
+def check_recording(folder: Path, raw: bytes) -> tuple[str, str]:
+    """(kind, detail) of reading and replaying a recording as ``opssim replay`` does: a
+    one-line :class:`RecordingError` or a replay result, never a crash, and never a line of
+    a file that is not the scenario recorded."""
+    from opssim.sim.record import Recording, RecordingError, replay
+    from opssim.sim.recorded import read_recorded_scenario
+
+    path = folder / "rec.json"
+    path.write_bytes(raw)
+    try:
+        rec = Recording.load(path)
+        located, _ = read_recorded_scenario(rec, folder)
+        result = replay(located.scenario, rec)
+    except (RecordingError, OSError) as exc:
+        text = str(exc)
+        if "\n" in text or len(text) > 1000:
+            return "bad-error", f"not one short line: {text[:200]!r}"
+        if "do-not-print-me" in text or "root:" in text:
+            return "bad-error", f"a file's contents leaked: {text[:200]!r}"
+        return "error", text[:200]
+    return "ok", "identical" if result.identical else "differs"
+
+
+def check_special_files(folder: Path) -> list[str]:
+    """Every reader of user files, given a FIFO, a link to /dev/zero, a folder, a broken
+    link and a link loop: each must refuse at once (an alarm catches a hang). Returns the
+    failures."""
+    from opssim.batch.schedule import ScheduleError, load_schedule
+    from opssim.render.settings import load_settings
+    from opssim.scenario import ScenarioError, load_scenario
+    from opssim.sim.record import Recording, RecordingError
+
+    shapes: dict[str, Path] = {}
+    shapes["fifo"] = folder / "fifo"
+    os.mkfifo(shapes["fifo"])
+    shapes["zero"] = folder / "zero"
+    shapes["zero"].symlink_to("/dev/zero")
+    shapes["folder"] = folder / "dir"
+    shapes["folder"].mkdir()
+    shapes["broken-link"] = folder / "broken"
+    shapes["broken-link"].symlink_to(folder / "gone")
+    shapes["loop"] = folder / "loop"
+    shapes["loop"].symlink_to(shapes["loop"])
+    readers: dict[str, Callable[[Path], Any]] = {
+        "scenario": load_scenario, "recording": Recording.load, "schedule": load_schedule,
+        "settings": lambda p: _settings_note(load_settings(p)),
+    }
+    refused = (ScenarioError, RecordingError, ScheduleError, OSError)
+    failures = []
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise Hang()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        for shape, path in shapes.items():
+            for reader, read in readers.items():
+                signal.setitimer(signal.ITIMER_REAL, 5)
+                try:
+                    read(path)
+                    if reader != "settings":  # settings: a missing file is the defaults
+                        failures.append(f"{reader} read a {shape}")
+                except Hang:
+                    failures.append(f"{reader} hung on a {shape}")
+                except refused:
+                    pass
+                except Exception as exc:
+                    failures.append(f"{reader} on a {shape}: {type(exc).__name__}: {exc}")
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, old)
+    return failures
+
+
+def _settings_note(loaded: tuple[Any, str | None]) -> None:
+    """Settings are never an error: a refused file is the defaults and a note."""
+    _, note = loaded
+    if note is None:
+        return
+    raise OSError(note)
+
+
+def run_recording_case(seed: int, index: int, timeout: float) -> Outcome:
+    """Make and check recording case ``index`` under an alarm; never raises."""
+    start = time.perf_counter()
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise Hang()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        with tempfile.TemporaryDirectory(prefix="opssim-fuzz-rec-") as tmp:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+                raw = make_recording_case(seed, index, Path(tmp))
+                kind, detail = check_recording(Path(tmp), raw)
+            finally:
+                signal.signal(signal.SIGALRM, signal.SIG_IGN)
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
+    except Hang:
+        kind, detail = "hang", f"over {timeout:g} s"
+    except MemoryError:
+        kind, detail = "memory", "MemoryError (address-space limit reached)"
+    except Exception as exc:
+        kind, detail = "crash", "".join(traceback.format_exception(exc))[-3000:]
+    return Outcome(index, kind, detail, time.perf_counter() - start)
+
+
 # -- the subprocess sample ----------------------------------------------------------------------
 
 
@@ -396,6 +586,13 @@ def _run_chunk(args: tuple[int, list[int], float, int]) -> Chunk:
     seed, indexes, timeout, every = args
     out = Chunk(rss_start=rss_mb())
     for i in indexes:
+        if i < 0:  # recording case -i - 1
+            o = run_recording_case(seed, -i - 1, timeout)
+            out.counts[f"recording-{o.kind}"] += 1
+            out.slowest = max(out.slowest, (o.seconds, i))
+            if o.failed:
+                out.failures.append(o)
+            continue
         o = run_case(seed, i, timeout)
         if every and i % every == 0 and not o.failed:
             o = check_subprocess(seed, i, timeout)
@@ -421,9 +618,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subprocess-every", type=int, default=100,
                     help="also run every Nth case through a real opssim process (0: never)")
     ap.add_argument("--json", type=Path, default=None, help="write the summary here too")
+    ap.add_argument("--recordings", type=int, default=None,
+                    help="hostile recordings to try too (default: one per ten cases); "
+                    "listed as negative case numbers, -1 being recording 0")
     opts = ap.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a smaller address space per worker
 
+    if opts.case is not None and opts.case < 0:
+        o = run_recording_case(opts.seed, -opts.case - 1, opts.timeout)
+        print(f"recording case {opts.case}: {o.kind} in {o.seconds:.2f} s\n{o.detail}")
+        return int(o.failed)
     if opts.case is not None:
         name, raw = make_case(opts.seed, opts.case)
         if opts.keep:
@@ -435,9 +639,15 @@ def main(argv: list[str] | None = None) -> int:
 
     sources()  # read before forking
     start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="opssim-fuzz-special-") as tmp:
+        special = check_special_files(Path(tmp))
+    for line in special:
+        print(f"special file: {line}")
     size = 50
-    chunks = [(opts.seed, list(range(a, min(a + size, opts.cases))), opts.timeout,
-               opts.subprocess_every) for a in range(0, opts.cases, size)]
+    recordings = opts.cases // 10 if opts.recordings is None else opts.recordings
+    indexes = [*range(opts.cases), *(-i - 1 for i in range(recordings))]
+    chunks = [(opts.seed, indexes[a:a + size], opts.timeout, opts.subprocess_every)
+              for a in range(0, len(indexes), size)]
     total, failures, rss = Counter(), [], []
     slowest = (0.0, -1)
     ctx = mp.get_context("fork")
@@ -449,9 +659,10 @@ def main(argv: list[str] | None = None) -> int:
             rss.append((chunk.rss_start, chunk.rss_end))
             if n % 20 == 0 or n == len(chunks):
                 done = sum(v for k, v in total.items() if k != "subprocess")
-                print(f"{done:,}/{opts.cases:,} cases, {len(failures)} failed, "
+                print(f"{done:,}/{len(indexes):,} cases, {len(failures)} failed, "
                       f"{time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     cases = sum(v for k, v in total.items() if k != "subprocess")
+    failures += [Outcome(-10**9, "special-file", line) for line in special]
     growth = max((b - a for a, b in rss), default=0.0)
     summary = {
         "cases": cases,

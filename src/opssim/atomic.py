@@ -5,13 +5,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from opssim.safeio import check_output
+
 
 def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
 
     The rename is atomic on one file system, so a crash or Ctrl-C mid-write leaves the old
-    file (or none) in place, and the temporary file is removed.
+    file (or none) in place, and the temporary file is removed. Only a regular file (or a
+    new path) is replaced: a device, FIFO or folder at ``path`` raises ``OSError`` first.
     """
+    check_output(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -40,6 +44,18 @@ def write_text_atomically(path: Path, text: str) -> None:
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8", newline="") as fh:  # the same bytes everywhere
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    replace_atomically(path, write)
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, flushed to disk before the rename."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
 

@@ -185,7 +185,8 @@ def test_ctrl_c_keeps_finished_runs_and_resume_completes(lab_scenario_file,
     env = {**os.environ, "FLAG": str(flag), "PYTHONPATH": os.pathsep.join(
         [str(tmp_path), str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
     cmd = [sys.executable, "-m", "opssim.cli", "batch", str(lab_scenario_file()), "--seeds",
-           "7", "--policy", "lab_sigint:decide", "--jobs", "1", "--out", str(out)]
+           "7", "--policy", "lab_sigint:decide", "--jobs", "1", "--out", str(out),
+           "--bot-time-limit", "120"]  # the parent, not the limit, stops the sleeping bot
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=90)
     # Timed from the signal, not the start: a busy machine is slow to start the batch.
     sent = float((tmp_path / "flag.sent").read_text())

@@ -71,9 +71,11 @@ def test_resume_of_an_empty_file_starts_it_afresh(lab_scenario: Scenario, rows: 
     out.write_bytes(b"")  # killed before the header reached the disk
     again = RowStore(out, columns(lab_scenario), resume=True)
     assert again.rows == []
-    assert list(tmp_path.iterdir()) == [out], "the header was written through a renamed temp"
+    assert sorted(tmp_path.iterdir()) == [tmp_path / ".runs.csv.lock", out], \
+        "the header was written through a renamed temp"
     again.add(rows[:1])
     again.close()
+    assert list(tmp_path.iterdir()) == [out], "the lock goes with the writer"
     assert [int(r["seed"]) for r in csv.DictReader(out.open())] == [0]
 
 

@@ -20,7 +20,7 @@ from opssim.render.save_screen import CONFIRM, SaveScreen
 from opssim.render.title_screen import TitleScreen
 from opssim.render.userdata import delete_save, list_saves
 from opssim.scenario import Scenario, default_scenario_path, scenario_hash
-from opssim.sim.record import Recording, state_checksum, weeks_of
+from opssim.sim.record import Recording, file_sha256, state_checksum, weeks_of
 
 N = 25
 
@@ -66,7 +66,8 @@ def saves(data: Path, starter: Scenario) -> list[Path]:
     for i in range(N):
         weeks = i % 3 + 1
         rec = Recording(scenario_hash(starter), 5, (plan,) * weeks, tuple(sums[:weeks]),
-                        scenario=str(default_scenario_path()), policy="window")
+                        scenario=str(default_scenario_path()), policy="window",
+                        scenario_sha256=file_sha256(default_scenario_path()))
         p = folder / f"save-{i:02d}.json"
         rec.save(p)
         os.utime(p, (2_000_000_000 - i * 60, 2_000_000_000 - i * 60))  # save-00 newest

@@ -17,7 +17,14 @@ from opssim.render.userdata import (
     write_save,
 )
 from opssim.scenario import Scenario, default_scenario_path, scenario_hash
-from opssim.sim.record import Recording, RecordingError, restore, state_checksum, weeks_of
+from opssim.sim.record import (
+    Recording,
+    RecordingError,
+    file_sha256,
+    restore,
+    state_checksum,
+    weeks_of,
+)
 
 pytestmark = pytest.mark.usefixtures("data")  # every test here has its own data folder
 
@@ -49,7 +56,8 @@ def _recording(sc: Scenario, weeks: int) -> Recording:
     """``weeks`` of the manager's plan on seed 7, as a save records them."""
     checksums = [state_checksum(e) for _, e in weeks_of(sc, 7, (sc.plan_hours(),) * weeks)]
     return Recording(scenario_hash(sc), 7, (sc.plan_hours(),) * weeks, tuple(checksums),
-                     scenario=str(default_scenario_path()), policy="window")
+                     scenario=str(default_scenario_path()), policy="window",
+                     scenario_sha256=file_sha256(default_scenario_path()))
 
 
 def test_saves_newest_first_and_loadable(starter: Scenario, data: Path) -> None:
@@ -72,8 +80,8 @@ def test_saves_newest_first_and_loadable(starter: Scenario, data: Path) -> None:
 def test_a_save_whose_scenario_is_gone(starter: Scenario, tmp_path: Path) -> None:
     rec = _recording(starter, 1)
     gone = Recording(rec.scenario_hash, rec.seed, rec.inputs, rec.checksums,
-                     scenario=str(tmp_path / "deleted.yaml"))
+                     scenario=str(tmp_path / "deleted.yaml"), scenario_sha256="0" * 64)
     path = write_save(gone, starter)
-    with pytest.raises(RecordingError, match="its scenario does not load"):
+    with pytest.raises(RecordingError, match=r"deleted\.yaml is not found"):
         load_save(path)
     assert list_saves()[0].title.en == "deleted"

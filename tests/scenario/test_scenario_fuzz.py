@@ -68,12 +68,14 @@ def test_the_fuzz_script_runs_and_reports(tmp_path: Path) -> None:
                                                          os.environ.get("PYTHONPATH", "")])}
     out = tmp_path / "fuzz.json"
     proc = subprocess.run([sys.executable, str(REPO / "tools" / "fuzz.py"), "-n", "6",
-                           "--jobs", "1", "--subprocess-every", "5", "--json", str(out)],
+                           "--recordings", "2", "--jobs", "1", "--subprocess-every", "5",
+                           "--json", str(out)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "6 cases" in proc.stdout
+    assert "8 cases" in proc.stdout
     summary = json.loads(out.read_text())
-    assert summary["cases"] == 6 and summary["outcomes"]["subprocess"] == 2
+    assert summary["cases"] == 8 and summary["outcomes"]["subprocess"] == 2
+    assert sum(v for k, v in summary["outcomes"].items() if k.startswith("recording-")) == 2
     assert summary["failures"] == []
 
 
@@ -111,3 +113,15 @@ def test_a_unit_of_work_takes_at_least_six_minutes(small_text: str, field: str) 
     assert e.path.endswith(key) and "0.1" in e.message
     assert e.line == next(i for i, ln in enumerate(text.splitlines(), 1) if "1e-320" in ln)
     parse_scenario(small_text.replace(field, f"{key}: 0.1"), "ok.yaml")
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, 2**32))
+def test_a_hostile_recording_replays_or_fails_in_one_line(index: int) -> None:
+    outcome = fuzz.run_recording_case(seed=0, index=index, timeout=60)
+    assert not outcome.failed, f"recording case {index}: {outcome.kind}: {outcome.detail}"
+
+
+def test_every_reader_refuses_special_files_at_once(tmp_path: Path) -> None:
+    assert fuzz.check_special_files(tmp_path) == []

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from opssim.scenario import Scenario
+from opssim.scenario import Scenario, scenario_hash
 
 from .executor import Pool
+from .montecarlo import check_resumable
 from .optimize import SearchResult, search
 from .params import Param, ParamError, apply, parse_param, resolve
 from .policy import parse_policy
@@ -123,9 +124,13 @@ def run_balance(
     points = design(scenario, plan, params, "oat")
     sens_columns = columns(scenario, [p.path for p in params])
     with open_lab(out_dir / "runs.csv", columns(scenario), resume=resume, pool=pool) as lab:
+        # The search makes its own policies and hold-out seeds: the scenario is checked.
+        check_resumable(lab.store, [scenario_hash(scenario)])
         found = search(lab, scenario, seeds, budget, phases, holdout=True)
         with open_lab(out_dir / "sensitivity.csv", sens_columns, resume=resume,
                       pool=pool) as sens_lab:
+            check_resumable(sens_lab.store, {pt.job.scenario_hash for pt in points},
+                            [plan.spec], sens_seeds)
             _reuse_base(sens_lab, lab, params, sens_seeds)
             point_rows = sens_lab.run([pt.job for pt in points], sens_seeds,
                                       label="sensitivity")

@@ -7,14 +7,21 @@ A Dask cluster is reached through ``Client(address).get_executor()``; Dask is an
 extra (``pip install 'opssim[cluster]'``).
 """
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+#: prctl option: the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 
 #: Seconds to wait for a Dask scheduler to answer, and for a first worker to join it.
 DASK_TIMEOUT = 20.0
@@ -87,8 +94,31 @@ def open_pool(jobs: int | None = None, scheduler: str | None = None) -> Iterator
 
 
 def _worker_init() -> None:
-    """In each local worker: leave Ctrl-C to the parent, which stops the pool itself."""
+    """In each local worker: leave Ctrl-C to the parent, which stops the pool itself, and
+    end when the parent dies (``kill -9`` of a batch leaves no worker running)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+
+
+def die_with_parent(poll: float = 0.5) -> None:
+    """End this process when its parent dies: at once on Linux (``PR_SET_PDEATHSIG``), and
+    everywhere within ``poll`` seconds (a daemon thread watching the parent's pid)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if parent == 1:  # orphaned already, before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="opssim-parent-watch", daemon=True).start()
 
 
 @contextmanager

@@ -14,12 +14,23 @@ A policy SPEC is a string:
   fresh instance per run, called like a function, so it may keep state across weeks.
 
 Every policy is picklable, so a batch can send it to worker processes or a cluster.
+
+A bot is untrusted in one way: it may fail. Whatever it does (raise, ``sys.exit``, return
+nonsense, run past :data:`DEFAULT_TIME_LIMIT` seconds on one decision) ends the run with one
+:class:`PolicyError` line naming the seed and week. The time limit is a ``SIGALRM`` timer,
+so it holds where decisions are made on a process's main thread (``run``, ``play``, local
+batch workers); on a Dask worker thread a decision runs without one.
 """
 
 import importlib
 import inspect
+import math
 import re
-from collections.abc import Callable, Mapping
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -33,6 +44,9 @@ from .schedule import ScheduleError, load_schedule, parse_hours, parse_inline_sc
 #: Share of the contract hours that a ``heavy:DUTY`` policy puts on its duty.
 HEAVY_SHARE = 0.8
 
+#: Seconds one decision of a bot may take by default (a bot takes milliseconds).
+DEFAULT_TIME_LIMIT = 10.0
+
 #: Hours per duty, as a plain mapping.
 Hours = Mapping[str, float]
 Decide = Callable[[Snapshot], Hours]
@@ -40,6 +54,11 @@ Decide = Callable[[Snapshot], Hours]
 
 class PolicyError(ValueError):
     """A policy SPEC that cannot be used with this scenario, or a bot that failed."""
+
+
+class _TimeUp(BaseException):
+    """Raised inside a bot past its time limit (a BaseException, so a bot's own
+    ``except Exception`` does not swallow it)."""
 
 
 @dataclass(frozen=True)
@@ -96,15 +115,30 @@ class Policy:
 
     spec: str
     decide: Decide
+    time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per decision; None: no limit
 
     def hours(self, snapshot: Snapshot) -> dict[str, float]:
         """Hours per duty for the week about to start."""
         return dict(self.decide(snapshot))
 
-    def start(self) -> Decide:
-        """The decider for one run (a fresh bot instance when the bot keeps state)."""
+    def start(self, seed: int | None = None) -> Decide:
+        """The decider for one run (a fresh bot instance when the bot keeps state); a bot
+        class whose ``__init__`` fails raises :class:`PolicyError` (naming ``seed``)."""
         fresh = getattr(self.decide, "fresh", None)
-        return fresh() if callable(fresh) else self.decide
+        if not callable(fresh):
+            return self.decide
+        where = "" if seed is None else f" (seed {seed}, before week 1)"
+        try:
+            with time_limit(self.time_limit):
+                return fresh()
+        except PolicyError as exc:
+            raise PolicyError(f"policy {self.spec!r}: {exc}{where}") from None
+        except _TimeUp:
+            raise PolicyError(f"policy {self.spec!r}: creating the bot took longer than "
+                              f"{self.time_limit:g} s{where}") from None
+        except (Exception, SystemExit) as exc:
+            raise PolicyError(f"policy {self.spec!r}: creating the bot raised "
+                              f"{_described(exc)}{where}") from None
 
     @property
     def constant_hours(self) -> dict[str, float] | None:
@@ -112,8 +146,10 @@ class Policy:
         return dict(self.decide.hours) if isinstance(self.decide, FixedHours) else None
 
 
-def parse_policy(spec: str, scenario: Scenario) -> Policy:
-    """Turn ``spec`` into a :class:`Policy` for ``scenario`` (raises :class:`PolicyError`)."""
+def parse_policy(spec: str, scenario: Scenario,
+                 time_limit: float | None = DEFAULT_TIME_LIMIT) -> Policy:
+    """Turn ``spec`` into a :class:`Policy` for ``scenario`` (raises :class:`PolicyError`);
+    a bot's decisions may take ``time_limit`` seconds each."""
     name, _, arg = spec.partition(":")
     duties = scenario.duty_ids
     if name == "plan" and not arg:
@@ -128,7 +164,7 @@ def parse_policy(spec: str, scenario: Scenario) -> Policy:
     if name == "schedule" and arg:
         return _schedule(spec, arg, scenario)
     if _is_bot_spec(name, arg):
-        return _bot(spec, name, arg, scenario)
+        return _bot(spec, name, arg, scenario, time_limit)
     raise PolicyError(
         f"unknown policy {spec!r}: use plan, even, fixed:DUTY=HOURS,..., heavy:DUTY, "
         f"schedule:FILE.yaml or module:function (duties: {', '.join(duties)})"
@@ -156,8 +192,8 @@ def check_hours(hours: Hours, scenario: Scenario, what: str) -> dict[str, float]
             raise PolicyError(f"{what}: duty {duty!r} is not in this scenario")
     try:
         return Allocation.build(hours, scenario.duty_ids, scenario.specialist.max_hours).as_dict()
-    except AllocationError as exc:
-        raise PolicyError(f"{what}: {exc}") from None
+    except (AllocationError, OverflowError) as exc:
+        raise PolicyError(f"{what}: {_oneline(exc)}") from None
 
 
 def _fixed(spec: str, hours: Hours, scenario: Scenario) -> Policy:
@@ -187,39 +223,122 @@ def _is_bot_spec(name: str, arg: str) -> bool:
     )
 
 
-def _bot(spec: str, module: str, attribute: str, scenario: Scenario) -> Policy:
+def _bot(spec: str, module: str, attribute: str, scenario: Scenario,
+         limit: float | None) -> Policy:
     """Import the bot here, so a missing module or a bot that fails is caught before a batch."""
     bot = Bot(module, attribute)
     try:
-        target = bot.target()
+        with time_limit(limit):
+            target = bot.target()
     except PolicyError as exc:
         raise PolicyError(f"policy {spec!r}: {exc}") from None
+    except _TimeUp:
+        raise PolicyError(f"policy {spec!r}: importing {module!r} took longer than "
+                          f"{limit:g} s") from None
     if not callable(target):
         raise PolicyError(f"policy {spec!r}: {module}.{attribute} is not a function or class")
-    policy = Policy(spec, bot)
+    policy = Policy(spec, bot, limit)
     # A trial week on a fresh engine: a bot that raises or returns nonsense fails now.
-    decide_week(policy.start(), Engine(scenario, seed=0).snapshot(), scenario, spec, seed=0)
+    decide_week(policy.start(seed=0), Engine(scenario, seed=0).snapshot(), scenario, spec,
+                seed=0, limit=limit)
     return policy
 
 
 def decide_week(
-    decide: Decide, snapshot: Snapshot, scenario: Scenario, spec: str, seed: int
+    decide: Decide, snapshot: Snapshot, scenario: Scenario, spec: str, seed: int,
+    limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> dict[str, float]:
-    """Ask ``decide`` for the week's hours; any failure becomes a one-line PolicyError."""
+    """Ask ``decide`` for the week's hours within ``limit`` seconds; any failure (an
+    exception, ``sys.exit``, nonsense returned, time up) becomes a one-line PolicyError."""
     where = f"seed {seed}, week {snapshot.week + 1}"
+    if isinstance(decide, FixedHours | Schedule):  # our own rules: no timer needed
+        limit = None
     try:
-        hours = decide(snapshot)
-    except Exception as exc:
-        message = " ".join(str(exc).split()) or "(no message)"
-        raise PolicyError(
-            f"policy {spec!r} raised {type(exc).__name__}: {message} ({where})"
-        ) from None
-    if not isinstance(hours, Mapping):
-        raise PolicyError(
-            f"policy {spec!r} returned {type(hours).__name__}, not a mapping of duty to "
-            f"hours ({where})"
-        )
+        with time_limit(limit):
+            hours = _plain_hours(decide(snapshot))
+    except _TimeUp:
+        raise PolicyError(f"policy {spec!r} took longer than {limit:g} s to decide "
+                          f"({where})") from None
+    except _Returned as exc:
+        raise PolicyError(f"policy {spec!r} returned {exc} ({where})") from None
+    except (Exception, SystemExit) as exc:
+        raise PolicyError(f"policy {spec!r} raised {_described(exc)} ({where})") from None
     return check_hours(hours, scenario, f"policy {spec!r} ({where})")
+
+
+class _Returned(Exception):
+    """What a bot returned cannot be hours (the message says what it was)."""
+
+
+def _plain_hours(raw: object) -> dict[str, float]:
+    """A bot's answer as a plain dict of duty to hours, read once (a mapping whose
+    iteration raises, or numbers too large for a float, fail here)."""
+    if not isinstance(raw, Mapping):
+        raise _Returned(f"{type(raw).__name__}, not a mapping of duty to hours")
+    out: dict[str, float] = {}
+    for duty, value in raw.items():
+        if not isinstance(duty, str):
+            raise _Returned(f"a key {_brief(duty)}: duties are strings")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Returned(f"{_brief(value)} as the hours for {_brief(duty)}: not a number")
+        try:
+            hours = float(value)
+        except OverflowError:
+            hours = math.inf
+        if not math.isfinite(hours):
+            raise _Returned(f"{_brief(value)} as the hours for {_brief(duty)}: not a finite "
+                            f"number")
+        out[duty] = hours
+    return out
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_TimeUp` in the code inside past ``seconds`` (main thread, POSIX only;
+    elsewhere, or with ``None``, no limit)."""
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def up(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    old = signal.signal(signal.SIGALRM, up)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)  # an outer alarm (the fuzzer's)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if outer > 0:  # give the outer alarm back what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - started)))
+
+
+def _described(exc: BaseException) -> str:
+    """``ValueError: message`` on one line, cut to a readable length."""
+    if isinstance(exc, SystemExit):
+        return f"SystemExit (it called sys.exit({_brief(exc.code)}))"
+    return f"{type(exc).__name__}: {_oneline(exc) or '(no message)'}"
+
+
+def _oneline(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # a bot's exception whose __str__ fails
+        text = "(its message cannot be shown)"
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _brief(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 @cache
@@ -230,9 +349,8 @@ def _import_attribute(module: str, attribute: str) -> Any:
         if exc.name and module.startswith(exc.name):
             raise PolicyError(f"no module named {module!r} (is it on the path?)") from None
         raise PolicyError(f"importing {module!r} failed: {exc}") from None
-    except Exception as exc:
-        message = " ".join(str(exc).split())
-        raise PolicyError(f"importing {module!r} raised {type(exc).__name__}: {message}") from None
+    except (Exception, SystemExit) as exc:
+        raise PolicyError(f"importing {module!r} raised {_described(exc)}") from None
     try:
         return getattr(mod, attribute)
     except AttributeError:

@@ -9,7 +9,7 @@ from opssim.scenario import Scenario, scenario_hash
 from opssim.sim import HOURS_PER_WEEK, Engine
 from opssim.sim.record import versions
 
-from .policy import Policy, PolicyError, decide_week, parse_policy
+from .policy import Policy, decide_week, parse_policy
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,12 @@ def run_engine(
     raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`.
     """
     engine = Engine(scenario, seed=seed)
-    try:
-        decide = policy.start()
-    except PolicyError as exc:  # a bot that this process cannot import
-        raise PolicyError(f"policy {policy.spec!r}: {exc}") from None
+    decide = policy.start(seed)  # a bot this process cannot import or create: PolicyError
     for week in range(scenario.weeks):
         if engine.finished:
             break
-        hours = decide_week(decide, engine.snapshot(), scenario, policy.spec, seed)
+        hours = decide_week(decide, engine.snapshot(), scenario, policy.spec, seed,
+                            policy.time_limit)
         engine.set_allocation(hours)
         engine.advance_to((week + 1) * HOURS_PER_WEEK)
         if on_week is not None:

@@ -20,6 +20,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from opssim.safeio import display_path, read_regular
+
 #: Largest schedule file read, in bytes.
 MAX_SCHEDULE_BYTES = 100_000
 
@@ -52,10 +54,9 @@ class ScheduleError(ValueError):
 
 def load_schedule(path: str | Path) -> RawSchedule:
     """Read the schedule file at ``path`` (raises :class:`ScheduleError`)."""
-    p = Path(path)
+    p = display_path(path)
     try:
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_SCHEDULE_BYTES + 1)
+        raw = read_regular(path, MAX_SCHEDULE_BYTES)  # a FIFO or a device is refused
     except FileNotFoundError:
         raise ScheduleError(f"{p}: no such schedule file") from None
     except OSError as exc:

@@ -12,8 +12,9 @@ import typer
 
 from opssim.atomic import write_text_atomically
 from opssim.batch import PolicyError, parse_policy
-from opssim.batch.policy import decide_week
-from opssim.cli.common import ScenarioArg, _has_display, _load, app, fail
+from opssim.batch.policy import DEFAULT_TIME_LIMIT, decide_week
+from opssim.cli.common import BotTimeOpt, ScenarioArg, _has_display, _load, app, fail, on_path
+from opssim.safeio import check_output, display_path
 from opssim.scenario import (
     ScenarioError,
     default_scenario_path,
@@ -35,6 +36,7 @@ def run(
                      "hours and a state checksum per week) for opssim replay", metavar="FILE",
                      show_default=False),
     ] = None,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Run a scenario headless to the end and print the result."""
     from opssim.batch.run import RunSummary, run_engine, summarize
@@ -43,12 +45,17 @@ def run(
     if record is not None:
         _writable(record, "--record")
     sc = _load(scenario)
+    on_path()
     try:
-        pol = parse_policy(policy, sc)
+        pol = parse_policy(policy, sc, bot_time_limit)
     except PolicyError as exc:
         fail(f"--policy: {exc}")
     checksums: list[str] = []
-    engine = run_engine(sc, seed, pol, on_week=lambda e: checksums.append(state_checksum(e)))
+    try:
+        engine = run_engine(sc, seed, pol,
+                            on_week=lambda e: checksums.append(state_checksum(e)))
+    except PolicyError as exc:  # a bot that failed after the trial week
+        fail(str(exc))
     summary = RunSummary(summarize(engine, pol.spec))
     if record is not None:
         rec = Recording.of(engine, checksums, policy=pol.spec,
@@ -56,7 +63,7 @@ def run(
         try:
             rec.save(record)
         except OSError as exc:
-            fail(f"--record: cannot write {record}: {exc.strerror or exc}")
+            fail(f"--record: cannot write {display_path(record)}: {exc.strerror or exc}", 1)
     if as_json:
         print(json.dumps(summary.data, ensure_ascii=False, sort_keys=False))
     else:
@@ -66,11 +73,17 @@ def run(
 
 
 def _writable(path: Path, flag: str) -> None:
-    """Fail now, before the work, if ``path`` cannot be written (no folder, or a folder)."""
-    if path.is_dir():
-        fail(f"{flag}: {path} is a folder, not a file")
-    if not path.parent.is_dir():
-        fail(f"{flag}: folder {path.parent} does not exist")
+    """Fail now, before the work, if ``path`` cannot be written: no folder, or something
+    other than a regular file there (a folder, a device such as /dev/full, a FIFO)."""
+    shown = display_path(path)
+    try:
+        if path.is_dir():
+            fail(f"{flag}: {shown} is a folder, not a file")
+        if not path.parent.is_dir():
+            fail(f"{flag}: folder {display_path(path.parent)} does not exist")
+        check_output(path)
+    except (OSError, ValueError) as exc:
+        fail(f"{flag}: {shown}: {getattr(exc, 'strerror', None) or exc}")
 
 
 @app.command()
@@ -87,44 +100,41 @@ def replay(
     matches, 1 naming the first week that differs (or when the scenario changed)."""
     from opssim.sim.record import Recording, RecordingError
     from opssim.sim.record import replay as replay_run
+    from opssim.sim.recorded import read_recorded_scenario
 
+    shown = display_path(recording)
     try:
         rec = Recording.load(recording)
-    except IsADirectoryError:
-        fail(f"{recording}: is a directory, not a recording")
     except FileNotFoundError:
-        fail(f"{recording}: no such file")
+        fail(f"{shown}: no such file")
     except OSError as exc:
-        fail(f"{recording}: cannot read it ({exc.strerror or exc})")
+        fail(f"{shown}: cannot read it ({exc.strerror or exc})")
     except RecordingError as exc:
-        fail(f"{recording}: {exc}")
-    path = scenario or _recorded_scenario(recording, rec.scenario)
-    sc = _load(path)
+        fail(f"{shown}: {exc}")
+    if scenario is not None:
+        path, sc = scenario, _load(scenario)
+    else:
+        if not rec.scenario:
+            fail(f"{shown}: names no scenario: give one with --scenario PATH")
+        try:
+            located, path = read_recorded_scenario(rec, recording.parent)
+        except RecordingError as exc:
+            fail(f"{shown}: {exc}: give it with --scenario PATH")
+        sc = located.scenario
     try:
         result = replay_run(sc, rec)
     except RecordingError as exc:  # another scenario, or more weeks than it has
-        fail(f"{recording}: {exc} ({path})", 1)
+        fail(f"{shown}: {exc} ({display_path(path)})", 1)
     if result.identical:
-        print(f"{recording}: {result.weeks_checked} weeks replayed on {path} with seed "
-              f"{rec.seed}: every checksum matches")
+        print(f"{shown}: {result.weeks_checked} weeks replayed on {display_path(path)} with "
+              f"seed {rec.seed}: every checksum matches and the run ends {rec.outcome}")
         return
-    week = result.first_difference
     note = _versions_note(rec.versions)
-    fail(f"{recording}: week {week} differs: recorded state {result.expected}, replayed "
+    if result.ending:
+        fail(f"{shown}: every week's checksum matches, but {result.ending}{note}", 1)
+    week = result.first_difference
+    fail(f"{shown}: week {week} differs: recorded state {result.expected}, replayed "
          f"{result.got}{note}", 1)
-
-
-def _recorded_scenario(recording: Path, named: str) -> Path:
-    """The scenario a recording names: as written if absolute, else beside the recording,
-    else from the current folder."""
-    if not named:
-        fail(f"{recording}: names no scenario: give one with --scenario PATH")
-    p = Path(named)
-    for candidate in ([p] if p.is_absolute() else [recording.parent / p, p]):
-        if candidate.is_file():
-            return candidate
-    fail(f"{recording}: its scenario {named} is not found beside it or here: "
-         f"give it with --scenario PATH")
 
 
 def _versions_note(recorded: Mapping[str, str]) -> str:
@@ -192,7 +202,7 @@ def _emit(text: str, out: Path | None) -> None:
     try:
         write_text_atomically(out, text)
     except OSError as exc:
-        fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+        fail(f"--out: cannot write {display_path(out)}: {exc.strerror or exc}")
     print(f"wrote {out}")
 
 
@@ -290,14 +300,15 @@ def play(
     policy: Annotated[
         str | None, typer.Option(help="with --frames: the hours played (as for run)")
     ] = None,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     if lang is not None and lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
     if screenshot is not None and frames is None:
         frames = 120
-    if screenshot is not None and not screenshot.parent.is_dir():
-        fail(f"--screenshot: folder {screenshot.parent} does not exist")
+    if screenshot is not None:
+        _writable(screenshot, "--screenshot")
     from opssim.render.game import parse_size
 
     try:
@@ -312,7 +323,7 @@ def play(
             sc_loaded, rec, _where = load_save(load)
             restore(sc_loaded, rec)  # checked here so a bad save is one line, not a window
         except (RecordingError, OSError) as exc:
-            fail(f"--load: {load}: {exc}")
+            fail(f"--load: {display_path(load)}: {getattr(exc, 'strerror', None) or exc}")
     sc = None
     path = scenario
     if scenario is not None or frames is not None:
@@ -322,14 +333,15 @@ def play(
     if policy is not None:
         if frames is None or sc is None:
             fail("--policy: only with --frames (a scripted run)")
+        on_path()
         try:
-            pol = parse_policy(policy, sc)
+            pol = parse_policy(policy, sc, bot_time_limit)
+            rule, played = pol.start(seed), sc
         except PolicyError as exc:
             fail(f"--policy: {exc}")
-        rule, played = pol.start(), sc
 
         def decide(snapshot: Snapshot) -> dict[str, float]:
-            return decide_week(rule, snapshot, played, policy, seed)
+            return decide_week(rule, snapshot, played, policy, seed, bot_time_limit)
 
     if frames is not None and not _has_display():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen

@@ -30,6 +30,19 @@ ScenarioArg = Annotated[
 ]
 
 
+BotTimeOpt = Annotated[
+    float,
+    typer.Option("--bot-time-limit", min=0.01, max=3600, metavar="SECONDS",
+                 help="seconds a module:function bot may take to decide one week"),
+]
+
+
+def on_path() -> None:
+    """Let ``module:function`` policies name modules in the current folder (as python -m)."""
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``opssim: message`` on stderr and exit with ``code``."""
     print(f"opssim: {message}", file=sys.stderr)

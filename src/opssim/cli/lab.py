@@ -1,7 +1,5 @@
 """The balancing lab: batch, sweep, optimize, balance (many runs, in parallel)."""
 
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from opssim.batch import PolicyError, parse_policy
-from opssim.cli.common import ScenarioArg, _load, _say, app, fail
+from opssim.batch.policy import DEFAULT_TIME_LIMIT
+from opssim.cli.common import BotTimeOpt, ScenarioArg, _load, _say, app, fail, on_path
+from opssim.safeio import display_path
 
 SeedsOpt = Annotated[
     int, typer.Option(min=1, max=1_000_000, help="runs per policy: seeds S..S+N-1 "
@@ -60,22 +60,21 @@ def _lab_errors(ref: _LabRef) -> Iterator[None]:
     from opssim.batch.executor import ExecutorError
     from opssim.batch.params import ParamError
     from opssim.batch.runner import LabError
-    from opssim.batch.store import StoreError
+    from opssim.batch.store import StoreError, StoreWriteError
 
     try:
         yield
+    except StoreWriteError as exc:  # a full disk: the rows written are kept
+        fail(str(exc), 1)
     except (PolicyError, ParamError, StoreError, ExecutorError) as exc:
         fail(str(exc))
     except LabError as exc:
         fail(f"{exc}; {ref.saved()}", 1)
     except KeyboardInterrupt:
         fail(f"interrupted; {ref.saved()}", 130)
-
-
-def _on_path() -> None:
-    """Let ``module:function`` policies name modules in the current folder (as python -m)."""
-    if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
+    except OSError as exc:  # a chart or report that cannot be written (a full disk)
+        where = f"{display_path(exc.filename)}: " if exc.filename else ""
+        fail(f"cannot write {where}{exc.strerror or exc}; {ref.saved()}", 1)
 
 
 @app.command()
@@ -92,6 +91,7 @@ def batch(
     scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     resume: ResumeOpt = False,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Run many seeds under each policy: win rate, fired rate, KPI means with 95% CIs."""
     from opssim.batch.montecarlo import (
@@ -108,14 +108,15 @@ def batch(
     if resume and out is None:
         fail("--resume needs --out FILE")
     sc = _load(scenario)
-    _on_path()
+    on_path()
     ref = _LabRef(out)
     with _lab_errors(ref):
-        policies = parse_policies(policy or ["plan", "even"], sc)
+        policies = parse_policies(policy or ["plan", "even"], sc, bot_time_limit)
         seed_list = list(range(seed_start, seed_start + seeds))
         with open_lab(out, columns(sc), resume=resume, jobs=jobs, scheduler=scheduler) as lab:
             ref.lab = lab
-            check_resumable(lab.store, [scenario_hash(sc)])
+            check_resumable(lab.store, [scenario_hash(sc)], [p.spec for p in policies],
+                            seed_list)
             _say(f"{sc.id}: {seeds} seeds x {len(policies)} policies on {lab.pool.where}"
                  + (f" ({lab.store.resumed} runs already in {out})" if lab.store.resumed else ""))
             results = monte_carlo(lab, sc, policies, seed_list)
@@ -143,6 +144,7 @@ def sweep(
     scheduler: SchedulerOpt = None,
     out: OutOpt = None,
     resume: ResumeOpt = False,
+    bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Sweep scenario parameters and/or hours: a table per point and a sensitivity ranking."""
     from opssim.batch.montecarlo import check_resumable
@@ -160,17 +162,18 @@ def sweep(
     if resume and out is None:
         fail("--resume needs --out FILE")
     sc = _load(scenario)
-    _on_path()
+    on_path()
     ref = _LabRef(out)
     mode = "oat" if oat else "grid"
     with _lab_errors(ref):
-        pol = parse_policy(policy, sc)
+        pol = parse_policy(policy, sc, bot_time_limit)
         params = [parse_param(p, sc, pol.constant_hours) for p in param or []]
         points = design(sc, pol, params, mode)
         cols = columns(sc, [p.path for p in params])
         with open_lab(out, cols, resume=resume, jobs=jobs, scheduler=scheduler) as lab:
             ref.lab = lab
-            check_resumable(lab.store, {pt.job.scenario_hash for pt in points})
+            check_resumable(lab.store, {pt.job.scenario_hash for pt in points}, [pol.spec],
+                            range(seed_start, seed_start + seeds))
             _say(f"{sc.id}: {len(points)} points x {seeds} seeds ({mode}) on {lab.pool.where}")
             results = lab.run([pt.job for pt in points],
                               range(seed_start, seed_start + seeds), label="sweep")
@@ -285,6 +288,7 @@ def balance(
                              chosen_params=param)
     command = " ".join(["opssim balance", str(scenario or "(starter)"), f"--seeds {seeds}",
                         f"--budget {budget}"] + ([f"--phases {phases}"] if phases > 1 else [])
-                       + [f"--param {p}" for p in param or []])
-    path = write_report(result, out, command)
+                        + [f"--param {p}" for p in param or []])
+    with _lab_errors(ref):
+        path = write_report(result, out, command)
     _say(f"wrote {path}")

@@ -6,6 +6,7 @@ smooth-scaled, and mouse positions are divided back (pygame_gui does it for its 
 which are all the game's clickable things).
 """
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from typing import Protocol
 
 import pygame
 
+from opssim.atomic import write_bytes_atomically
 from opssim.model import AllocationError
 from opssim.render import fonts
 from opssim.render.app import FPS, App
@@ -28,6 +30,7 @@ from opssim.render.text import tr
 from opssim.render.title_screen import TitleScreen
 from opssim.render.ui import Menu
 from opssim.render.userdata import ScenarioEntry, load_save, write_save
+from opssim.safeio import display_path
 from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from opssim.sim import Engine
 from opssim.sim.record import RecordingError, restore, state_checksum, weeks_of
@@ -172,7 +175,15 @@ class Game:
             return None
         rec = app.driver.recording(policy="window",
                                    scenario=str(self.path.resolve()) if self.path else "")
-        path = write_save(rec, app.scenario, over)
+        try:
+            path = write_save(rec, app.scenario, over)
+        except OSError as exc:  # a full disk, a read-only folder: say so, keep playing
+            error = exc.strerror or type(exc).__name__
+            if self.overlays and isinstance(self.overlays[-1], SaveScreen):
+                self.overlays[-1].fail(tr("save_failed", self.lang, error=error))
+            else:
+                self.say(tr("save_failed", self.lang, error=error), BAD)
+            return None
         self.overlays.clear()
         self.say(tr("saved", self.lang, name=path.name))
         return path
@@ -421,12 +432,27 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
             _interactive(game, screen)
         else:
             _scripted(game, screen, frames)
-            if screenshot is not None:
-                pygame.image.save(screen, screenshot)
+            if screenshot is not None and not _save_png(screen, screenshot):
+                return 1
     finally:
         pygame.quit()
         fonts.reset()
     return 0
+
+
+def _save_png(screen: pygame.Surface, path: Path) -> bool:
+    """Write ``screen`` to ``path`` as PNG, atomically (a full disk leaves no 0-byte file);
+    False, with one line on stderr, when it cannot."""
+    buffer = io.BytesIO()
+    try:
+        pygame.image.save(screen, buffer, "shot.png")
+        write_bytes_atomically(path, buffer.getvalue())
+    except (OSError, pygame.error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        print(f"opssim: --screenshot: cannot write {display_path(path)} ({reason})",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def _interactive(game: Game, screen: pygame.Surface) -> None:

@@ -56,7 +56,7 @@ class SaveScreen:
         self.skip = len(items)  # rows before the saves
         for s in self.saves:
             if s.recording is None:
-                label = tr("save_bad", lang, name=s.path.name)
+                label = tr("save_bad", lang, name=s.name)
             else:
                 label = tr("save_row", lang, title=s.title.get(lang), week=s.week, date=s.date)
             act = ((lambda s=s: game.save_to(s.path)) if mode == "save"
@@ -123,7 +123,7 @@ class SaveScreen:
         detail = self.menu.labels[self.menu.index]
         self.confirm = ConfirmBox(
             CONFIRM, lang, self.game.scale, question=tr("delete_ask", lang), detail=detail,
-            note=f"{save.path.name} · {tr('delete_gone', lang)}", keys=tr("delete_keys", lang),
+            note=f"{save.name} · {tr('delete_gone', lang)}", keys=tr("delete_keys", lang),
             yes=tr("delete_yes", lang), no=tr("delete_no", lang),
             on_yes=lambda: self._delete(save), on_no=self._close_confirm)
 
@@ -142,7 +142,7 @@ class SaveScreen:
             return
         index, top = self.menu.index, self.menu.top
         self._build()
-        self.message = (tr("deleted", self.lang, name=save.path.name), DIM)
+        self.message = (tr("deleted", self.lang, name=save.name), DIM)
         self.menu.top = top
         self.menu.jump(min(index, self.menu.count - 1))
         if self.menu.count == 0:  # the last one: focus the back button

@@ -6,7 +6,7 @@ the defaults, with a one-line note saying so, never a crash. Writes are atomic, 
 mid-write leaves the old file.
 """
 
-import json
+import errno
 from pathlib import Path
 from typing import Literal
 
@@ -14,8 +14,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from opssim.atomic import write_text_atomically
 from opssim.render.userdata import data_dir
+from opssim.safeio import display_path, loads_json, read_regular
 
 FILE_NAME = "settings.json"
+
+#: A settings file larger than this is not ours (ours is under 100 bytes).
+MAX_BYTES = 64_000
 
 
 class Settings(BaseModel):
@@ -39,19 +43,23 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     ``path`` (default :func:`settings_path`) was not used; a missing file is no problem."""
     path = path or settings_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or a link to /dev/zero is refused
+        if len(raw) > MAX_BYTES:
+            raise OSError(errno.EFBIG, f"larger than {MAX_BYTES:,} bytes")
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         return Settings(), None
     except (OSError, UnicodeDecodeError) as exc:
-        return Settings(), f"{path}: cannot be read ({_reason(exc)}); using the default settings"
+        return Settings(), (f"{display_path(path)}: cannot be read ({_reason(exc)}); "
+                            "using the default settings")
     try:
-        return Settings.model_validate(json.loads(text)), None
-    except json.JSONDecodeError as exc:
-        reason = f"not JSON: line {exc.lineno}: {exc.msg}"
+        return Settings.model_validate(loads_json(text)), None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "top level"
         reason = f"{where}: {err['msg']}"
+    except ValueError as exc:  # not JSON, too deep, a number too long
+        reason = f"not JSON: {exc}"
     return Settings(), f"{path}: ignored ({reason}); using the default settings"
 
 
@@ -81,7 +89,7 @@ class SettingsStore:
         try:
             save_settings(new, self.path)
         except OSError as exc:
-            return f"{self.path}: cannot be written ({_reason(exc)})"
+            return f"{display_path(self.path)}: cannot be written ({_reason(exc)})"
         return None
 
 

@@ -396,6 +396,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "saved": {"en": "Saved: {name}", "zh": "已保存：{name}"},
     "loaded": {"en": "Loaded: week {week}", "zh": "已读取：第 {week} 周"},
     "load_failed": {"en": "Cannot load: {error}", "zh": "无法读取：{error}"},
+    "save_failed": {"en": "Cannot save: {error}", "zh": "无法保存：{error}"},
     "saves_folder": {"en": "Folder: {path}", "zh": "文件夹：{path}"},
     "saves_keys": {"en": "↑ ↓ PgUp PgDn Home End move · Enter choose · Del delete · Esc back",
                    "zh": "↑ ↓ PgUp PgDn Home End 移动 · 回车 选择 · Del 删除 · Esc 返回"},

@@ -11,9 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 from opssim.model.difficulty import DIFFICULTY_ORDER
+from opssim.safeio import display_path
 from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
 from opssim.scenario.schema.base import Text
 from opssim.sim.record import Recording, RecordingError
+from opssim.sim.recorded import read_recorded_scenario
 
 #: The difficulties in the order the title screen lists them.
 
@@ -58,7 +60,8 @@ def entry_of(path: Path, *, bundled: bool) -> ScenarioEntry:
         sc = load_scenario(path)
     except ScenarioError as exc:
         first = str(exc.errors[0]) if exc.errors else "cannot be read"
-        return ScenarioEntry(path, Text(en=path.stem), "", Text(en=""), 0, bundled, first)
+        return ScenarioEntry(path, Text(en=display_path(path.stem)), "", Text(en=""), 0,
+                             bundled, first)
     return ScenarioEntry(path, sc.title, sc.difficulty, sc.description, sc.weeks, bundled,
                          scenario=sc)
 
@@ -86,29 +89,49 @@ class SaveEntry:
     date: str
     error: str = ""
 
+    @property
+    def name(self) -> str:
+        """The file name, printable (a name that is not UTF-8 is shown escaped)."""
+        return display_path(self.path.name)
+
 
 def list_saves(folder: Path | None = None) -> list[SaveEntry]:
-    """Saves in ``folder`` (default: :func:`saves_dir`), newest first."""
+    """Saves in ``folder`` (default: :func:`saves_dir`), newest first. Anything odd there (a
+    broken link, a link loop, a FIFO, a file that is not a save) is listed with its error,
+    never opened in a way that could hang."""
     folder = folder or saves_dir()
-    if not folder.is_dir():
+    try:
+        files = [(_mtime(p), p) for p in folder.glob("*.json")] if folder.is_dir() else []
+    except OSError:  # the folder vanished or cannot be listed
         return []
-    files = sorted(folder.glob("*.json"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-    titles: dict[str, Text] = {}
+    files.sort(key=lambda f: (f[0], os.fsencode(f[1].name)), reverse=True)
+    titles: dict[tuple[str, str], Text] = {}
     out = []
-    for p in files:
-        date = datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    for mtime, p in files:
+        date = datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M") if mtime else ""
+        stem = Text(en=display_path(p.stem))
         try:
             rec = Recording.load(p)
-        except (RecordingError, OSError) as exc:
-            out.append(SaveEntry(p, None, Text(en=p.stem), 0, date, str(exc)))
+        except (RecordingError, OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            out.append(SaveEntry(p, None, stem, 0, date, reason))
             continue
-        if rec.scenario not in titles:
+        key = (rec.scenario, rec.scenario_sha256)
+        if key not in titles:  # only the very file recorded is read (its hash matches)
             try:
-                titles[rec.scenario] = load_scenario(rec.scenario).title
-            except ScenarioError:
-                titles[rec.scenario] = Text(en=Path(rec.scenario).stem or p.stem)
-        out.append(SaveEntry(p, rec, titles[rec.scenario], rec.weeks + 1, date))
+                titles[key] = read_recorded_scenario(rec, None)[0].scenario.title
+            except RecordingError:
+                titles[key] = Text(en=display_path(Path(rec.scenario).stem) or stem.en)
+        out.append(SaveEntry(p, rec, titles[key], rec.weeks + 1, date))
     return out
+
+
+def _mtime(path: Path) -> float:
+    """When ``path`` was last written, 0 for a broken link or a link loop."""
+    try:
+        return path.stat().st_mtime
+    except (OSError, ValueError):
+        return 0.0
 
 
 def write_save(recording: Recording, scenario: Scenario, over: Path | None = None,
@@ -128,15 +151,12 @@ def write_save(recording: Recording, scenario: Scenario, over: Path | None = Non
 
 
 def load_save(path: Path) -> tuple[Scenario, Recording, Path]:
-    """The scenario a save was made on (read from where the save says), the save, and the
-    scenario's path. Raises :class:`RecordingError` (or ``OSError``) with a one-line reason."""
+    """The scenario a save was made on (read from where the save says, only if its bytes
+    are the ones recorded), the save, and the scenario's path. Raises
+    :class:`RecordingError` (or ``OSError``) with a one-line reason."""
     rec = Recording.load(path)
-    where = Path(rec.scenario) if rec.scenario else default_scenario_path()
-    try:
-        sc = load_scenario(where)
-    except ScenarioError as exc:
-        raise RecordingError(f"its scenario does not load: {exc.errors[0]}") from None
-    return sc, rec, where
+    located, where = read_recorded_scenario(rec, None)
+    return located.scenario, rec, where
 
 
 def delete_save(path: Path, folder: Path | None = None) -> None:

@@ -15,6 +15,7 @@ from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
+from opssim.safeio import display_path, read_regular
 from opssim.scenario.checks import cross_checks
 from opssim.scenario.errors import ErrorLine, ScenarioError
 from opssim.scenario.positions import MAX_DEPTH, MAX_NODES, Path, Positions, TreeError, to_plain
@@ -59,13 +60,10 @@ def load_scenario(path: str | FsPath) -> Scenario:
 
 def load_located(path: str | FsPath) -> Located:
     """Like :func:`load_scenario`, keeping the positions of values for later messages."""
-    name = str(path)
+    name = display_path(path)
     p = FsPath(path)
     try:
-        if p.is_dir():
-            raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "is a directory, not a file")])
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(p, MAX_FILE_BYTES)  # a FIFO or /dev/zero is refused, not read
     except FileNotFoundError:
         raise ScenarioError([ErrorLine(name, 1, 1, "(file)", "no such file")]) from None
     except OSError as exc:
@@ -113,7 +111,11 @@ def _read_yaml(text: str, name: str) -> tuple[object, list[ErrorLine]]:
     syntax: list[ErrorLine] = []
     while True:
         try:
-            return _yaml_reader().load(text), syntax
+            reader = _yaml_reader()
+            tree = reader.load(text)
+            if reader.composer.tagged and not syntax:  # tags, found and dropped unbuilt
+                raise ScenarioError(_tag_errors(reader.composer.tagged, tree, name))
+            return tree, syntax
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -152,7 +154,8 @@ def _offset(text: str, line: int) -> int:
 
 def _yaml_reader() -> YAML:
     # The round-trip loader builds only plain maps, lists and scalars (YAML 1.2, duplicate keys
-    # rejected); to_plain() then refuses any tag, so no scenario can construct Python objects.
+    # rejected); the composer drops and reports every tag before anything is constructed, so
+    # no scenario can construct Python objects or other types (!!set, !!omap).
     reader = YAML(typ="rt")
     reader.Composer = _CappedComposer
     # The composer rejects duplicate keys itself: ruamel's own check prints the values, and
@@ -220,11 +223,20 @@ class _CappedComposer(Composer):
         super().__init__(loader)
         self.warn_double_anchors = False
         self.nodes = 0
+        self.tagged: list[tuple[int, int, str]] = []  # (line, col, tag) of each tag dropped
 
     def compose_node(self, parent: object, index: object) -> object:
         # A mapping's key is composed with index None: keys are not values.
         if not (index is None and isinstance(parent, MappingNode)):
             self.nodes += 1
+        event = self.parser.peek_event()
+        if getattr(event, "ctag", None) is not None:
+            # Every tag is refused, and dropped here, before construction, so !!set or !!omap
+            # cannot build other types: the node is composed as plain data and the error
+            # names its path once the positions are known.
+            mark = event.start_mark
+            self.tagged.append((mark.line + 1, mark.column + 1, _short_tag(event.ctag)))
+            event.ctag = None
         if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
             problem = (f"scenario too large: more than {MAX_NODES} values"
                        if self.depth <= MAX_DEPTH else f"nested deeper than {MAX_DEPTH} levels")
@@ -246,6 +258,28 @@ class _CappedComposer(Composer):
                     key.start_mark,
                 )
         return node
+
+
+def _tag_errors(tagged: list[tuple[int, int, str]], tree: object,
+                name: str) -> list[ErrorLine]:
+    """One error line per tag, at the tagged value, naming its path when it can be found."""
+    try:
+        _, pos = to_plain(tree)
+    except TreeError as exc:  # another problem too: the positions found before it
+        pos = exc.positions
+    paths: dict[tuple[int, int], Path] = {}
+    for path, at in pos.values.items():  # the first path at a place (an alias shares it)
+        paths.setdefault(at, path)
+    return [ErrorLine(name, line, col, _dotted(paths.get((line, col), ())),
+                      f"YAML tags are not allowed in scenario files (found {tag}): quote the "
+                      "value to make it a string")
+            for line, col, tag in tagged]
+
+
+def _short_tag(tag: object) -> str:
+    text = str(getattr(tag, "value", tag))[:60]
+    return "!!" + text.removeprefix("tag:yaml.org,2002:") if text.startswith("tag:yaml.org,") \
+        else text
 
 
 #: (section, keys) added to the format after it first shipped; see :func:`scenario_hash`.

@@ -3,6 +3,7 @@ company archetype (``opssim/scenario/templates/*.yaml``), with the schema beside
 editor checks the file wherever the folder goes."""
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -66,13 +67,26 @@ def write_new_scenario(name: str, archetype: str = "small", folder: Path = Path(
         raise ScaffoldError(f"--out: folder {folder} does not exist")
     path = folder / f"{name}.yaml"
     try:
-        with path.open("x", encoding="utf-8") as fh:
-            fh.write(text)
+        fh = path.open("x", encoding="utf-8")
     except FileExistsError:
         raise ScaffoldError(f"{path} already exists; not overwriting it") from None
     except OSError as exc:
         raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path, _write_schema(folder / SCHEMA_FILE)
+    try:
+        with fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException as exc:  # a full disk: remove the part written, so a retry works
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    try:
+        return path, _write_schema(folder / SCHEMA_FILE)
+    except ScaffoldError:  # the schema could not be written: leave nothing, so a retry works
+        path.unlink(missing_ok=True)
+        raise
 
 
 def _write_schema(target: Path) -> str:

@@ -22,12 +22,19 @@ import simpy
 import opssim
 from opssim.atomic import write_text_atomically
 from opssim.model import AllocationError
+from opssim.safeio import loads_json, read_regular
 from opssim.scenario import Scenario, scenario_hash
+from opssim.scenario.loader import MAX_FILE_BYTES
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.engine import ENGINE_VERSION, Engine
 
-#: The format's name and version, the first thing a reader checks.
-FORMAT = "opssim-recording/1"
+#: The format's name and version, the first thing a reader checks. Version 2 added the
+#: week count, the outcome and the scenario file's SHA-256.
+FORMAT = "opssim-recording/2"
+
+#: How a run stands at the end of a recording: an engine outcome, or not over yet.
+UNFINISHED = "unfinished"
+OUTCOMES = ("promoted", "kept", "fired", UNFINISHED)
 
 #: A recording larger than this is not one of ours (a year of weekly hours is a few kB).
 MAX_BYTES = 4_000_000
@@ -67,7 +74,9 @@ class Recording:
 
     ``inputs[w]`` are the hours per duty played in week ``w + 1``; ``checksums[w]`` is
     :func:`state_checksum` after that week's review. A run that stopped at a week boundary
-    (a save) has as many checksums as inputs.
+    (a save) has as many checksums as inputs. ``outcome`` is how the run stood after its last
+    week (:data:`OUTCOMES`); ``scenario_sha256`` is the hash of the scenario file's bytes, so
+    the file the recording names is read only if it is the one recorded.
     """
 
     scenario_hash: str
@@ -77,6 +86,8 @@ class Recording:
     versions: Mapping[str, str] = field(default_factory=versions)
     scenario: str = ""  # where the scenario was read from, for the reader's information
     policy: str = ""  # how the hours were chosen (``plan``, ``window``…), likewise
+    outcome: str = UNFINISHED
+    scenario_sha256: str = ""
 
     @property
     def weeks(self) -> int:
@@ -89,10 +100,13 @@ class Recording:
             {
                 "format": FORMAT,
                 "scenario": self.scenario,
+                "scenario_sha256": self.scenario_sha256,
                 "scenario_hash": self.scenario_hash,
                 "seed": self.seed,
                 "policy": self.policy,
                 "versions": dict(self.versions),
+                "week_count": self.weeks,
+                "outcome": self.outcome,
                 "weeks": [
                     {"week": w + 1, "hours": dict(hours), "checksum": self.checksums[w]}
                     for w, hours in enumerate(self.inputs)
@@ -111,18 +125,31 @@ class Recording:
         if len(text) > MAX_BYTES:
             raise RecordingError(f"larger than {MAX_BYTES:,} bytes")
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RecordingError(f"line {exc.lineno}: not JSON ({exc.msg})") from None
+            data = loads_json(text)
+        except ValueError as exc:
+            raise RecordingError(str(exc)) from None
+        if isinstance(data, dict) and data.get("format") == "opssim-recording/1":
+            raise RecordingError("an older recording (opssim-recording/1: no week count or "
+                                 "outcome): record the run again")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise RecordingError(f"not an opssim recording (expected format {FORMAT!r})")
         try:
             weeks = data["weeks"]
+            if not isinstance(weeks, list):
+                raise RecordingError("weeks: must be a list")
             inputs = tuple(_hours(w["hours"]) for w in weeks)
             checksums = tuple(str(w["checksum"]) for w in weeks)
             seed = data["seed"]
-            if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-                raise RecordingError("seed: must be a whole number ≥ 0")
+            if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+                raise RecordingError("seed: must be a whole number from 0 to 2**63 - 1")
+            count = data.get("week_count")
+            if count != len(weeks) or isinstance(count, bool):
+                raise RecordingError(f"week_count: says {_brief(count)}, the file holds "
+                                     f"{len(weeks)} weeks (cut short or edited)")
+            outcome = data.get("outcome")
+            if outcome not in OUTCOMES:
+                raise RecordingError(f"outcome: expected one of {', '.join(OUTCOMES)}, "
+                                     f"got {_brief(outcome)}")
             return cls(
                 scenario_hash=str(data["scenario_hash"]),
                 seed=seed,
@@ -131,6 +158,8 @@ class Recording:
                 versions={str(k): str(v) for k, v in dict(data.get("versions", {})).items()},
                 scenario=str(data.get("scenario", "")),
                 policy=str(data.get("policy", "")),
+                outcome=outcome,
+                scenario_sha256=str(data.get("scenario_sha256", "")),
             )
         except RecordingError:
             raise
@@ -139,9 +168,9 @@ class Recording:
 
     @classmethod
     def load(cls, path: Path) -> "Recording":
-        """Read the recording at ``path`` (raises :class:`RecordingError` or ``OSError``)."""
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        """Read the recording at ``path`` (raises :class:`RecordingError` or ``OSError``;
+        a FIFO, a device or a file over :data:`MAX_BYTES` is refused before reading)."""
+        raw = read_regular(path, MAX_BYTES)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -150,14 +179,35 @@ class Recording:
 
     @classmethod
     def of(cls, engine: Engine, checksums: list[str], **info: Any) -> "Recording":
-        """The recording of ``engine`` so far; ``checksums`` were taken after each week."""
+        """The recording of ``engine`` so far; ``checksums`` were taken after each week.
+        With ``scenario`` (the file's path) in ``info``, that file's SHA-256 is recorded."""
+        if info.get("scenario") and "scenario_sha256" not in info:
+            info["scenario_sha256"] = file_sha256(Path(info["scenario"]))
         return cls(
             scenario_hash=scenario_hash(engine.scenario),
             seed=engine.seed,
             inputs=tuple(dict(a) for a in engine.allocations[: len(checksums)]),
             checksums=tuple(checksums),
+            outcome=ended(engine),
             **info,
         )
+
+
+def ended(engine: Engine) -> str:
+    """How ``engine``'s run stands: its outcome once over, else :data:`UNFINISHED`."""
+    return str(engine.outcome) if engine.finished else UNFINISHED
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the scenario file at ``path`` ('' when it cannot be read)."""
+    try:
+        return hashlib.sha256(read_regular(path, MAX_FILE_BYTES)).hexdigest()
+    except (OSError, ValueError):
+        return ""
+
+
+def _brief(value: object) -> str:
+    return repr(value)[:40]
 
 
 def _hours(raw: object) -> dict[str, float]:
@@ -166,9 +216,13 @@ def _hours(raw: object) -> dict[str, float]:
     out = {}
     for duty, value in raw.items():
         number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not number or not math.isfinite(value):
-            raise RecordingError(f"hours.{duty}: must be a finite number")
-        out[str(duty)] = float(value)
+        try:
+            hours = float(value) if number else math.nan
+        except OverflowError:  # an integer with hundreds of digits
+            hours = math.inf
+        if not math.isfinite(hours):
+            raise RecordingError(f"hours.{str(duty)[:40]}: must be a finite number")
+        out[str(duty)] = hours
     return out
 
 
@@ -213,10 +267,22 @@ def restore(scenario: Scenario, recording: Recording) -> Engine:
     """
     _check_fits(scenario, recording)
     engine = Engine(scenario, seed=recording.seed)  # what an empty recording restores to
-    for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
-        got = state_checksum(engine)
-        if got != recording.checksums[week - 1]:
-            raise RecordingError(f"week {week}: state differs from the recording")
+    played = 0
+    try:
+        for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
+            played = week
+            got = state_checksum(engine)
+            if got != recording.checksums[week - 1]:
+                raise RecordingError(f"week {week}: state differs from the recording")
+    except (AllocationError, KeyError, ValueError) as exc:
+        if isinstance(exc, RecordingError):
+            raise
+        message = " ".join(str(exc).split())[:200]
+        raise RecordingError(f"week {played + 1}: hours refused ({message})") from None
+    if played < recording.weeks or ended(engine) != recording.outcome:
+        raise RecordingError(f"the run ended {ended(engine)} after week {played}, the "
+                             f"recording says {recording.outcome} after week "
+                             f"{recording.weeks}")
     return engine
 
 
@@ -228,11 +294,12 @@ class ReplayResult:
     first_difference: int | None  # 1-based week
     expected: str = ""
     got: str = ""
+    ending: str = ""  # set when every week matched but the run ended otherwise
 
     @property
     def identical(self) -> bool:
-        """Whether every recorded week matched."""
-        return self.first_difference is None
+        """Whether every recorded week matched and the run ended as recorded."""
+        return self.first_difference is None and not self.ending
 
 
 def replay(scenario: Scenario, recording: Recording) -> ReplayResult:
@@ -242,6 +309,7 @@ def replay(scenario: Scenario, recording: Recording) -> ReplayResult:
     """
     _check_fits(scenario, recording)
     checked = 0
+    engine = Engine(scenario, seed=recording.seed)
     try:
         for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
             got, want = state_checksum(engine), recording.checksums[week - 1]
@@ -253,4 +321,8 @@ def replay(scenario: Scenario, recording: Recording) -> ReplayResult:
                             f"(hours rejected: {exc})")
     if checked < recording.weeks:  # the run ended before the recording did
         return ReplayResult(checked, checked + 1, recording.checksums[checked], "(run over)")
+    if ended(engine) != recording.outcome:  # weeks cut from the end, or an edited outcome
+        return ReplayResult(checked, None, ending=(
+            f"after week {checked} the run is {ended(engine)}, the recording says "
+            f"{recording.outcome}"))
     return ReplayResult(checked, None)
