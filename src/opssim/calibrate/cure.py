@@ -31,10 +31,24 @@ class Interval:
     def covers(self, x: float) -> bool:
         return self.low <= x <= self.high
 
-    def fmt(self, digits: int = 3) -> str:
-        """``0.213 (95%: 0.205–0.221)``."""
-        v, lo, hi = (f"{x:.{digits}g}" for x in (self.value, self.low, self.high))
+    def fmt(self) -> str:
+        """``0.213 (95%: 0.205–0.221)``, ``2,001 (95%: 1,970–2,032)``."""
+        v, lo, hi = (num(x) for x in (self.value, self.low, self.high))
         return f"{v} (95%: {lo}–{hi})"
+
+
+def num(x: float) -> str:
+    """Three significant digits, never in exponent form (thousands get separators)."""
+    if not math.isfinite(x):
+        return "?"
+    a = abs(x)
+    if a >= 100:
+        return f"{x:,.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    if a >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3g}"
 
 
 @dataclass
