@@ -9,9 +9,10 @@ import numpy as np
 from opssim.calibrate.adapters import read_events
 from opssim.calibrate.arrivals import ArrivalFit, ChurnFit, fit_arrivals, fit_churn
 from opssim.calibrate.cure import StageFit, fit_stage, stage_samples
-from opssim.calibrate.events import check_range
+from opssim.calibrate.errors import CalibrationError
+from opssim.calibrate.events import Events, check_range
 from opssim.calibrate.journeys import Journeys, build, users_per_event
-from opssim.calibrate.mapping import check_names, load_map, map_from_counts
+from opssim.calibrate.mapping import FunnelMap, check_names, load_map, map_from_counts
 
 
 @dataclass
@@ -50,14 +51,16 @@ class Calibration:
 def calibrate(events: Path, map_path: Path | None = None, source: str = "auto",
               drop_bad: bool = False) -> Calibration:
     """Fit a funnel to the events in ``events`` (see :mod:`opssim.calibrate`)."""
-    ev = check_range(read_events(events, source, drop_bad), drop_bad)
+    fmap = load_map(map_path) if map_path is not None else None
+    return fit_events(check_range(read_events(events, source, drop_bad), drop_bad), fmap)
+
+
+def fit_events(ev: Events, fmap: FunnelMap | None = None) -> Calibration:
+    """Fit a funnel to events already read (``fmap`` None: every event name is a stage)."""
     n_read = len(ev)
     if n_read == 0:
-        from opssim.calibrate.errors import CalibrationError
-
         raise CalibrationError(f"{ev.source}: no events")
-    if map_path is not None:
-        fmap = load_map(map_path)
+    if fmap is not None:
         check_names(fmap, ev.event_names, ev.source)
     else:
         fmap = map_from_counts(users_per_event(ev))
