@@ -101,11 +101,11 @@ def check_range(ev: Events, drop_bad: bool) -> Events:
     if not bad.any():
         return ev
     i = int(np.argmax(bad))
-    stamp = np.datetime64(int(ev.t_us[i]), "us")
+    stamp = np.datetime_as_string(np.datetime64(int(ev.t_us[i]), "us"), unit="s")
     if not drop_bad:
         raise CalibrationError(
             f"{ev.where(i)}: timestamp {stamp}Z is out of range (2000 to 2099); "
-            f"{int(bad.sum()):,} such rows (--drop-bad drops them and goes on)"
+            f"{int(bad.sum()):,} such row(s) (--drop-bad drops them and goes on)"
         )
     assert ev.dropped is not None
     ev.dropped.add("rows with a timestamp out of range (2000 to 2099)", int(bad.sum()),

@@ -138,6 +138,7 @@ class _Arrow:
         self.parquet = path.suffix.lower() == ".parquet"
         self.first_line = 1 if self.parquet else 2  # CSV: line 1 is the header
         self.dropped = Dropped()
+        self.bad_rows: list[int] = []  # dropped with --drop-bad: counted once, not as empty
 
     def batches(self):
         import pyarrow as pa
@@ -186,15 +187,17 @@ class _Arrow:
         else:
             channels, channel_names = np.full(row, -1, dtype=np.int64), []
         t = np.concatenate(parts["time"]) if parts["time"] else np.zeros(0, dtype=np.int64)
+        t[self.bad_rows] = np.iinfo(np.int64).min + 1
         lines = np.arange(row, dtype=np.int64) + self.first_line
         ev = Events(self.path.name, users, user_names, events.astype(np.int32), event_names,
                     t, channels.astype(np.int32), channel_names, lines,
                     "row" if self.parquet else "line", self.dropped)
-        t_ok = t != np.iinfo(np.int64).min
+        t_ok = t > np.iinfo(np.int64).min + 1
         ok = (users >= 0) & (events >= 0) & t_ok
         if not ok.all():
             for what, missing in (("user", users < 0), ("event", events < 0),
-                                  ("time", ~t_ok & (users >= 0) & (events >= 0))):
+                                  ("time", (t == np.iinfo(np.int64).min) & (users >= 0)
+                                   & (events >= 0))):
                 if missing.any():
                     self.dropped.add(f"rows without a {what}", int(missing.sum()),
                                      ev.where(int(np.argmax(missing))))
@@ -258,6 +261,7 @@ class _Arrow:
                  else f"{self.path.name}:{row + self.first_line}")
         if not self.drop_bad:
             raise _bad_time(where, value, self.cols)
+        self.bad_rows.append(row)
         self.dropped.add("rows with an unreadable time", 1, where)
 
 
