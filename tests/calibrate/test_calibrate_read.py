@@ -155,8 +155,8 @@ def test_a_missing_column_gets_a_did_you_mean(tmp_path) -> None:
 def test_an_unknown_event_in_the_map_gets_a_did_you_mean() -> None:
     fmap = FunnelMap.model_validate({"stages": [{"id": "visit", "events": ["visit"]},
                                                 {"id": "signup", "events": ["sign_up"]}]})
-    with pytest.raises(CalibrationError, match="stage 'signup': event 'sign_up' is not in "
-                                               "events.csv; did you mean 'signup'"):
+    with pytest.raises(CalibrationError, match=r"stage 'signup': event 'sign_up' is not in "
+                                               r"events\.csv; did you mean 'signup'"):
         check_names(fmap, ["visit", "signup", "paying"], "events.csv")
 
 
