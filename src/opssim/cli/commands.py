@@ -35,6 +35,12 @@ def run(
                      "hours and a state checksum per week) for opssim replay", metavar="FILE",
                      show_default=False),
     ] = None,
+    events_out: Annotated[
+        Path | None,
+        typer.Option("--events-out", help="also write a user-level event log of the run "
+                     "(user_id,event,timestamp,channel; whole hours from 2024-01-01 UTC), as "
+                     "opssim calibrate reads it", metavar="FILE", show_default=False),
+    ] = None,
 ) -> None:
     """Run a scenario headless to the end and print the result."""
     from opssim.batch.run import RunSummary, run_engine, summarize
@@ -42,13 +48,28 @@ def run(
 
     if record is not None:
         _writable(record, "--record")
+    if events_out is not None:
+        _writable(events_out, "--events-out")
     sc = _load(scenario)
     try:
         pol = parse_policy(policy, sc)
     except PolicyError as exc:
         fail(f"--policy: {exc}")
     checksums: list[str] = []
-    engine = run_engine(sc, seed, pol, on_week=lambda e: checksums.append(state_checksum(e)))
+    logs = []
+
+    def hook(engine) -> None:
+        from opssim.sim.events_out import attach
+
+        logs.append(attach(engine))
+
+    engine = run_engine(sc, seed, pol, on_week=lambda e: checksums.append(state_checksum(e)),
+                        on_start=hook if events_out is not None else None)
+    if events_out is not None:
+        try:
+            logs[0].write_csv(events_out)
+        except OSError as exc:
+            fail(f"--events-out: cannot write {events_out}: {exc.strerror or exc}")
     summary = RunSummary(summarize(engine, pol.spec))
     if record is not None:
         rec = Recording.of(engine, checksums, policy=pol.spec,

@@ -12,6 +12,8 @@ drop, and when) is drawn in bulk when the user enters it, with the rates of that
 only change at engine events, so between two events every draw is independent of the others.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from opssim.scenario.schema import Delay
@@ -30,6 +32,9 @@ class FunnelState:
         self.entered = np.zeros(shape, dtype=np.int64)
         self.moves = np.zeros(shape, dtype=np.int64)
         self.drops = np.zeros(shape, dtype=np.int64)
+        #: Optional per-user trace (``--events-out``): ``trace(stage, segment, entered_at,
+        #: decided_at, moved)`` for every batch of users drawn at a stage (see events_out.py).
+        self.trace: Callable[[int, int, np.ndarray, np.ndarray, np.ndarray], None] | None = None
 
     def flow(
         self,
@@ -52,6 +57,9 @@ class FunnelState:
                 cohort = cohort + self.moves[s - 1, :, t0:t1]
             self.entered[s, :, t0:t1] = cohort
             if s == last:
+                if self.trace is not None:  # users reach the last stage and stay
+                    self._trace(s, np.arange(self.n_segments), 0 * cohort, cohort, t0,
+                                np.zeros(0, dtype=np.int64))
                 continue
             # Only segments with users are drawn: a binomial of zero users draws no random
             # numbers, so leaving them out keeps every draw as it was.
@@ -72,6 +80,8 @@ class FunnelState:
         total = int(counts.sum())
         n_rows, j = moving.shape
         delay = draw_hours(rng, self.delays[s + 1], total)
+        if self.trace is not None:
+            self._trace(s, rows, moving, dropping, t0, delay)
         # Only hours t0 .. t0 + j - 1 + the longest delay can change, and never past the
         # overflow bin (hour ``horizon``): bin into that window, not the whole horizon.
         width = self.horizon + 1 - t0
@@ -92,6 +102,26 @@ class FunnelState:
         else:
             self.moves[s, rows, t0:stop] += binned[0]
             self.drops[s, rows, t0:stop] += binned[1]
+
+    def _trace(self, s: int, rows: np.ndarray, moving: np.ndarray, dropping: np.ndarray,
+               t0: int, delay: np.ndarray) -> None:
+        """Hand each row's users to ``trace``: movers then droppers, hour by hour, with the
+        delays in the order ``_schedule`` drew them (no delay at the last stage: inf)."""
+        assert self.trace is not None
+        hours = np.arange(t0, t0 + moving.shape[1], dtype=float)
+        n_move, n_drop = moving.sum(axis=1), dropping.sum(axis=1)
+        m_at = np.concatenate([[0], np.cumsum(n_move)])
+        d_at = m_at[-1] + np.concatenate([[0], np.cumsum(n_drop)])
+        for i, g in enumerate(rows):
+            if n_move[i] + n_drop[i] == 0:
+                continue
+            entered = np.concatenate([np.repeat(hours, moving[i]), np.repeat(hours, dropping[i])])
+            if len(delay):
+                waited = np.concatenate([delay[m_at[i]:m_at[i + 1]], delay[d_at[i]:d_at[i + 1]]])
+            else:
+                waited = np.full(len(entered), np.inf)
+            moved = np.repeat(np.array([True, False]), [n_move[i], n_drop[i]])
+            self.trace(s, int(g), entered, entered + waited, moved)
 
     def current(self, s: int, now: int) -> np.ndarray:
         """Users per segment at stage ``s`` at hour ``now``: reached, not moved on, not dropped."""
