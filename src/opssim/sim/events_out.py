@@ -83,7 +83,7 @@ class EventsOut:
             for i in order:
                 f.write(f"u{ids[i]},{self.stage_ids[stage[i]]},{stamps[hour[i]]},"
                         f"{self.segments[seg[i]]}\n")
-        return int(len(order))
+        return len(order)
 
 
 def attach(engine: object) -> EventsOut:
