@@ -1,6 +1,6 @@
 """Events as columns: every reader and adapter ends here, whatever the export looked like."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,15 +23,16 @@ class Events:
 
     source: str
     users: np.ndarray  # int64 codes into user_names
-    user_names: list[str]
+    user_names: Sequence[str]
     events: np.ndarray  # int32 codes into event_names
     event_names: list[str]
     t_us: np.ndarray  # int64
     channels: np.ndarray  # int32 codes into channel_names, -1 when the row has none
     channel_names: list[str]
-    lines: np.ndarray  # int64
+    lines: np.ndarray | None  # int64; None: row i is at line i + first_line
     unit: str = "line"  # "line" or "row"
     dropped: Dropped | None = None
+    first_line: int = 2
 
     def __post_init__(self) -> None:
         if self.dropped is None:
@@ -42,14 +43,16 @@ class Events:
 
     def where(self, i: int) -> str:
         """``events.csv:12`` (a text line) or ``events.parquet row 12``."""
-        n = int(self.lines[i])
+        n = int(self.lines[i]) if self.lines is not None else i + self.first_line
         return f"{self.source}:{n}" if self.unit == "line" else f"{self.source} row {n}"
 
     def keep(self, mask: np.ndarray) -> "Events":
         """These events, rows where ``mask`` is true only (the name tables are shared)."""
+        lines = (self.lines[mask] if self.lines is not None
+                 else np.flatnonzero(mask) + self.first_line)
         return Events(self.source, self.users[mask], self.user_names, self.events[mask],
                       self.event_names, self.t_us[mask], self.channels[mask],
-                      self.channel_names, self.lines[mask], self.unit, self.dropped)
+                      self.channel_names, lines, self.unit, self.dropped)
 
 
 class Coder:

@@ -43,7 +43,9 @@ class Journeys:
 
 def users_per_event(ev: Events) -> dict[str, int]:
     """How many distinct users have each event name."""
-    pairs = np.unique(ev.events.astype(np.int64) * (len(ev.user_names) + 1) + ev.users)
+    # np.sort, not np.unique: numpy 2.4's np.unique of plain ints took 100 s on 10M here.
+    pairs = np.sort(ev.events.astype(np.int64) * (len(ev.user_names) + 1) + ev.users)
+    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
     counts = np.bincount(pairs // (len(ev.user_names) + 1), minlength=len(ev.event_names))
     return {name: int(counts[i]) for i, name in enumerate(ev.event_names) if counts[i]}
 
@@ -64,7 +66,7 @@ def build(ev: Events, fmap: FunnelMap) -> Journeys:
         raise CalibrationError(f"{ev.source}: no events")
     end_us = int(ev.t_us.max())
     n_stages = len(fmap.stages)
-    code_stage = np.full(len(ev.event_names) + 1, -1, dtype=np.int64)
+    code_stage = np.full(len(ev.event_names) + 1, -1, dtype=np.int8)  # at most 13 values
     index = {name: i for i, name in enumerate(ev.event_names)}
     for s, stage in enumerate(fmap.stages):
         for name in stage.events:
@@ -77,40 +79,59 @@ def build(ev: Events, fmap: FunnelMap) -> Journeys:
     stage = code_stage[ev.events]
     unnamed = stage < 0
     if unnamed.any():
-        names = sorted({ev.event_names[c] for c in np.unique(ev.events[unnamed])})
+        seen = np.bincount(ev.events[unnamed], minlength=len(ev.event_names))
+        names = sorted(ev.event_names[c] for c in np.flatnonzero(seen))
         more = f", +{len(names) - 5} more" if len(names) > 5 else ""
         dropped.add(f"rows of events the map does not name ({', '.join(names[:5])}{more})",
                     int(unnamed.sum()))
-    keep = ~unnamed
-    users, stage, t = ev.users[keep], stage[keep], ev.t_us[keep]
-    chan, codes = ev.channels[keep], ev.events[keep]
+    users, t, chan, codes = ev.users, ev.t_us, ev.channels, ev.events
+    if unnamed.any():  # copies only when some rows go
+        keep = ~unnamed
+        users, stage, t, chan, codes = (a[keep] for a in (users, stage, t, chan, codes))
+    del unnamed
+    if len(users) == 0:
+        raise CalibrationError(f"{ev.source}: no event the map names")
+    dropped.add("duplicate rows (same user, event and time)", _duplicates(users, codes, t))
 
-    # One sort by (user, stage, time, event): duplicates are neighbours, firsts lead a group.
-    order = np.lexsort((codes, t, stage, users))
-    users, stage, t, chan, codes = (a[order] for a in (users, stage, t, chan, codes))
-    same = (users[1:] == users[:-1]) & (stage[1:] == stage[:-1])
-    dup = same & (t[1:] == t[:-1]) & (codes[1:] == codes[:-1])
-    dropped.add("duplicate rows (same user, event and time)", int(dup.sum()))
-    first = np.concatenate([[True], ~same])
-    u_first, s_first, t_first = users[first], stage[first], t[first]
-
-    # Dense users × stages; users renumbered to those with a stage event.
-    uniq, u_idx = np.unique(u_first, return_inverse=True)
-    start_us = int(t_first.min())
-    hours = (t_first - start_us) / US_PER_HOUR
-    reached = np.full((len(uniq), n_stages + 1), np.nan)
-    reached[u_idx, s_first] = hours
+    # Dense users × stages of first times (ufunc.at: no sort of the rows).
+    # Users with a stage event, renumbered 0..n-1 (codes are dense: a count, not a sort).
+    present = np.bincount(users, minlength=len(ev.user_names)) > 0
+    uniq = np.flatnonzero(present)
+    u_idx = (np.cumsum(present) - 1)[users]  # int64: it holds (user, stage) cells below
+    del present
+    start_us = int(t.min())
+    first = np.full(len(uniq) * (n_stages + 1), np.iinfo(np.int64).max, dtype=np.int64)
+    u_idx *= n_stages + 1  # in place: the (user, stage) cell, then back to the user
+    u_idx += stage
+    np.minimum.at(first, u_idx, t)
+    u_idx -= stage
+    u_idx //= n_stages + 1
+    first = first.reshape(len(uniq), n_stages + 1)
+    never = first == np.iinfo(np.int64).max
+    reached = first.astype(np.float64)
+    del first
+    reached -= start_us
+    reached /= US_PER_HOUR
+    reached[never] = np.nan
+    del never
     churned = reached[:, n_stages].copy()
     reached = reached[:, :n_stages]
 
-    # A user's channel: the first channel seen on any of their rows, in time order.
+    # A user's channel: that of their earliest row with one (the highest code on a tie).
     user_chan = np.full(len(uniq), -1, dtype=np.int64)
     has = chan >= 0
     if has.any():
-        o = np.lexsort((t[has], users[has]))
-        cu, cc = users[has][o], chan[has][o]
-        firsts = np.concatenate([[True], cu[1:] != cu[:-1]])
-        user_chan[np.searchsorted(uniq, cu[firsts])] = cc[firsts]
+        earliest = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
+        if has.all():  # the usual case: no copies
+            np.minimum.at(earliest, u_idx, t)
+            at_first = t == earliest[u_idx]
+        else:
+            np.minimum.at(earliest, u_idx[has], t[has])
+            at_first = has & (t == earliest[u_idx])
+        del earliest
+        np.maximum.at(user_chan, u_idx[at_first], chan[at_first].astype(np.int64))
+        del at_first
+    del u_idx, stage, t, chan, codes, users
 
     ok = _check_paths(reached, ev, uniq, dropped)
     if churned[ok].size and np.isfinite(churned).any():
@@ -137,6 +158,30 @@ def build(ev: Events, fmap: FunnelMap) -> Journeys:
         window_h=fmap.window_days * 24 if fmap.window_days else None,
         has_churn=bool(fmap.churn_events), dropped=dropped,
     )
+
+
+def _duplicates(users: np.ndarray, codes: np.ndarray, t: np.ndarray) -> int:
+    """Rows repeating an earlier row's (user, event, time): one sort of a 64-bit mix of the
+    three, then an exact comparison of neighbours with the same mix."""
+    mix = users.astype(np.uint64)
+    mix *= np.uint64(0x9E3779B97F4A7C15)
+    part = codes.astype(np.uint64)
+    part *= np.uint64(0xC2B2AE3D27D4EB4F)
+    mix ^= part
+    part = t.astype(np.uint64)
+    part *= np.uint64(0x165667B19E3779F9)
+    mix ^= part
+    del part
+    ranked = np.sort(mix)
+    if not (ranked[1:] == ranked[:-1]).any():  # the common case: no row repeats
+        return 0
+    del ranked
+    order = np.argsort(mix)
+    mix = mix[order]
+    cand = np.flatnonzero(mix[1:] == mix[:-1])
+    a, b = order[cand], order[cand + 1]
+    same = (users[a] == users[b]) & (codes[a] == codes[b]) & (t[a] == t[b])
+    return int(same.sum())
 
 
 def _check_paths(reached: np.ndarray, ev: Events, users: np.ndarray, dropped: Dropped
@@ -175,7 +220,8 @@ def _channels(ev: Events, fmap: FunnelMap, user_chan: np.ndarray
     else:
         names = [as_id(n, taken) for n in ev.channel_names]
     names_u = [*names, NO_CHANNEL]
-    uniq = sorted(set(names_u[c] for c in np.unique(user_chan)))
+    used = np.flatnonzero(np.bincount(user_chan + 1, minlength=len(names_u) + 1)) - 1
+    uniq = sorted({names_u[c] for c in used})
     where = {n: i for i, n in enumerate(uniq)}
     lookup = np.array([where.get(n, -1) for n in names_u])
     return uniq, lookup[user_chan]

@@ -150,7 +150,9 @@ class _Arrow:
             yield from pq.ParquetFile(self.path).iter_batches(batch_size=1 << 20, columns=names)
             return
         text = pa.dictionary(pa.int32(), pa.string())
-        types = {self.cols.user: text, self.cols.event: text,
+        # Users as plain text: millions of distinct ids make per-batch dictionaries (and
+        # unifying them) cost more than one dictionary encoding of the whole column.
+        types = {self.cols.user: pa.string(), self.cols.event: text,
                  self.cols.time: pa.string() if self.cols.time_kind == "iso" else pa.float64()}
         if self.cols.channel:
             types[self.cols.channel] = text
@@ -173,6 +175,8 @@ class _Arrow:
                     col = batch.column(batch.schema.get_field_index(name))
                     if role == "time":
                         parts[role].append(self._times(col, row))
+                    elif role == "user":
+                        parts[role].append(_as_text(col))
                     else:
                         parts[role].append(_as_dictionary(col))
                 row += batch.num_rows
@@ -180,7 +184,7 @@ class _Arrow:
             raise CalibrationError(f"{self.path.name}: {_first_line(exc)}") from None
         except (OSError, pa.ArrowException) as exc:
             raise CalibrationError(f"{self.path.name}: cannot read ({_first_line(exc)})") from None
-        users, user_names = _codes(parts["user"])
+        users, user_names = _user_codes(parts["user"])
         events, event_names = _codes(parts["event"])
         if parts["channel"]:
             channels, channel_names = _codes(parts["channel"])
@@ -188,10 +192,9 @@ class _Arrow:
             channels, channel_names = np.full(row, -1, dtype=np.int64), []
         t = np.concatenate(parts["time"]) if parts["time"] else np.zeros(0, dtype=np.int64)
         t[self.bad_rows] = np.iinfo(np.int64).min + 1
-        lines = np.arange(row, dtype=np.int64) + self.first_line
         ev = Events(self.path.name, users, user_names, events.astype(np.int32), event_names,
-                    t, channels.astype(np.int32), channel_names, lines,
-                    "row" if self.parquet else "line", self.dropped)
+                    t, channels.astype(np.int32), channel_names, None,
+                    "row" if self.parquet else "line", self.dropped, self.first_line)
         t_ok = t > np.iinfo(np.int64).min + 1
         ok = (users >= 0) & (events >= 0) & t_ok
         if not ok.all():
@@ -277,6 +280,75 @@ def _as_dictionary(col):
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = col.cast(pa.string())
     return col.dictionary_encode()
+
+
+def _as_text(col):
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if pa.types.is_dictionary(col.type):
+        col = col.dictionary_decode()
+    if not pa.types.is_string(col.type):
+        col = col.cast(pa.string())
+    return col
+
+
+FNV_OFFSET, FNV_PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
+
+
+def hash_strings(arr) -> np.ndarray:
+    """64-bit FNV-1a of each string of an Arrow string array, computed byte position by
+    byte position over all strings at once (numpy, no Python loop per string); 0 for null.
+
+    Two distinct ids share a hash with a probability of about n² / 2⁶⁵ (2e-7 for 2.5M users),
+    a risk taken for memory: Arrow's dictionary encoding of millions of ids needed ~700 MB."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + n + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if arr.buffers()[2] else \
+        np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    h = np.full(n, FNV_OFFSET, dtype=np.uint64)
+    rows = np.arange(n)
+    for k in range(int(lengths.max()) if n else 0):
+        rows = rows[lengths[rows] > k]
+        h[rows] = (h[rows] ^ data[offsets[rows] + k]) * FNV_PRIME
+    h[lengths == 0] = 0
+    if arr.null_count:
+        h[~np.asarray(arr.is_valid())] = 0
+    return h
+
+
+class HashedNames:
+    """User ids by code, looked up only for messages: the first row with that code."""
+
+    def __init__(self, chunks: list, codes: np.ndarray, n: int) -> None:
+        self.chunks, self.codes, self.n = chunks, codes, n
+        self.starts = np.cumsum([0] + [len(c) for c in chunks])
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, code: int) -> str:
+        row = int(np.argmax(self.codes == code))
+        b = int(np.searchsorted(self.starts, row, side="right")) - 1
+        return str(self.chunks[b][row - int(self.starts[b])].as_py())
+
+
+def _user_codes(chunks: list) -> tuple[np.ndarray, HashedNames]:
+    """Dense codes of the user ids of every batch: hashed, then ranked by one sort."""
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), HashedNames([], np.zeros(0, np.int64), 0)
+    h = np.concatenate([hash_strings(c) for c in chunks])
+    ranked = np.sort(h)
+    distinct = ranked[np.concatenate([[True], ranked[1:] != ranked[:-1]])]
+    del ranked
+    codes = np.searchsorted(distinct, h).astype(np.int32)
+    del h
+    if distinct[0] == 0:  # null or empty: no user
+        codes -= 1
+    n = len(distinct) - int(distinct[0] == 0)
+    return codes, HashedNames(chunks, codes, n)
 
 
 def _codes(chunks: list) -> tuple[np.ndarray, list[str]]:
