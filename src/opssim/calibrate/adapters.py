@@ -110,8 +110,19 @@ def detect(path: Path) -> str:
 
 def read_events(path: Path, source: str = "auto", drop_bad: bool = False) -> Events:
     """Every event of ``path``, read by the adapter for ``source`` (``auto``: detected)."""
+    if path.is_dir():
+        raise CalibrationError(f"{path}: is a directory, not an event log")
     if not path.is_file():
         raise CalibrationError(f"{path}: no such file")
+    try:
+        return _read(path, source, drop_bad)
+    except OSError as exc:  # unreadable: permissions, an I/O error
+        raise CalibrationError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise CalibrationError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def _read(path: Path, source: str, drop_bad: bool) -> Events:
     if source == "auto":
         source = detect(path)
     if source not in SOURCES:
