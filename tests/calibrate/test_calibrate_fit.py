@@ -18,7 +18,7 @@ START_US = 1_704_067_200 * 1_000_000  # a Monday
 def censored_sample(rng, n, p, delays, end):
     """Entries uniform over [0, end); a share p moves on after ``delays``; seen before end."""
     entry = rng.uniform(0, end, n)
-    d = delays(n)
+    d = delays(rng, n)
     moved = (rng.random(n) < p) & (entry + d < end)
     return entry, d, moved
 
@@ -31,7 +31,7 @@ def test_whole_hour_data_is_fitted_without_bias() -> None:
     interval, exact = [], []
     for seed in range(seeds):
         rng = np.random.default_rng(seed)
-        entry, d, moved = censored_sample(rng, 3000, 0.4, lambda n: rng.exponential(6.0, n),
+        entry, d, moved = censored_sample(rng, 3000, 0.4, lambda r, n: r.exponential(6.0, n),
                                           200.0)
         delays, follow = np.floor(d[moved]), (200.0 - np.floor(entry))[~moved]
         fit = fit_stage(delays, follow, 1.0)
