@@ -177,7 +177,8 @@ def test_duplicates_backwards_and_skipping_users_are_dropped_and_counted(tmp_pat
     assert j.dropped.reasons == {
         "rows of events the map does not name (scroll)": 1,
         "duplicate rows (same user, event and time)": 2,
-        "users moving backwards through the funnel (a stage before the one before it)": 1,
+        "users moving backwards through the funnel (a later stage reached before an earlier "
+        "one)": 1,
         "users skipping a stage": 1,
     }
     assert j.dropped.examples["users skipping a stage"] == "user d"

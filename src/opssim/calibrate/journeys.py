@@ -200,8 +200,8 @@ def _check_paths(reached: np.ndarray, ev: Events, users: np.ndarray, dropped: Dr
     for s in range(n - 1):  # a later stage reached before an earlier one
         back |= got[:, s] & got[:, s + 1] & (reached[:, s + 1] < filled[:, s])
     back &= ~skipped
-    for what, mask in (("users moving backwards through the funnel (a stage before the one "
-                        "before it)", back), ("users skipping a stage", skipped)):
+    for what, mask in (("users moving backwards through the funnel (a later stage reached "
+                        "before an earlier one)", back), ("users skipping a stage", skipped)):
         if mask.any():
             dropped.add(what, int(mask.sum()), f"user {ev.user_names[users[np.argmax(mask)]]}")
     return ~(skipped | back)
