@@ -7,6 +7,7 @@ import io
 import math
 from pathlib import Path
 
+from opssim.calibrate.arrivals import WEEKDAYS
 from opssim.calibrate.cure import StageFit
 from opssim.calibrate.pipeline import Calibration
 
@@ -99,8 +100,6 @@ def funnel_block(cal: Calibration) -> str:
         disp = f", weekly counts vary {a.dispersion:.1f}× a Poisson's" if a.dispersion > 1.5 else ""
         out.append(f"    # {a.per_week.fmt()} users a week ({a.users:,} users){disp}")
         if a.weekday_index is not None:
-            from opssim.calibrate.arrivals import WEEKDAYS
-
             days = " ".join(f"{d} {x:.2f}" for d, x in zip(WEEKDAYS, a.weekday_index,
                                                           strict=True))
             out.append(f"    # weekday pattern (rate / mean; the format has no weekday rates): "
