@@ -83,3 +83,18 @@ def test_a_weekday_pattern_is_found_when_there_is_one_and_not_otherwise() -> Non
     (b,) = fit_arrivals(build(one_stage_events(kept), FMAP))
     assert b.weekday_index is not None
     assert b.weekday_index[5] == pytest.approx(b.weekday_index[0] / 2, rel=0.15)
+
+
+def test_more_sources_than_the_format_holds_share_one_channel(tmp_path) -> None:
+    """25 channels: the scenario keeps the 19 biggest and one for the rest, and validates."""
+    from opssim.calibrate.output import write_outputs
+    from opssim.calibrate.pipeline import fit_events
+    from opssim.scenario import load_scenario
+
+    ev = one_stage_events(np.random.default_rng(1).uniform(0, 4 * 168, 5000))
+    ev.channels = (np.arange(len(ev.channels)) % 25).astype(np.int32)
+    ev.channel_names = [f"src{i}" for i in range(25)]
+    out = tmp_path / "many.yaml"
+    write_outputs(fit_events(ev, FMAP), out)
+    ids = [c.id for c in load_scenario(out).channels]
+    assert len(ids) == 20 and ids[-1] == "smaller-sources"

@@ -206,6 +206,15 @@ def fit_stage(delays: np.ndarray, follow: np.ndarray, grid_h: float,
               families: tuple[str, ...] = FAMILIES) -> StageFit:
     """Fit ``p`` and the delay from the delays of users who moved on and the follow-up of
     those who had not (both in hours)."""
+    # Trial parameters far out overflow (a Weibull shape of e^20): the likelihood is then
+    # +inf or NaN, which the optimizer steps back from; a degenerate sample (every delay
+    # the same) has no intervals, said in the notes.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _fit_stage(delays, follow, grid_h, families)
+
+
+def _fit_stage(delays: np.ndarray, follow: np.ndarray, grid_h: float,
+               families: tuple[str, ...]) -> StageFit:
     n_conv, n_cens = len(delays), len(follow)
     n = n_conv + n_cens
     naive = n_conv / n if n else 0.0

@@ -21,6 +21,8 @@ SCALED = {("duties", "copy", "reach"): ("enters", ("users", "max")),
           ("duties", "ground"): ("enters", ("users", "max")),
           ("duties", "partners", "deal"): ("enters", ("users_per_week",))}
 MAX_HOURS = 10_000.0
+MAX_CHANNELS = 20  # the format's limit
+OTHER_ID = "smaller-sources"
 
 
 def _g(x: float, digits: int = 4) -> float:
@@ -93,7 +95,10 @@ def funnel_block(cal: Calibration) -> str:
     out.append("")
     out.append("channels:                     # users a week from each source, at the stage "
                "they enter")
-    for a in cal.arrivals:
+    kept, rest = cal.arrivals[:MAX_CHANNELS - 1], cal.arrivals[MAX_CHANNELS - 1:]
+    if len(rest) == 1:
+        kept, rest = cal.arrivals, []
+    for a in kept:
         cid = a.channel if a.enters == 0 else f"{a.channel}-at-{j.stage_ids[a.enters]}"[:48]
         out.append(f"  - {{id: {cid}, enters: {j.stage_ids[a.enters]}, "
                    f"per_week: {_g(a.per_week.value)}}}")
@@ -104,6 +109,13 @@ def funnel_block(cal: Calibration) -> str:
                                                           strict=True))
             out.append(f"    # weekday pattern (rate / mean; the format has no weekday rates): "
                        f"{days}")
+    if rest:  # the format has at most 20 channels: the smallest share one
+        stages = [a.enters for a in rest]
+        at = max(set(stages), key=lambda s: sum(a.users for a in rest if a.enters == s))
+        total = sum(a.per_week.value for a in rest)
+        out.append(f"  - {{id: {OTHER_ID}, enters: {j.stage_ids[at]}, per_week: {_g(total)}}}")
+        out.append(f"    # the {len(rest)} smallest sources together "
+                   f"({sum(a.users for a in rest):,} users; see calibration.md)")
     out.append("")
     return "\n".join(out) + "\n"
 
