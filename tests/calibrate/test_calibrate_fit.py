@@ -98,3 +98,16 @@ def test_more_sources_than_the_format_holds_share_one_channel(tmp_path) -> None:
     write_outputs(fit_events(ev, FMAP), out)
     ids = [c.id for c in load_scenario(out).channels]
     assert len(ids) == 20 and ids[-1] == "smaller-sources"
+
+
+def test_kaplan_meier_matches_the_textbook_estimate() -> None:
+    """Events at 1, 3, 6 and censorings at 2, 5 (7 users; two never leave before 10): the
+    survival after each event is the product of (1 - deaths / at risk)."""
+    from opssim.calibrate.report import kaplan_meier
+
+    edges, share = kaplan_meier(np.array([1.0, 3.0, 6.0]), np.array([2.0, 5.0, 12.0, 12.0]),
+                                0.5, 20)
+    surv = {1.5: 6 / 7, 3.5: 6 / 7 * 4 / 5, 6.5: 6 / 7 * 4 / 5 * 2 / 3}
+    for t, s in surv.items():
+        assert share[np.searchsorted(edges, t)] == pytest.approx(1 - s)
+    assert share[-1] == pytest.approx(1 - surv[6.5])

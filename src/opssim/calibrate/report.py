@@ -12,19 +12,22 @@ from opssim.calibrate.cure import stage_samples
 from opssim.calibrate.pipeline import Calibration
 
 
-def kaplan_meier(delays: np.ndarray, follow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Times and the share converted by each (``1 - S(t)``), users not yet converted being
-    censored at their follow-up (at risk at their own censoring time)."""
-    times = np.concatenate([delays, follow])
-    event = np.concatenate([np.ones(len(delays), bool), np.zeros(len(follow), bool)])
-    order = np.argsort(times, kind="stable")
-    times, event = times[order], event[order]
-    uniq, first = np.unique(times, return_index=True)
-    at_risk = len(times) - first
-    d = np.add.reduceat(event.astype(float), first) if len(times) else np.zeros(0)
-    surv = np.cumprod(1 - d / at_risk)
-    keep = d > 0
-    return uniq[keep], 1 - surv[keep]
+def kaplan_meier(delays: np.ndarray, follow: np.ndarray, width: float, bins: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The Kaplan–Meier share converted (``1 - S(t)``) at the end of each of ``bins`` bins of
+    ``width`` hours, users not yet converted censored at their follow-up (at risk through
+    the bin they leave in). Counting per bin instead of sorting keeps a million users quick;
+    the curve is exact at the bins' edges up to moves and censorings within one bin."""
+    def per_bin(x: np.ndarray) -> np.ndarray:
+        k = np.minimum((x / width).astype(np.int64), bins)  # bin ``bins``: later than shown
+        return np.bincount(k, minlength=bins + 1).astype(float)
+
+    moved, left = per_bin(delays), per_bin(follow)
+    at_risk = len(delays) + len(follow) - np.concatenate([[0.0], np.cumsum(moved + left)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(at_risk[:bins] > 0, moved[:bins] / at_risk[:bins], 0.0)
+    edges = width * np.arange(1, bins + 1)
+    return edges, 1 - np.cumprod(1 - hazard)
 
 
 def _plots(cal: Calibration, folder: Path, stem: str) -> tuple[str, str]:
@@ -41,7 +44,6 @@ def _plots(cal: Calibration, folder: Path, stem: str) -> tuple[str, str]:
     for s, fit in enumerate(cal.stages):
         ax = axes[s // cols][s % cols]
         delays, follow = stage_samples(j.reached, s, j.end_h, j.window_h)
-        t_km, f_km = kaplan_meier(delays, follow)
         span = 1.0
         if fit.converted:  # a little past where most movers have moved
             span = min(float(np.quantile(np.concatenate([delays, follow]), 0.99)),
@@ -49,15 +51,10 @@ def _plots(cal: Calibration, folder: Path, stem: str) -> tuple[str, str]:
         span = max(span, 1.0)
         t = np.linspace(0, span, 400)
         ax.plot(t, fit.cdf(t), color="#f4a582", lw=4, label=f"fit: p·F(t), {fit.family}")
-        # The step curve on a fine grid: drawing every distinct time of a million users
-        # took seconds and looks the same.
-        grid = np.linspace(0, span, 2000)
-        idx = np.searchsorted(t_km, grid, side="right") - 1
-        f_grid = (np.where(idx >= 0, f_km[np.maximum(idx, 0)], 0.0) if len(t_km)
-                  else np.zeros_like(grid))
-        upto = grid <= (t_km[-1] if len(t_km) else 0)
-        ax.step(grid[upto], f_grid[upto], where="post", color="#222222", lw=1.2,
-                label="Kaplan–Meier (data)")
+        t_km, f_km = kaplan_meier(delays, follow, span / 1000, 1000)
+        seen = t_km <= max(float(delays.max()) if len(delays) else 0.0, span / 1000)
+        ax.step(np.concatenate([[0], t_km[seen]]), np.concatenate([[0], f_km[seen]]),
+                where="pre", color="#222222", lw=1.2, label="Kaplan–Meier (data)")
         ax.axhspan(fit.p.low, fit.p.high, color="#d04a02", alpha=0.15,
                    label="p, 95% interval")
         ax.axhline(fit.naive_p, color="#1f77b4", ls="--", lw=1, label="naive share")
