@@ -8,13 +8,14 @@ import numpy as np
 
 from opssim.batch import parse_policy
 from opssim.batch.run import run_engine
-from opssim.sim.events_out import EPOCH, attach
+from opssim.sim.events_out import EPOCH, attach, finish
 
 
 def test_the_log_has_every_entry_the_engine_counted(small, tmp_path) -> None:
     logs = []
     engine = run_engine(small, 3, parse_policy("plan", small),
                         on_start=lambda e: logs.append(attach(e)))
+    finish(engine, logs[0])
     path = tmp_path / "events.csv"
     n = logs[0].write_csv(path)
     with path.open() as f:

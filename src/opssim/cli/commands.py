@@ -38,7 +38,7 @@ def run(
     events_out: Annotated[
         Path | None,
         typer.Option("--events-out", help="also write a user-level event log of the run "
-                     "(user_id,event,timestamp,channel; whole hours from 2024-01-01 UTC), as "
+                     "(user_id,event,timestamp,channel; run hour 0 is 2024-01-01 00:00 UTC), as "
                      "opssim calibrate reads it", metavar="FILE", show_default=False),
     ] = None,
 ) -> None:
@@ -66,6 +66,9 @@ def run(
     engine = run_engine(sc, seed, pol, on_week=lambda e: checksums.append(state_checksum(e)),
                         on_start=hook if events_out is not None else None)
     if events_out is not None:
+        from opssim.sim.events_out import finish
+
+        finish(engine, logs[0])
         try:
             logs[0].write_csv(events_out)
         except OSError as exc:

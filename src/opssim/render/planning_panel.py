@@ -93,8 +93,7 @@ def project_fatigue(sc: Scenario, fatigue: float, alloc: dict[str, float], *,
         st.weekend()
     mine = {d: alloc.get(d, 0.0) for d in sc.duty_ids}
     tiring = {"ground": sc.duties.ground.fatigue_per_hour}
-    for _ in range(7):
-        st.work_day(mine, tiring)
+    st.work_week(mine, tiring)
     return st.fatigue
 
 

@@ -1,16 +1,22 @@
 """``opssim run --events-out``: a user-level event log of a run, from the funnel's trace.
 
-The funnel draws users as counts; with ``FunnelState.trace`` set it also reports, for every
-batch it draws at a stage, each user's entry hour, decision hour and whether they move on.
-This module turns that into users: an entrant at stage ``s + 1``, segment ``g``, hour ``h``
-is one of the movers of stage ``s`` decided at ``h`` (first come, first matched), or a new user
-(an arrival from outside: a channel, a spike) when no mover is left. Movers never matched were
-taken away after the draw (churn, tickets lost): they left. Users of one (stage, segment,
-hour) are exchangeable in the engine, so the matching loses nothing. Times are whole hours
-(the engine's resolution); churn is not in the log.
+The funnel keeps users as counts; with ``FunnelState.trace`` set it reports each batch of users
+whose fate at a stage is settled — ``sink(stage, segment, entered_at, decided_at, moved)``,
+clock hours with the user's place inside the hour (see :mod:`opssim.sim.trace`). This module
+turns that into users and events:
+
+* a user who moved on from stage ``s`` reached ``s + 1`` at their ``decided_at``; a user
+  settled at ``s + 1`` (or still waiting there when the run ends) who entered in that hour
+  is one of those movers (first come, first matched) or, when none is left, a new user who
+  arrived from outside (a channel, a spike);
+* every user gets one event per stage reached: ``user_id,event,timestamp,channel``, the
+  channel being their segment.
+
+Users of one (stage, segment, hour) are exchangeable in the engine, so the matching loses
+nothing. Churn is not in the log (the funnel reports churned users as settled, not moved).
 """
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,70 +26,55 @@ import numpy as np
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-class _Muted:
-    """What a copy of the engine traces into (attribution re-runs): nothing."""
-
-    def __call__(self, *args: object) -> None:
-        return None
-
-
 class EventsOut:
-    """A per-user event log built from ``FunnelState.trace`` calls (the writer is the hook)."""
+    """A per-user event log, fed as the funnel's trace sink."""
 
     def __init__(self, stage_ids: tuple[str, ...], segments: tuple[str, ...], horizon: int
                  ) -> None:
         self.stage_ids, self.segments, self.horizon = stage_ids, segments, horizon
         self.next_id = 0
-        # (stage, segment, hour) → ids of movers from the stage before, in trace order
-        self.pending: dict[tuple[int, int, int], list[np.ndarray]] = defaultdict(list)
-        self.rows: list[tuple[np.ndarray, int, np.ndarray, int]] = []  # ids, stage, hours, seg
-
-    def __deepcopy__(self, memo: dict) -> _Muted:
-        return _Muted()
+        # (stage, segment, hour) → (user id, the hour they reached the stage), movers from
+        # the stage before, in the order they were reported
+        self.arriving: dict[tuple[int, int, int], deque[tuple[int, float]]] = defaultdict(
+            deque)
+        self.rows: list[tuple[int, int, float, int]] = []  # user, stage, hour, segment
 
     def __call__(self, stage: int, segment: int, entered_at: np.ndarray,
                  decided_at: np.ndarray, moved: np.ndarray) -> None:
-        """One batch: who entered ``stage`` when, and which of them move on when."""
-        ids = np.empty(len(entered_at), dtype=np.int64)
-        order = np.argsort(entered_at, kind="stable")
-        hours, starts, counts = np.unique(entered_at[order], return_index=True,
-                                          return_counts=True)
-        for h, a, n in zip(hours.astype(np.int64), starts, counts, strict=True):
-            movers = self.pending.pop((stage, segment, int(h)), [])
-            known = np.concatenate(movers)[:n] if movers else np.zeros(0, dtype=np.int64)
-            fresh = np.arange(self.next_id, self.next_id + n - len(known))
-            self.next_id += len(fresh)
-            ids[order[a:a + n]] = np.concatenate([known, fresh])
-        self.rows.append((ids, stage, entered_at.astype(np.int64), segment))
-        go = moved & (decided_at < self.horizon)
-        if go.any() and stage + 1 < len(self.stage_ids):
-            dec = decided_at[go].astype(np.int64)
-            who = ids[go]
-            o = np.argsort(dec, kind="stable")
-            dh, ds = np.unique(dec[o], return_index=True)
-            for h, part in zip(dh, np.split(who[o], ds[1:]), strict=True):
-                self.pending[(stage + 1, segment, int(h))].append(part)
+        """Users whose fate at ``stage`` is settled (the funnel's trace sink)."""
+        for e, d, m in zip(entered_at.tolist(), decided_at.tolist(), moved.tolist(),
+                           strict=True):
+            user, at = self._who(stage, segment, e)
+            self.rows.append((user, stage, at, segment))
+            if m and stage + 1 < len(self.stage_ids) and d < self.horizon:
+                self.arriving[stage + 1, segment, int(d)].append((user, d))
+
+    def _who(self, stage: int, segment: int, entered_at: float) -> tuple[int, float]:
+        """The user entering ``stage`` at ``entered_at``: a mover due then, else a new one."""
+        queue = self.arriving.get((stage, segment, int(entered_at)))
+        if queue:
+            return queue.popleft()
+        self.next_id += 1
+        return self.next_id - 1, entered_at
+
+    def finish(self, waiting) -> None:
+        """Log the users still waiting for a decision when the run ends: ``waiting`` yields
+        ``(stage, segment, entered_at)`` (see ``Tracer.waiting``)."""
+        for stage, segment, e in waiting:
+            user, at = self._who(stage, segment, e)
+            self.rows.append((user, stage, at, segment))
 
     def write_csv(self, path: Path) -> int:
-        """The canonical CSV (``user_id,event,timestamp,channel``), in time order; returns
-        the number of events. Events at the horizon or later did not happen in the run."""
-        ids = np.concatenate([r[0] for r in self.rows]) if self.rows else np.zeros(0, int)
-        stage = np.concatenate([np.full(len(r[0]), r[1]) for r in self.rows]) if self.rows \
-            else np.zeros(0, int)
-        hour = np.concatenate([r[2] for r in self.rows]) if self.rows else np.zeros(0, int)
-        seg = np.concatenate([np.full(len(r[0]), r[3]) for r in self.rows]) if self.rows \
-            else np.zeros(0, int)
-        keep = hour < self.horizon
-        ids, stage, hour, seg = ids[keep], stage[keep], hour[keep], seg[keep]
-        order = np.lexsort((stage, ids, hour))
-        stamps = [(EPOCH + timedelta(hours=int(h))).strftime("%Y-%m-%dT%H:%M:%SZ")
-                  for h in range(self.horizon)]
+        """The canonical CSV (``user_id,event,timestamp,channel``) in time order, times to the
+        microsecond; returns the number of events."""
+        rows = sorted(self.rows, key=lambda r: (r[2], r[0], r[1]))
         with path.open("w", encoding="utf-8", newline="") as f:
             f.write("user_id,event,timestamp,channel\n")
-            for i in order:
-                f.write(f"u{ids[i]},{self.stage_ids[stage[i]]},{stamps[hour[i]]},"
-                        f"{self.segments[seg[i]]}\n")
-        return len(order)
+            for user, stage, at, segment in rows:
+                stamp = (EPOCH + timedelta(microseconds=round(at * 3.6e9))).strftime(
+                    "%Y-%m-%dT%H:%M:%S.%fZ")
+                f.write(f"u{user},{self.stage_ids[stage]},{stamp},{self.segments[segment]}\n")
+        return len(rows)
 
 
 def attach(engine: object) -> EventsOut:
@@ -93,4 +84,8 @@ def attach(engine: object) -> EventsOut:
     return log
 
 
-__all__ = ["EPOCH", "EventsOut", "attach"]
+def finish(engine: object, log: EventsOut) -> None:
+    """Add the users the run ended with still waiting (call once, after the run)."""
+    tracer = engine.funnel.tracer  # type: ignore[attr-defined]
+    if tracer is not None:
+        log.finish(tracer.waiting())

@@ -17,7 +17,7 @@ def review(engine: "Engine", week: int) -> None:
     engine.weeks_closed = week
     if engine.finished or (week % sc.reviews.every_weeks and week != sc.weeks):
         return
-    engine.sync()
+    engine.draw_to(engine.hour)
     end = week * HOURS_PER_WEEK
     results = []
     for target in sc.reviews.targets:

@@ -41,6 +41,23 @@ class Fatigue(Model):
     )
 
 
+class Workweek(Model):
+    """When the week's hours are worked: the same day repeated on each working day.
+
+    Each working day holds a share ``1 / days`` of every duty's weekly hours, one block per
+    duty in the scenario's duty order, from ``start_hour`` on; contract hours come first and
+    overtime follows in the evening. A day longer than the hours to midnight runs into the
+    night.
+    """
+
+    days: Annotated[int, Field(ge=1, le=7)] = Field(
+        5, description="working days a week, Monday first (5: Monday to Friday)"
+    )
+    start_hour: Annotated[float, Field(ge=0.0, lt=24.0)] = Field(
+        9.0, description="the hour the working day begins (9: nine in the morning)"
+    )
+
+
 class Specialist(Model):
     """The operations specialist: the player."""
 
@@ -56,6 +73,9 @@ class Specialist(Model):
     )
     learning_per_hour: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.004, description="skill gained per hour of a duty, times (1 - skill)"
+    )
+    workweek: Workweek = Field(
+        Workweek(), description="when the hours are worked (Monday to Friday from 9 by default)"
     )
 
     @property
