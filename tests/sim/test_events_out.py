@@ -22,19 +22,22 @@ def test_the_log_has_every_entry_the_engine_counted(small, tmp_path) -> None:
         rows = list(csv.DictReader(f))
     assert len(rows) == n > 1000
     counts = np.zeros_like(engine.funnel.entered)
-    firsts: dict[str, dict[str, int]] = {}
+    firsts: dict[str, dict[str, str]] = {}
     for r in rows:
         hour = int((np.datetime64(r["timestamp"][:-1]) - np.datetime64(EPOCH.replace(
             tzinfo=None))) / np.timedelta64(1, "h"))
         s, g = engine.stage_ids.index(r["event"]), engine.segments.index(r["channel"])
         counts[s, g, hour] += 1
-        firsts.setdefault(r["user_id"], {})[r["event"]] = hour
+        assert r["event"] not in firsts.get(r["user_id"], {}), "one event per stage reached"
+        firsts.setdefault(r["user_id"], {})[r["event"]] = r["timestamp"]
     # Every user counted in every stage at its hour and segment: the log is exact.
     assert np.array_equal(counts[:, :, :-1], engine.funnel.entered[:, :, :-1])
-    # Users move forward: each reached the stages of its path in order.
+    # Users move forward: each reached the stages of its path in order, one after another.
     for path_ in firsts.values():
-        hours = [path_[s] for s in engine.stage_ids if s in path_]
-        assert hours == sorted(hours)
+        stages = [s for s in engine.stage_ids if s in path_]
+        assert stages == list(engine.stage_ids[engine.stage_ids.index(stages[0]):][:len(stages)])
+        times = [path_[s] for s in stages]  # ISO 8601 of one length: text order is time order
+        assert times == sorted(times)
 
 
 def test_events_out_changes_nothing_in_the_run(cli, write_scenario, small_text, tmp_path) -> None:

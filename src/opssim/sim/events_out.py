@@ -5,7 +5,9 @@ whose fate at a stage is settled — ``sink(stage, segment, entered_at, decided_
 clock hours with the user's place inside the hour (see :mod:`opssim.sim.trace`). This module
 turns that into users and events:
 
-* a user who moved on from stage ``s`` reached ``s + 1`` at their ``decided_at``; a user
+* a user who moved on from stage ``s`` reached ``s + 1`` at their ``decided_at`` (or, when the
+  engine's fresh place inside the hour put that a few minutes before their arrival at ``s``,
+  at that arrival: within the hour, paths never run backwards); a user
   settled at ``s + 1`` (or still waiting there when the run ends) who entered in that hour
   is one of those movers (first come, first matched) or, when none is left, a new user who
   arrived from outside (a channel, a spike);
@@ -47,7 +49,10 @@ class EventsOut:
             user, at = self._who(stage, segment, e)
             self.rows.append((user, stage, at, segment))
             if m and stage + 1 < len(self.stage_ids) and d < self.horizon:
-                self.arriving[stage + 1, segment, int(d)].append((user, d))
+                # The engine draws a user's place inside the hour anew at each stage, so a
+                # decision can fall a few minutes before the arrival this log shows: it is
+                # logged at the arrival then (a path never runs backwards; the hour is kept).
+                self.arriving[stage + 1, segment, int(d)].append((user, max(d, at)))
 
     def _who(self, stage: int, segment: int, entered_at: float) -> tuple[int, float]:
         """The user entering ``stage`` at ``entered_at``: a mover due then, else a new one."""
