@@ -52,7 +52,7 @@ class SidePanel:
         self.lang = lang
         labels = {s.id: s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages}
         self.kpi_labels = {t.kpi: labels.get(t.stage, t.kpi) for t in scenario.reviews.targets}
-        self.from_week = {t.kpi: t.from_week for t in scenario.reviews.targets}
+        self.kpis = {k.name: k for k in scenario.kpis}
         self.departments = [(name, d.label.get(lang) if d.label else name)
                             for name, d in scenario.departments.items()]
         present = scenario.duties.present()
@@ -108,15 +108,18 @@ class SidePanel:
             length = min(every * HOURS_PER_WEEK, sc.weeks * HOURS_PER_WEEK - start)
             title = tr("kpi_week" if every == 1 else "kpi_period", lang, stage=label)
         else:
-            start, length = 0, sc.weeks * HOURS_PER_WEEK
-            title = tr("kpi_total", lang, stage=label, weeks=sc.weeks)
+            start, stop = self.kpis[kpi.kpi].counted(0, sc.weeks * HOURS_PER_WEEK)
+            length = max(1, stop - start)
+            title = tr("kpi_total", lang, stage=label, weeks=self.kpis[kpi.kpi].to_week)
         pace = max(0.0, min(1.0, (snap.t - start) / length))
         share = kpi.actual / kpi.target if kpi.target else 1.0
-        grace = week + 1 < self.from_week.get(kpi.kpi, 1)
-        if kpi.actual >= kpi.target:
+        first, last_week = self.kpis[kpi.kpi].from_week, self.kpis[kpi.kpi].to_week
+        if kpi.per_week and week + 1 > last_week:
+            status, colour = tr("kpi_over", lang, week=last_week), DIM
+        elif kpi.actual >= kpi.target:
             status, colour = tr("kpi_hit", lang), GOOD
-        elif grace:
-            status, colour = tr("kpi_grace", lang, week=self.from_week[kpi.kpi]), DIM
+        elif week + 1 < first:
+            status, colour = tr("kpi_grace", lang, week=first), DIM
         elif share >= pace - 0.02:
             status, colour = tr("kpi_on_pace", lang), GOOD
         else:

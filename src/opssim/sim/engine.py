@@ -476,14 +476,9 @@ class Engine:
         return Allocation.build(hours, self.scenario.duty_ids, self.scenario.specialist.max_hours)
 
     def _kpis(self, now: int) -> Iterator[KpiView]:
-        for target in self.scenario.reviews.targets:
-            if target.per_week is not None:
-                start = self.last_review
-                period = min(self.scenario.reviews.every_weeks * HOURS_PER_WEEK,
-                             self.horizon - start)
-                goal = target.per_week * period / HOURS_PER_WEEK
-                yield KpiView(target.kpi, target.stage, goal,
-                              self.entered(target.stage, start, now), True)
-            else:
-                yield KpiView(target.kpi, target.stage, target.total_by_end or 0.0,
-                              self.entered(target.stage, 0, now), False)
+        for kpi in self.scenario.kpis:
+            start, stop = kpi.counted(self.last_review, now)
+            period_end = min(self.last_review + self.scenario.reviews.every_weeks
+                             * HOURS_PER_WEEK, self.horizon)
+            yield KpiView(kpi.name, kpi.stage, kpi.goal(start, period_end),
+                          kpi.value(self.entered(kpi.stage, start, stop)), kpi.weekly)
