@@ -5,6 +5,7 @@ and user counts scaled by the flow at that stage."""
 
 import io
 import math
+import os
 from pathlib import Path
 
 from opssim.calibrate.arrivals import WEEKDAYS
@@ -130,11 +131,14 @@ def scenario_text(cal: Calibration, scenario_id: str, folder: Path) -> str:
     """The calibrated scenario's YAML text."""
     from ruamel.yaml import YAML
 
+    from opssim.scenario.jsonschema import SCHEMA_FILE
     from opssim.scenario.scaffold import scaffold_text
 
     j = cal.journeys
     n = len(j.stage_ids)
-    text = scaffold_text(scenario_id, "small", folder)
+    # The packaged schema, by a relative path (a calibration writes no schema file beside).
+    text = scaffold_text(scenario_id, "small").replace(
+        f"$schema={SCHEMA_FILE}", f"$schema={_schema_reference(folder)}", 1)
     head, rest = text.split("\nfunnel:\n", 1)
     _, tail = rest.split("\nduties:", 1)
     text = head + "\n" + funnel_block(cal) + "\nduties:" + tail
@@ -181,6 +185,16 @@ def scenario_text(cal: Calibration, scenario_id: str, folder: Path) -> str:
     buf = io.StringIO()
     yaml.dump(data, buf)
     return buf.getvalue()
+
+
+def _schema_reference(folder: Path) -> str:
+    from opssim.scenario.jsonschema import packaged_schema_path
+
+    target = packaged_schema_path().resolve()
+    try:
+        return Path(os.path.relpath(target, folder.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return target.as_uri()
 
 
 def _rename(node: object, new_ids: dict[str, str]) -> None:
