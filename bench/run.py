@@ -371,6 +371,20 @@ def blame(quick: bool) -> dict[str, float]:
 
 # -- driver -----------------------------------------------------------------------------------
 
+def calibration(quick: bool) -> dict[str, float]:
+    """`opssim calibrate` on simulated events: 10M (1M with --quick), each in a fresh process."""
+    import bench_calibrate
+
+    n = 1_000_000 if quick else 10_000_000
+    say(f"## 6. Calibration (`opssim calibrate` on {n:,} events of a canonical CSV; a fresh "
+        "process each, peak RSS of the whole process)")
+    say("")
+    lines, figures = bench_calibrate.calibration(n)
+    for line in lines:
+        say(line)
+    return figures
+
+
 def machine() -> list[str]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -406,7 +420,8 @@ def main() -> None:
         print(line)
     start = time.perf_counter()
     figures: dict[str, float] = {}
-    for section in (throughput, scaling, monte_carlo, commands, rendering, blame):
+    for section in (throughput, scaling, monte_carlo, commands, rendering, blame,
+                    calibration):
         figures |= section(args.quick)
         say("")
     took = time.perf_counter() - start

@@ -11,7 +11,7 @@ from opssim.cli import app
 
 #: Every command ``opssim --help`` lists.
 COMMANDS = ["run", "replay", "validate", "schema", "new", "lint", "play", "batch", "sweep",
-            "optimize", "balance"]
+            "optimize", "balance", "calibrate"]
 
 CASES = ["missing", "directory", "unreadable", "io-error", "bad-flag"]
 

@@ -35,13 +35,18 @@ def run_engine(
     seed: int,
     policy: Policy,
     on_week: Callable[[Engine], None] | None = None,
+    on_start: Callable[[Engine], None] | None = None,
 ) -> Engine:
     """Play ``scenario`` headless under ``policy``, week by week; return the finished engine.
+
+    ``on_start(engine)`` is called once before the first hour (to hook a trace on, say).
 
     ``on_week(engine)`` is called after each week played (after its review). A policy that
     raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`.
     """
     engine = Engine(scenario, seed=seed)
+    if on_start is not None:
+        on_start(engine)
     decide = policy.start(seed)  # a bot this process cannot import or create: PolicyError
     for week in range(scenario.weeks):
         if engine.finished:

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from opssim.cli import commands, lab  # noqa: F401  (importing them registers the commands)
+from opssim.cli import calib, commands, lab  # noqa: F401  (importing them registers the commands)
 from opssim.cli.common import app, fail
 
 __all__ = ["app", "main"]

@@ -37,6 +37,12 @@ def run(
                      show_default=False),
     ] = None,
     bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
+    events_out: Annotated[
+        Path | None,
+        typer.Option("--events-out", help="also write a user-level event log of the run "
+                     "(user_id,event,timestamp,channel; run hour 0 is 2024-01-01 00:00 UTC), as "
+                     "opssim calibrate reads it", metavar="FILE", show_default=False),
+    ] = None,
 ) -> None:
     """Run a scenario headless to the end and print the result."""
     from opssim.batch.run import RunSummary, run_engine, summarize
@@ -44,6 +50,8 @@ def run(
 
     if record is not None:
         _writable(record, "--record")
+    if events_out is not None:
+        _writable(events_out, "--events-out")
     sc = _load(scenario)
     on_path()
     try:
@@ -51,11 +59,27 @@ def run(
     except PolicyError as exc:
         fail(f"--policy: {exc}")
     checksums: list[str] = []
+    logs = []
+
+    def hook(engine) -> None:
+        from opssim.sim.events_out import attach
+
+        logs.append(attach(engine))
+
     try:
         engine = run_engine(sc, seed, pol,
-                            on_week=lambda e: checksums.append(state_checksum(e)))
+                            on_week=lambda e: checksums.append(state_checksum(e)),
+                            on_start=hook if events_out is not None else None)
     except PolicyError as exc:  # a bot that failed after the trial week
         fail(str(exc))
+    if events_out is not None:
+        from opssim.sim.events_out import finish
+
+        finish(engine, logs[0])
+        try:
+            logs[0].write_csv(events_out)
+        except OSError as exc:
+            fail(f"--events-out: cannot write {events_out}: {exc.strerror or exc}")
     summary = RunSummary(summarize(engine, pol.spec))
     if record is not None:
         rec = Recording.of(engine, checksums, policy=pol.spec,

@@ -1,5 +1,7 @@
 """Draw delays from a scenario's delay distribution, in bulk."""
 
+import math
+
 import numpy as np
 
 from opssim.scenario.schema import Delay
@@ -16,6 +18,8 @@ def draw(rng: np.random.Generator, spec: Delay, n: int) -> np.ndarray:
         m, s = spec.lognormal.mean, spec.lognormal.sd
         sigma2 = np.log1p((s / m) ** 2)
         raw = rng.lognormal(np.log(m) - sigma2 / 2, np.sqrt(sigma2), n)
+    elif spec.weibull is not None:
+        raw = spec.weibull.scale * rng.weibull(spec.weibull.shape, n)
     else:
         assert spec.uniform is not None
         raw = rng.uniform(spec.uniform.low, spec.uniform.high, n)
@@ -43,6 +47,10 @@ def from_uniforms(spec: Delay, u: np.ndarray, u2: np.ndarray | None = None) -> n
         sigma2 = np.log1p((s / m) ** 2)
         z = np.sqrt(-2.0 * np.log(u)) * np.cos(2.0 * np.pi * u2)
         raw = np.exp(np.log(m) - sigma2 / 2 + np.sqrt(sigma2) * z)
+    elif spec.weibull is not None:  # F⁻¹: scale · (−ln u)^(1/shape), u and 1 − u alike
+        raw = -np.log(u)
+        raw **= 1.0 / spec.weibull.shape
+        raw *= spec.weibull.scale
     else:
         assert spec.uniform is not None
         lo, hi = spec.uniform.low, spec.uniform.high
@@ -63,5 +71,7 @@ def mean(spec: Delay) -> float:
         return spec.exponential
     if spec.lognormal is not None:
         return spec.lognormal.mean
+    if spec.weibull is not None:
+        return spec.weibull.scale * math.gamma(1.0 + 1.0 / spec.weibull.shape)
     assert spec.uniform is not None
     return (spec.uniform.low + spec.uniform.high) / 2

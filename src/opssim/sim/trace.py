@@ -16,7 +16,7 @@ moved is a fair draw.
 """
 
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -55,6 +55,13 @@ class Tracer:
     def removed(self, stage: int, segment: int, hour: int, n: int, at: int) -> None:
         """``n`` users waiting to decide in ``hour`` were taken away at clock hour ``at``."""
         self._settle(stage, segment, hour, np.zeros(n, dtype=bool), at)
+
+    def waiting(self) -> Iterator[tuple[int, int, float]]:
+        """``(stage, segment, entered_at)`` of every user still waiting for a decision (the
+        run's end: ``run --events-out`` logs their entry too)."""
+        for (stage, segment, _), queue in self._waiting.items():
+            for entered, _ in queue:
+                yield stage, segment, entered
 
     def _settle(self, stage: int, segment: int, hour: int, moved: np.ndarray,
                 at: float | None = None) -> None:

@@ -2,7 +2,7 @@
 field an author may leave out. Field descriptions double as reference docs and editor hints;
 cross-references between sections are checked in :mod:`opssim.scenario.checks`."""
 
-from .base import Curve, Delay, LogNormal, Model, Text, Uniform
+from .base import Curve, Delay, LogNormal, Model, Text, Uniform, Weibull
 from .duties import (
     AnalysisDuty,
     CoordinationDuty,
@@ -48,5 +48,6 @@ __all__ = [
     "Target",
     "Text",
     "Uniform",
+    "Weibull",
     "Workweek",
 ]

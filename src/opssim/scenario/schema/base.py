@@ -161,6 +161,14 @@ class LogNormal(Model):
     )
 
 
+class Weibull(Model):
+    """A Weibull delay: ``scale`` times a Weibull variate of ``shape`` (1 is exponential;
+    above 1 the chance of moving on rises with the wait, below 1 it falls)."""
+
+    shape: Annotated[float, Field(ge=0.05, le=50.0)] = Field(description="the shape k")
+    scale: Annotated[float, Field(gt=0.0, le=10_000.0)] = Field(description="the scale λ")
+
+
 class Uniform(Model):
     """A delay drawn uniformly between ``low`` and ``high``."""
 
@@ -185,12 +193,16 @@ class Delay(Model):
     lognormal: LogNormal | None = Field(
         None, description="a lognormal delay: {mean, sd}, skewed towards long waits"
     )
+    weibull: Weibull | None = Field(
+        None, description="a Weibull delay: {shape, scale}, as `opssim calibrate` fits them"
+    )
     uniform: Uniform | None = Field(None, description="a delay uniform between low and high")
     fixed: Annotated[float | None, Field(ge=0.0, le=10_000.0, description="exact delay")] = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Delay":
-        shapes = ("exponential", "lognormal", "uniform", "fixed")
+        shapes = ("exponential", "lognormal", "weibull", "uniform", "fixed")
         if sum(getattr(self, k) is not None for k in shapes) != 1:
-            raise ValueError("give exactly one of exponential, lognormal, uniform, fixed")
+            raise ValueError("give exactly one of exponential, lognormal, weibull, uniform, "
+                             "fixed")
         return self
