@@ -272,7 +272,7 @@ def window_frames(screen, frames: int) -> dict[str, float]:
 
     from opssim.render import fonts
     from opssim.render.app import App
-    from opssim.render.driver import Phase
+    from opssim.play.driver import Phase
     from opssim.scenario import default_scenario_path, load_scenario
 
     fonts.reset()

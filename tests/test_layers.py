@@ -1,8 +1,8 @@
 """Layers: imports point one way, and nothing headless imports pygame.
 
 scenario/, model/ → nothing above them (model may be imported by scenario);
-sim/ → scenario, model; batch/ → sim and below; render/ → sim and below; cli → anything.
-Only render/ imports pygame or pygame_gui.
+sim/ → scenario, model; batch/ → sim and below; play/ (the presenter) → sim and below;
+render/ → play and below; cli → anything. Only render/ imports pygame or pygame_gui.
 """
 
 import ast
@@ -17,12 +17,13 @@ PACKAGE = Path(opssim.__file__).resolve().parent
 
 #: For each layer, the layers it must never import.
 FORBIDDEN = {
-    "scenario": {"sim", "batch", "render", "cli", "report"},
-    "model": {"sim", "batch", "render", "cli", "report", "scenario"},
-    "sim": {"batch", "render", "cli", "report"},
-    "batch": {"render", "cli", "report"},
+    "scenario": {"sim", "batch", "play", "render", "cli", "report"},
+    "model": {"sim", "batch", "play", "render", "cli", "report", "scenario"},
+    "sim": {"batch", "play", "render", "cli", "report"},
+    "batch": {"play", "render", "cli", "report"},
+    "play": {"batch", "render", "cli", "report"},
     "render": {"batch", "cli", "report"},
-    "report": {"render", "cli"},
+    "report": {"play", "render", "cli"},
 }
 GUI = {"pygame", "pygame_gui"}
 
@@ -74,7 +75,7 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 def test_the_scan_sees_the_package() -> None:
     layers = {layer_of(p) for p in SOURCES}
-    assert {"scenario", "model", "sim", "batch", "cli"} <= layers
+    assert {"scenario", "model", "sim", "batch", "play", "render", "cli"} <= layers
     assert "opssim.batch.policy" in imports_of(PACKAGE / "batch" / "run.py"), \
         "relative imports resolve"
 

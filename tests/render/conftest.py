@@ -7,7 +7,6 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pygame
 import pytest
@@ -40,11 +39,3 @@ def screen() -> Iterator[pygame.Surface]:
     yield pygame.display.set_mode((1280, 720))
     pygame.quit()
     fonts.reset()
-
-
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh user data folder for this test (``$OPSSIM_DATA_DIR``; not created here)."""
-    d = tmp_path / "data"
-    monkeypatch.setenv("OPSSIM_DATA_DIR", str(d))
-    return d

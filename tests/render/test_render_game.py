@@ -16,9 +16,9 @@ from pathlib import Path
 import pygame
 import pytest
 
+from opssim.play.driver import Phase
 from opssim.render import fonts
 from opssim.render.app import App
-from opssim.render.driver import Phase
 from opssim.render.game import Game, parse_size
 from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import SIZE

@@ -20,9 +20,9 @@ from opssim.model.records import (
     SpecialistWeek,
     TicketsLate,
 )
+from opssim.play.driver import Phase
 from opssim.render import App
 from opssim.render.calendar import Calendar, end_hour, start_hour
-from opssim.render.driver import Phase
 from opssim.render.palette import SIDE
 from opssim.render.planning_panel import RECT, ROWS_H, ROWS_Y, project_fatigue
 from opssim.render.side_panel import kpi_value

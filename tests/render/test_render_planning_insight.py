@@ -7,8 +7,8 @@ import numpy as np
 import pygame
 import pytest
 
+from opssim.play.driver import Phase
 from opssim.render import App
-from opssim.render.driver import Phase
 from opssim.render.effect_hint import clear, delta, effect_lines
 from opssim.render.fan_chart import verdict
 from opssim.render.planning_panel import RECT, START, USE_PLAN

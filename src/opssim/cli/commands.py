@@ -302,7 +302,7 @@ def play(
     except ValueError as exc:
         fail(f"--size: {exc}")
     if load is not None:
-        from opssim.render.userdata import load_save
+        from opssim.play.userdata import load_save
         from opssim.sim.record import RecordingError, restore
 
         try:

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 import pygame
 
 from opssim.model.records import BlameEvent, Complaints, Dashboard, KpiResult, Record, Review
+from opssim.play.driver import Decide, Driver, FrameReport, Phase
 from opssim.render.blame_popup import BlamePopup
 from opssim.render.calendar import Calendar
 from opssim.render.dots import Dots
-from opssim.render.driver import Decide, Driver, FrameReport, Phase
 from opssim.render.end_screen import RECT as END_RECT
 from opssim.render.end_screen import EndScreen
 from opssim.render.funnel_view import FunnelView

@@ -15,19 +15,19 @@ from typing import Protocol
 import pygame
 
 from opssim.model import AllocationError
+from opssim.play.driver import Decide
+from opssim.play.settings import Settings, SettingsStore
+from opssim.play.userdata import ScenarioEntry, load_save, write_save
 from opssim.render import fonts
 from opssim.render.app import FPS, App
-from opssim.render.driver import Decide
 from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
 from opssim.render.reload_notice import ReloadNotice
 from opssim.render.save_screen import SaveScreen
 from opssim.render.scroll_menu import ScrollMenu
-from opssim.render.settings import Settings, SettingsStore
 from opssim.render.text import tr
 from opssim.render.title_screen import TitleScreen
 from opssim.render.ui import Menu
-from opssim.render.userdata import ScenarioEntry, load_save, write_save
 from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from opssim.sim import Engine
 from opssim.sim.record import RecordingError, restore, state_checksum, weeks_of

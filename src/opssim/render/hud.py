@@ -2,8 +2,8 @@
 
 import pygame
 
+from opssim.play.driver import Driver, Phase
 from opssim.render import fonts
-from opssim.render.driver import Driver, Phase
 from opssim.render.palette import (
     ACCENT,
     BAD,

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from opssim.play.userdata import SaveEntry, delete_save, list_saves, saves_dir
 from opssim.render import fonts
 from opssim.render.confirm_box import ConfirmBox
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, SHADE, SIZE, TEXT, TRACK
 from opssim.render.scroll_menu import ScrollMenu
 from opssim.render.text import tr
 from opssim.render.ui import Gui
-from opssim.render.userdata import SaveEntry, delete_save, list_saves, saves_dir
 from opssim.render.widgets import panel
 
 if TYPE_CHECKING:

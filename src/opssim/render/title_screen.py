@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from opssim.play.userdata import ScenarioEntry, list_scenarios, user_scenarios_dir
 from opssim.render import fonts
 from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, GOOD, SIZE, TEXT, TRACK, WARN
 from opssim.render.scroll_menu import ScrollMenu
 from opssim.render.text import duty_name, num, tr
 from opssim.render.ui import Gui
-from opssim.render.userdata import ScenarioEntry, list_scenarios, user_scenarios_dir
 from opssim.render.widgets import panel
 from opssim.scenario import Scenario
 
