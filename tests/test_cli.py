@@ -28,7 +28,7 @@ ONE_LINE_ERRORS = [
     (["run", "--policy", "fixed:copy=abc"], "number"),
     (["run", "--policy", "random"], "unknown policy"),
     (["play", "--lang", "fr"], "--lang"),
-    (["play", "--size", "1920x1200"], "--size"),
+    (["play", "--size", "1920x600"], "--size"),
     (["play", "--size", "big"], "--size"),
     (["play", "--load", "no-such-save.json"], "--load"),
     (["play", "--frames", "3", "--policy", "random"], "--policy"),

@@ -6,11 +6,10 @@ The band is shaded, the median a solid line, the target a dashed line; each is l
 words, so colour is never the only signal.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 import pygame
 
+from opssim.play.planning import Verdict
 from opssim.render import fonts
 from opssim.render.palette import (
     ACCENT,
@@ -29,34 +28,6 @@ from opssim.sim.clock import HOURS_PER_DAY
 from opssim.sim.lookahead import HIGH, LOW, MEDIAN, Fan
 
 BAND: Colour = (52, 96, 150)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Where an actual landed in its fan: ``kind`` is ``hit``, ``luck`` (inside the band,
-    the median of the hours played would have hit), ``rare`` (below the band, the median
-    would have hit) or ``plan`` (even the median misses the target: the hours, not luck)."""
-
-    kind: str
-    percentile: float
-    median: float
-    actual: float
-    target: float
-
-
-def verdict(fan: Fan, kpi: str, actual: float, target: float) -> Verdict:
-    """Judge ``actual`` against ``target`` and the fan's runs of ``kpi`` at the week's end."""
-    pct = fan.percentile(kpi, actual)
-    median = float(np.quantile(fan.final(kpi), MEDIAN))
-    if actual >= target:
-        kind = "hit"
-    elif median < target:
-        kind = "plan"
-    elif pct < 100 * LOW:
-        kind = "rare"
-    else:
-        kind = "luck"
-    return Verdict(kind, pct, median, actual, target)
 
 
 def verdict_line(v: Verdict, lang: str) -> tuple[str, Colour]:

@@ -14,10 +14,10 @@ from typing import Protocol
 
 import pygame
 
-from opssim.model import AllocationError
 from opssim.play.driver import Decide
+from opssim.play.session import Session
 from opssim.play.settings import Settings, SettingsStore
-from opssim.play.userdata import ScenarioEntry, load_save, write_save
+from opssim.play.userdata import ScenarioEntry
 from opssim.render import fonts
 from opssim.render.app import FPS, App
 from opssim.render.menu_screen import MenuScreen
@@ -30,7 +30,7 @@ from opssim.render.title_screen import TitleScreen
 from opssim.render.ui import Menu
 from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from opssim.sim import Engine
-from opssim.sim.record import RecordingError, restore, state_checksum, weeks_of
+from opssim.sim.record import RecordingError
 
 #: Frames between two looks at the scenario file's modification time (about a second).
 POLL_FRAMES = 60
@@ -95,14 +95,21 @@ class Game:
               seed: int | None = None, decide: Decide | None = None) -> App:
         """Play ``scenario`` (read from ``path``), from the start or from a restored engine;
         ``seed`` defaults to the engine's, else the game's."""
+        if engine is None:
+            session = Session.new(scenario, path, self.seed if seed is None else seed)
+        else:
+            session = Session(scenario, path, engine, list(checksums))
+        return self.start_session(session, auto=auto, decide=decide)
+
+    def start_session(self, session: Session, *, auto: bool = False,
+                      decide: Decide | None = None) -> App:
+        """Play ``session`` from where it stands."""
         self.overlays.clear()
         self._drop_scene()
-        self.path = path
-        self._mtime = _mtime(path)
-        if seed is None:
-            seed = engine.seed if engine is not None else self.seed
-        self.scene = app = App(scenario, seed=seed,
-                               lang=self.lang, auto=auto, engine=engine, checksums=checksums,
+        self.path = session.path
+        self._mtime = _mtime(session.path)
+        self.scene = app = App(session.scenario, seed=session.seed, lang=self.lang, auto=auto,
+                               engine=session.engine, checksums=session.checksums,
                                reduced_motion=self.reduced_motion, scale=self.scale,
                                on_end=self._end_action, decide=decide)
         if not auto:
@@ -170,9 +177,7 @@ class Game:
         app = self.app
         if app is None or not self.can_save:
             return None
-        rec = app.driver.recording(policy="window",
-                                   scenario=str(self.path.resolve()) if self.path else "")
-        path = write_save(rec, app.scenario, over)
+        path = self.session_of(app).save(over)
         self.overlays.clear()
         self.say(tr("saved", self.lang, name=path.name))
         return path
@@ -180,15 +185,22 @@ class Game:
     def load_from(self, path: Path) -> bool:
         """Load a save: its scenario, replayed to its week. On failure the save list says why."""
         try:
-            sc, rec, where = load_save(path)
-            engine = restore(sc, rec)
+            session = Session.load(path)
         except (RecordingError, OSError) as exc:
             if self.overlays and isinstance(self.overlays[-1], SaveScreen):
                 self.overlays[-1].fail(tr("load_failed", self.lang, error=str(exc)))
             return False
-        self.start(sc, where, engine=engine, checksums=rec.checksums)
-        self.say(tr("loaded", self.lang, week=rec.weeks + 1))
+        self.start_loaded(session)
         return True
+
+    def start_loaded(self, session: Session) -> None:
+        """Play a restored save and say which week it resumes at."""
+        self.start_session(session)
+        self.say(tr("loaded", self.lang, week=session.weeks_played + 1))
+
+    def session_of(self, app: App) -> Session:
+        """The run ``app`` plays, as a session (the driver's checksums are the weeks played)."""
+        return Session(app.scenario, self.path, app.engine, app.driver.checksums)
 
     # -- settings -------------------------------------------------------------------------
 
@@ -292,22 +304,12 @@ class Game:
             return
         if scenario_hash(sc) == scenario_hash(app.scenario):
             return  # saved without a change
-        rec = app.driver.recording()
-        engine, checksums = Engine(sc, seed=rec.seed), []
-        try:
-            if rec.weeks > sc.weeks:
-                raise AllocationError(f"{rec.weeks} weeks played, the scenario now has "
-                                      f"{sc.weeks}")
-            for _week, engine in weeks_of(sc, rec.seed, rec.inputs):
-                checksums.append(state_checksum(engine))
-            if engine.finished and len(checksums) < rec.weeks:
-                raise AllocationError("the run now ends earlier")
-        except (AllocationError, KeyError, ValueError) as exc:
-            self.start(sc, self.path, seed=rec.seed)
-            self.say(tr("reloaded_restart", self.lang, error=str(exc)), BAD)
-            return
-        self.start(sc, self.path, engine=engine, checksums=checksums)
-        self.say(tr("reloaded", self.lang, week=len(checksums) + 1))
+        session, problem = self.session_of(app).reloaded(sc)
+        self.start_session(session)
+        if problem is not None:
+            self.say(tr("reloaded_restart", self.lang, error=problem), BAD)
+        else:
+            self.say(tr("reloaded", self.lang, week=session.weeks_played + 1))
 
     # -- the frame ------------------------------------------------------------------------
 
@@ -376,13 +378,15 @@ def _mtime(path: Path | None) -> float | None:
 
 def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int | None,
          screenshot: Path | None, path: Path | None = None, size: tuple[int, int] = SIZE,
-         load: Path | None = None, reduced_motion: bool | None = None,
-         decide: Decide | None = None) -> int:
+         load: Session | None = None, reduced_motion: bool | None = None,
+         decide: Decide | None = None, at: Session | None = None) -> int:
     """Open the window; returns the exit code.
 
-    ``scenario`` None opens the title screen; ``load`` opens a save (its scenario is the one
-    the save names). With ``frames`` the run plays the manager's plan for exactly that many
-    frames (or ``decide``'s hours) and saves the last one to ``screenshot`` (PNG) if given.
+    ``scenario`` None opens the title screen; ``load`` is a save restored (a session), and
+    ``at`` a run of ``scenario`` already played up to a week (``--week``). With ``frames``
+    the run plays the manager's plan for exactly that many frames (or ``decide``'s hours) and
+    saves the last one to ``screenshot`` (PNG) if given; with ``frames`` and no scenario the
+    title screen is shown for that many frames.
     ``lang`` and ``reduced_motion`` None mean the stored settings (:mod:`.settings`) in an
     interactive session, the defaults in a scripted one (its frames depend on its flags
     alone); given, they hold for this session and are not stored.
@@ -410,8 +414,9 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
         if store is not None and store.note:
             game.say(store.note, BAD)
         if load is not None:
-            if not game.load_from(load):
-                return 2  # the command line checked the file first; this is a race
+            game.start_loaded(load)
+        elif at is not None:
+            game.start_session(at, auto=frames is not None, decide=decide)
         elif scenario is not None:
             game.start(scenario, path, auto=frames is not None, decide=decide)
         else:
