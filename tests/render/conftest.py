@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pygame
 import pytest
 
-from opssim.render import fonts
+from opssim.render import fonts, layout
 from opssim.scenario import Scenario, default_scenario_path, load_scenario
 
 #: The scenarios the game ships (starter, small-startup, big-company).
@@ -39,3 +39,11 @@ def screen() -> Iterator[pygame.Surface]:
     yield pygame.display.set_mode((1280, 720))
     pygame.quit()
     fonts.reset()
+
+
+@pytest.fixture(autouse=True)
+def base_layout() -> Iterator[None]:
+    """Each test starts (and leaves) the layout at 1280×720: the scale is global."""
+    layout.apply(layout.BASE)
+    yield
+    layout.apply(layout.BASE)

@@ -3,7 +3,8 @@
 import pygame
 
 from opssim.model.records import Review
-from opssim.render import fonts
+from opssim.render import fonts, pen
+from opssim.render.layout import centre, placed
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SHADE, SIZE, TEXT, WARN, Colour
 from opssim.render.side_panel import promotion_skills
 from opssim.render.text import duty_name, num, outcome_name, tr
@@ -12,6 +13,11 @@ from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, Snapshot
 
 RECT = pygame.Rect(190, 70, 900, 590)
+
+
+@placed
+def _place() -> None:
+    RECT.topleft = centre(*RECT.size)
 
 
 class EndScreen:
@@ -30,9 +36,7 @@ class EndScreen:
         ``truth`` the final funnel shows the true counts: the run is over, the reviews were
         judged on them, and seeing how far the dashboard was off is part of the lesson.
         """
-        shade = pygame.Surface(SIZE, pygame.SRCALPHA)
-        shade.fill(SHADE)
-        surface.blit(shade, (0, 0))
+        pen.shade(surface, (0, 0, *SIZE), SHADE)
         lang, sc = self.lang, self.sc
         outcome = snap.outcome or "kept"
         colour = {"promoted": GOOD, "fired": BAD}.get(outcome, WARN)
@@ -56,7 +60,7 @@ class EndScreen:
         fonts.draw(surface, fonts.fit(why, 16, RECT.right - 36 - (x + 98)), (x + 98, y + 58), 16,
                    TEXT)
         y += 104
-        pygame.draw.line(surface, FAINT, (x, y), (RECT.right - 36, y))
+        pen.line(surface, FAINT, (x, y), (RECT.right - 36, y))
         fonts.draw(surface, tr("scorecard", lang), (x, y + 12), 18, DIM, bold=True)
         y += 44
         results = [res for rv in reviews for res in rv.results]
@@ -85,7 +89,7 @@ class EndScreen:
             ry = fy + 26 + i * 26
             fonts.draw(surface, self.labels[i], (fx, ry), 15, TEXT)
             w = max(2, round(110 * (st.reached / top) ** 0.5))
-            pygame.draw.rect(surface, ACCENT, (fx + 130, ry + 5, w, 12), border_radius=3)
+            pen.rect(surface, ACCENT, (fx + 130, ry + 5, w, 12), border_radius=3)
             fonts.draw(surface, num(st.reached), (RECT.right - 36, ry), 15, TEXT, bold=True,
                        anchor="topright")
         yy = fy + 32 + len(snap.stages) * 26
@@ -116,7 +120,7 @@ class EndScreen:
             else:
                 mark, colour = "▼", BAD
             box = pygame.Rect(cx, cy, 30, 30)
-            pygame.draw.rect(surface, colour, box, 2, border_radius=4)
+            pen.rect(surface, colour, box, 2, border_radius=4)
             fonts.draw(surface, mark, box.center, 16, colour, bold=True, anchor="center")
             fonts.draw(surface, str(w), (box.centerx, box.bottom + 2), 11, DIM, anchor="midtop")
 
@@ -133,11 +137,11 @@ class EndScreen:
         def ypos(v: float) -> int:
             return plot.bottom - round(plot.h * max(0.0, min(100.0, v)) / 100)
 
-        pygame.draw.line(surface, FAINT, plot.bottomleft, plot.bottomright)
+        pen.line(surface, FAINT, plot.bottomleft, plot.bottomright)
         for v, colour, key in ((promo, GOOD, "promotion_at"), (0.0, BAD, "fired_at_zero")):
             y = ypos(v)
             for x0 in range(plot.x, plot.right, 12):
-                pygame.draw.line(surface, colour, (x0, y), (min(x0 + 6, plot.right), y))
+                pen.line(surface, colour, (x0, y), (min(x0 + 6, plot.right), y))
             fonts.draw(surface, tr(key, lang, n=f"{promo:g}"), (plot.right + 8, y), 12, colour,
                        anchor="midleft")
         fonts.draw(surface, "100", (plot.x - 6, plot.y), 11, DIM, anchor="midright")
@@ -146,20 +150,20 @@ class EndScreen:
             return
         step = plot.w / max(1, self.sc.weeks)
         pts = [(plot.x + round(wk * step), ypos(v)) for wk, v in zip(weeks, values, strict=False)]
-        pygame.draw.lines(surface, ACCENT, False, pts, 3)
+        pen.lines(surface, ACCENT, False, pts, 3)
         for p in pts:
-            pygame.draw.circle(surface, ACCENT, p, 4)
+            pen.circle(surface, ACCENT, p, 4)
         fonts.draw(surface, f"{values[-1]:.0f}", (pts[-1][0] - 6, pts[-1][1] - 6), 14, TEXT,
                    bold=True, anchor="bottomright")
 
 
 def _emblem(surface: pygame.Surface, outcome: str, cx: int, cy: int, colour: Colour) -> None:
     """A shape per outcome, so it reads without colour: star, circle, cross."""
-    pygame.draw.circle(surface, colour, (cx, cy), 34, 3)
+    pen.circle(surface, colour, (cx, cy), 34, 3)
     if outcome == "promoted":
         fonts.draw(surface, "★", (cx, cy + 2), 40, colour, anchor="center")
     elif outcome == "fired":
-        pygame.draw.line(surface, colour, (cx - 16, cy - 16), (cx + 16, cy + 16), 6)
-        pygame.draw.line(surface, colour, (cx - 16, cy + 16), (cx + 16, cy - 16), 6)
+        pen.line(surface, colour, (cx - 16, cy - 16), (cx + 16, cy + 16), 6)
+        pen.line(surface, colour, (cx - 16, cy + 16), (cx + 16, cy - 16), 6)
     else:
-        pygame.draw.circle(surface, colour, (cx, cy), 14)
+        pen.circle(surface, colour, (cx, cy), 14)

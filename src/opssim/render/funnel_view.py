@@ -10,7 +10,7 @@ bursts and pauses at every midnight. Both choices are fixed for the whole window
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.calendar import Calendar
 from opssim.render.dots import DROPPED, FLOW, Dots
 from opssim.render.palette import (
@@ -150,19 +150,17 @@ class FunnelView:
         for i, (by, tw, bw) in enumerate(self.bands):
             self._band(surface, i, by, tw, bw, stages[i].reached, stages[i].now,
                        stages[i].dropped, stages[i - 1].reached if i else None, snap.noise)
-        clip = surface.get_clip()
-        surface.set_clip(pygame.Rect(FUNNEL).inflate(-4, -4))
-        self.dots.draw(surface)
-        surface.set_clip(clip)
+        with pen.clip(surface, pygame.Rect(FUNNEL).inflate(-4, -4)):
+            self.dots.draw(surface)
 
     def _band(self, surface: pygame.Surface, i: int, by: float, tw: float, bw: float,
               reached: int, now: int, dropped: int, before: int | None, noise: float) -> None:
         cx, h, lang = self.cx, self.band_h, self.lang
         fill = STAGE_FILLS[i % len(STAGE_FILLS)]
         pts = [(cx - tw / 2, by), (cx + tw / 2, by), (cx + bw / 2, by + h), (cx - bw / 2, by + h)]
-        pygame.draw.polygon(surface, fill, pts)
+        pen.polygon(surface, fill, pts)
         edge = tuple(min(255, c + 40) for c in fill)
-        pygame.draw.polygon(surface, edge, pts, 1)
+        pen.polygon(surface, edge, pts, 1)
         left = cx - bw / 2 + 14
         right = cx + bw / 2 - 14
         fonts.draw(surface, self.labels[i], (left, by + 5), 17, TEXT, bold=True)

@@ -1,13 +1,14 @@
 """The game around a run: the title screen, the run (:class:`App`), the Esc menu, the save
 list, the hot-reload notice; the window's size; the frame loops.
 
-Everything is drawn on a 1280×720 canvas; a window of another 16:9 size shows the canvas
-smooth-scaled, and mouse positions are divided back (pygame_gui does it for its widgets,
-which are all the game's clickable things).
+Everything is drawn straight onto the window at its own pixel size (:mod:`.layout`,
+:mod:`.pen`): a resized window is laid out again and every view rebuilt, the run kept.
 """
 
+import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +19,7 @@ from opssim.play.driver import Decide
 from opssim.play.session import Session
 from opssim.play.settings import Settings, SettingsStore
 from opssim.play.userdata import ScenarioEntry
-from opssim.render import fonts
+from opssim.render import fonts, layout, pen
 from opssim.render.app import FPS, App
 from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
@@ -47,28 +48,35 @@ class Overlay(Protocol):
     def draw(self, surface: pygame.Surface, seconds: float) -> None: ...
 
 
+#: The smallest window the layout stays readable in (and the largest asked for).
+MIN_SIZE, MAX_SIZE = (640, 360), (7680, 4320)
+
+
 def parse_size(text: str) -> tuple[int, int]:
-    """``1920x1080`` as (1920, 1080); raises ValueError unless it is 16:9, 640×360 to 7680×4320
-    (the canvas is 16:9, and a letterbox would shift the mouse)."""
+    """``1920x1080`` as (1920, 1080); raises ValueError unless its ratio is 4:3 to 21:9 (an
+    ultrawide's 2.4:1 included) and it is 640×360 to 7680×4320."""
     try:
         w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
         raise ValueError(f"expected WIDTHxHEIGHT such as 1920x1080, got {text!r}") from None
-    if w * 9 != h * 16 or not 640 <= w <= 7680:
-        raise ValueError(f"{w}x{h}: the window must be 16:9, from 640x360 to 7680x4320")
+    if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
+        raise ValueError(f"{w}x{h}: the window must be from 640x360 to 7680x4320")
+    if not 3 * w >= 4 * h or not 5 * w <= 12 * h:
+        raise ValueError(f"{w}x{h}: the window's ratio must be from 4:3 (1440x1080) to "
+                         f"ultrawide 21:9 (up to 2.4:1, 3440x1440)")
     return w, h
 
 
 class Game:
     """The scenes of one window session."""
 
-    def __init__(self, *, lang: str, seed: int = 0, size: tuple[int, int] = SIZE,
+    def __init__(self, *, lang: str, seed: int = 0, size: tuple[int, int] = layout.BASE,
                  reduced_motion: bool = False, speed: int = 1,
                  store: SettingsStore | None = None) -> None:
         self.lang = lang
         self.seed = seed
-        self.size = size
-        self.scale = size[0] / SIZE[0]
+        self.size = (int(size[0]), int(size[1]))
+        self.scale = layout.apply(self.size)  # window pixels per layout unit
         self.reduced_motion = reduced_motion
         self.speed = speed  # the speed a played run starts at
         self.store = store  # where the player's changes are remembered (None: nowhere)
@@ -79,7 +87,23 @@ class Game:
         self._mtime: float | None = None
         self._frame = 0
         self.toast: tuple[str, tuple[int, int, int], int] | None = None
-        self.canvas = pygame.Surface(SIZE) if size != SIZE else None
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """The window is now ``size`` pixels: lay out again and rebuild every view (the run,
+        the open plan, popups and overlays are kept)."""
+        size = (max(1, size[0]), max(1, size[1]))
+        if size == self.size:
+            return
+        self.size = size
+        self.scale = layout.apply(size)
+        if isinstance(self.scene, App):
+            self.scene.relang(self.lang)
+        elif isinstance(self.scene, TitleScreen):
+            old = self.scene.menu
+            self._drop_scene()
+            self.scene = TitleScreen(self)
+            carry_focus(old, self.scene.menu)
+        self._rebuild_overlays()
 
     # -- scenes ---------------------------------------------------------------------------
 
@@ -318,6 +342,9 @@ class Game:
         if event.type == pygame.QUIT:
             self.quit()
             return
+        if event.type == pygame.VIDEORESIZE:
+            self.resize(event.size)
+            return
         if self.overlays:
             self.overlays[-1].handle(event)
             return
@@ -343,8 +370,10 @@ class Game:
             self.poll()
 
     def draw(self, window: pygame.Surface, seconds: float = 1 / FPS) -> None:
-        """Paint the scene and overlays on the canvas, then the canvas on the window."""
-        canvas = self.canvas or window
+        """Paint the scene and overlays on the window (at its own pixel size)."""
+        if window.get_size() != self.size:  # resized without an event (a test, a DPI change)
+            self.resize(window.get_size())
+        canvas = window  # outside 4:3–21:9 the layout is at the top left; scenes fill it all
         if self.scene is not None:
             self.scene.draw(canvas, seconds)
         for ov in self.overlays:
@@ -354,11 +383,9 @@ class Game:
             img = fonts.fit(text, 15, SIZE[0] - 120)
             w = fonts.width(img, 15) + 32
             r = pygame.Rect((SIZE[0] - w) // 2, SIZE[1] - 48, w, 32)
-            pygame.draw.rect(canvas, PANEL, r, border_radius=8)
-            pygame.draw.rect(canvas, colour, r, 2, border_radius=8)
+            pen.rect(canvas, PANEL, r, border_radius=8)
+            pen.rect(canvas, colour, r, 2, border_radius=8)
             fonts.draw(canvas, img, r.center, 15, TEXT, anchor="center")
-        if self.canvas is not None:
-            pygame.transform.smoothscale(self.canvas, window.get_size(), window)
 
 
 def carry_focus(old: Menu | ScrollMenu, new: Menu | ScrollMenu) -> None:
@@ -377,7 +404,8 @@ def _mtime(path: Path | None) -> float | None:
 
 
 def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int | None,
-         screenshot: Path | None, path: Path | None = None, size: tuple[int, int] = SIZE,
+         screenshot: Path | None, path: Path | None = None,
+         size: tuple[int, int] = layout.BASE,
          load: Session | None = None, reduced_motion: bool | None = None,
          decide: Decide | None = None, at: Session | None = None) -> int:
     """Open the window; returns the exit code.
@@ -399,10 +427,16 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
     lang = lang if lang is not None else stored.lang
     reduced_motion = reduced_motion if reduced_motion is not None else stored.reduced_motion
     fonts.reset()
+    # High-DPI as SDL expects: per-monitor awareness on Windows (no blurry bitmap scaling of
+    # the window), the full-resolution drawable on macOS; the game draws at whatever pixel
+    # size the window reports.
+    os.environ.setdefault("SDL_WINDOWS_DPI_AWARENESS", "permonitorv2")
+    os.environ.setdefault("SDL_VIDEO_HIGHDPI_DISABLED", "0")
     try:
         pygame.display.init()  # no audio: the game is silent, and SDL's audio probing is noisy
         pygame.font.init()
-        screen = pygame.display.set_mode(size)
+        screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        _minimum_size()
     except pygame.error as exc:
         print(f"opssim: play: cannot open a window ({exc}); to run headless use: opssim run",
               file=sys.stderr)
@@ -434,6 +468,19 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
     return 0
 
 
+def _minimum_size() -> None:
+    """Keep the window from being dragged smaller than the layout can be read at."""
+    window_type = getattr(pygame, "Window", None)
+    if window_type is None:
+        return
+    # An old SDL: the window can shrink further, and the layout still scales.
+    with contextlib.suppress(pygame.error, AttributeError, ValueError), \
+            warnings.catch_warnings():
+        # Deprecated for drawing through the Window; here it only sets the minimum size.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        window_type.from_display_module().minimum_size = MIN_SIZE
+
+
 def _interactive(game: Game, screen: pygame.Surface) -> None:
     clock = pygame.time.Clock()
     while game.running:
@@ -441,6 +488,7 @@ def _interactive(game: Game, screen: pygame.Surface) -> None:
         for event in pygame.event.get():
             game.handle(event)
         game.step()
+        screen = pygame.display.get_surface()  # a resize may have replaced it
         game.draw(screen, seconds)
         pygame.display.flip()
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.effect_hint import effect_lines
 from opssim.render.fan_chart import draw_fan, verdict_line
 from opssim.render.palette import DIM, PANEL, PANEL_EDGE, TEXT, WARN, Colour
@@ -23,7 +23,7 @@ LEVER_W = 380  # the cause side's width; the fan takes the rest
 def draw_insight(p: "PlanningPanel", surface: pygame.Surface, area: pygame.Rect) -> None:
     """The strip of ``p`` in ``area``: cause and effect on the left, luck against plan on the
     right, under a rule."""
-    pygame.draw.line(surface, PANEL_EDGE, (area.x - 4, area.y - 8), (area.right + 4, area.y - 8))
+    pen.line(surface, PANEL_EDGE, (area.x - 4, area.y - 8), (area.right + 4, area.y - 8))
     _cause(p, surface, pygame.Rect(area.x, area.y, LEVER_W, area.h))
     fx = area.x + LEVER_W + 24
     _luck(p, surface, pygame.Rect(fx, area.y, area.right - fx, area.h))
@@ -55,8 +55,8 @@ def _cause(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
         words = fonts.wrap(tr("lever_nothing", lang), 13, r.w - 40)
         box = pygame.Rect(0, 0, r.w - 24, 20 * len(words) + 12)
         box.center = map_r.center
-        pygame.draw.rect(surface, PANEL, box, border_radius=4)  # over the dim funnel
-        pygame.draw.rect(surface, PANEL_EDGE, box, 1, border_radius=4)
+        pen.rect(surface, PANEL, box, border_radius=4)  # over the dim funnel
+        pen.rect(surface, PANEL_EDGE, box, 1, border_radius=4)
         for i, text in enumerate(words):
             fonts.draw(surface, text, (box.centerx, box.y + 8 + 20 * i), 13, TEXT,
                        anchor="midtop")

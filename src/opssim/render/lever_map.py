@@ -8,7 +8,7 @@ words (``← users enter``, ``↑ conversion``, ...); the others stay dim.
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.palette import ACCENT, FAINT, STAGE_FILLS, TEXT, TRACK, Colour
 from opssim.render.text import duty_name, tr
 from opssim.scenario import Scenario
@@ -60,9 +60,9 @@ class LeverMap:
             r = pygame.Rect(rect.x + (bar_w - w) // 2, y, w, row)
             on = sid in lit
             fill: Colour = STAGE_FILLS[i % len(STAGE_FILLS)] if on else TRACK
-            pygame.draw.rect(surface, fill, r, border_radius=3)
+            pen.rect(surface, fill, r, border_radius=3)
             if on:
-                pygame.draw.rect(surface, ACCENT, r.inflate(4, 4), 2, border_radius=4)
+                pen.rect(surface, ACCENT, r.inflate(4, 4), 2, border_radius=4)
             if row >= 11:
                 fonts.draw(surface, fonts.fit(label, size, w - 8, bold=on), (r.centerx, r.centery),
                            size, TEXT if on else FAINT, bold=on, anchor="center")

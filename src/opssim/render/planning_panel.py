@@ -16,8 +16,9 @@ from collections.abc import Callable
 import pygame
 
 from opssim.play.planning import Note, PlanningModel, Verdict, project_fatigue
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.insight_strip import draw_insight
+from opssim.render.layout import placed
 from opssim.render.lever_map import LeverMap
 from opssim.render.palette import (
     ACCENT,
@@ -52,8 +53,14 @@ from opssim.sim.lookahead import Lookahead
 
 # The panel covers the funnel and the log below it: planning is modal, and the look-ahead
 # needs the room.
-RECT = pygame.Rect(FUNNEL[0] + 12, FUNNEL[1] + 10, FUNNEL[2] - 24,
-                   TICKER[1] + TICKER[3] - FUNNEL[1] - 16)
+RECT = pygame.Rect(0, 0, 0, 0)
+
+
+@placed
+def _place() -> None:
+    RECT.update(FUNNEL.x + 12, FUNNEL.y + 10, FUNNEL.w - 24, TICKER.bottom - FUNNEL.y - 16)
+
+
 ROWS_Y = 78  # first row, from the panel's top
 ROWS_H = 272  # room for the rows: eight duties at 34 px
 MAX_ROW_H = 46
@@ -284,9 +291,7 @@ class PlanningPanel:
         if not self.visible:
             return
         lang, sc = self.lang, self.sc
-        shade = pygame.Surface(TICKER[2:], pygame.SRCALPHA)  # the app shades only the funnel
-        shade.fill(SHADE)
-        surface.blit(shade, TICKER[:2])
+        pen.shade(surface, TICKER, SHADE)  # the app shades only the funnel
         panel(surface, RECT, edge=ACCENT, width=2)
         x, y = RECT.x, RECT.y
         fonts.draw(surface, tr("plan_title", lang, week=self.week + 1, weeks=sc.weeks),
@@ -302,9 +307,9 @@ class PlanningPanel:
         for i, duty in enumerate(self.rows):
             ry = self.row_y(duty)
             if i:
-                pygame.draw.line(surface, PANEL_EDGE, (x + 16, ry), (RECT.right - 16, ry))
+                pen.line(surface, PANEL_EDGE, (x + 16, ry), (RECT.right - 16, ry))
             if duty == self.hovered:
-                pygame.draw.rect(surface, TRACK, (x + 8, ry + 1, RECT.w - 16, self.row_h - 1),
+                pen.rect(surface, TRACK, (x + 8, ry + 1, RECT.w - 16, self.row_h - 1),
                                  border_radius=4)
             if duty == self.focus:
                 focus_ring(surface, pygame.Rect(x + 6, ry, RECT.w - 12, self.row_h + 1))
@@ -351,12 +356,12 @@ class PlanningPanel:
         lang, h = self.lang, self.row_h
         self._name(surface, duty, ry, DIM)
         r = pygame.Rect(RECT.x + SLIDER_X, ry + (h - 24) // 2, SLIDER_W, 24)
-        pygame.draw.rect(surface, TRACK, r, border_radius=4)
+        pen.rect(surface, TRACK, r, border_radius=4)
         hatch(surface, r.inflate(-2, -2), (52, 60, 76), step=8)
         label = tr("locked_row", lang)
         lw = fonts.width(label, 13) + 18
         lx = r.centerx - lw // 2
-        pygame.draw.rect(surface, TRACK, (lx - 6, r.y + 3, lw + 12, r.h - 6), border_radius=3)
+        pen.rect(surface, TRACK, (lx - 6, r.y + 3, lw + 12, r.h - 6), border_radius=3)
         lock_icon(surface, lx, r.centery - 7, DIM)
         fonts.draw(surface, label, (lx + 18, r.centery), 13, DIM, anchor="midleft")
         fonts.draw(surface, tr("h", lang, h=hours(self.locked[duty])),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pygame
 
 from opssim.model.records import KpiResult
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SIDE, TEXT, WARN, Colour
 from opssim.render.text import approx, duty_name, hours, noise_pct, num, tr
 from opssim.render.widgets import bar, hours_bar, panel, tick, warning_icon
@@ -240,7 +240,7 @@ class SidePanel:
             bar(surface, (bx, y + 7, x + w - bx, 8), pct / 100, ACCENT)
         y += 25
         if self.departments:
-            pygame.draw.line(surface, FAINT, (x, y - 2), (x + w, y - 2))
+            pen.line(surface, FAINT, (x, y - 2), (x + w, y - 2))
             fonts.draw(surface, tr("departments", lang), (x, y + 2), 12, DIM, bold=True)
             y += 21
             queues = dict(snap.departments)
@@ -257,7 +257,7 @@ class SidePanel:
                 if not two:  # one box per request: a queue you can count at a glance
                     boxes = min(q, 8)
                     for k in range(boxes):
-                        pygame.draw.rect(surface, colour,
+                        pen.rect(surface, colour,
                                          (cx + col - tw - 16 - k * 9, cy + 7, 7, 7), 1)
                     room -= boxes * 9 + 6 if boxes else 0
                 fonts.draw(surface, fonts.fit(label, 13, room), (cx, cy), 13, TEXT)

@@ -50,7 +50,8 @@ from opssim.render.widgets import panel
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_DAY, HOURS_PER_WEEK
 
-LINES = 6
+LINES = 6  # lines kept at 1280×720; a taller log shows more (up to MAX_LINES)
+MAX_LINES = 16
 LINE_H = 17
 TEXT_X = 130
 
@@ -67,7 +68,7 @@ class Ticker:
         self.calendar = calendar
         self.departments = {name: d.label.get(lang) if d.label else name
                             for name, d in scenario.departments.items()}
-        self.lines: deque[tuple[str, str, Colour]] = deque(maxlen=LINES)
+        self.lines: deque[tuple[str, str, Colour]] = deque(maxlen=MAX_LINES)
         # Late tickets and complaints of one day share a line, so a busy queue does not flood
         # the log: (kind, day, counts...) of the last line when it is such a line.
         self._merge: tuple[type, int, tuple[float, ...]] | None = None
@@ -188,7 +189,8 @@ class Ticker:
         fonts.draw(surface, note, (x + w - 12, y + 9), 13, FAINT, anchor="topright")
         if not self.lines and not self.auto:
             fonts.draw(surface, tr("log_empty", self.lang), (x + 12, ty), 13, DIM)
-        for i, (stamp, text, colour) in enumerate(self.lines):
+        room = max(1, (_h - 34) // LINE_H)  # the lines the panel has room for, newest last
+        for i, (stamp, text, colour) in enumerate(list(self.lines)[-room:]):
             ly = ty + i * LINE_H
             fonts.draw(surface, stamp, (x + 12, ly), 13, DIM)
             fonts.draw(surface, fonts.fit(text, 13, w - TEXT_X - 12), (x + TEXT_X, ly), 13,

@@ -8,6 +8,7 @@ import pygame
 
 from opssim.play.userdata import ScenarioEntry, list_scenarios, user_scenarios_dir
 from opssim.render import fonts
+from opssim.render.layout import centre, placed
 from opssim.render.palette import ACCENT, BAD, BG, DIM, FAINT, GOOD, SIZE, TEXT, TRACK, WARN
 from opssim.render.scroll_menu import ScrollMenu
 from opssim.render.text import duty_name, num, tr
@@ -23,6 +24,15 @@ GAP = 8
 MAX_SHOWN = 8
 DETAILS = pygame.Rect(590, 178, 610, 404)
 FOOT = pygame.Rect(80, 612, 1120, 42)  # load, language, motion, quit
+ORIGIN = [0, 0]  # the top-left of the screen's 1280×720 block, centred in the window
+
+
+@placed
+def _place() -> None:
+    ox, oy = ORIGIN[:] = centre(1280, 720)
+    LIST.topleft = ox + 80, oy + 178
+    DETAILS.topleft = ox + 590, oy + 178
+    FOOT.topleft = ox + 80, oy + 612
 
 
 class TitleScreen:
@@ -65,8 +75,9 @@ class TitleScreen:
         """The header, the list (buttons) and where it stands, the details and the key hint."""
         lang = self.lang
         surface.fill(BG)
-        fonts.draw(surface, tr("game_name", lang), (80, 48), 44, ACCENT, bold=True)
-        fonts.draw(surface, tr("tagline", lang), (82, 108), 18, DIM)
+        ox, oy = ORIGIN
+        fonts.draw(surface, tr("game_name", lang), (ox + 80, oy + 48), 44, ACCENT, bold=True)
+        fonts.draw(surface, tr("tagline", lang), (ox + 82, oy + 108), 18, DIM)
         fonts.draw(surface, tr("choose", lang), (LIST.x, LIST.y - 28), 15, DIM, bold=True)
         self.gui.update(seconds)
         self.gui.draw(surface)
