@@ -185,7 +185,7 @@ def test_calendar_happenings_show_while_they_last(starter: Scenario,
     while app.engine.now < start_hour(h) + 1:
         app.step()
     assert app.calendar.active == [0]
-    assert any("Spring holiday begins" in text for _s, text, _c in app.ticker.lines)
+    assert any("“Spring holiday” begins" in text for _s, text, _c in app.ticker.lines)
     app.draw(screen)
     while app.engine.now < end_hour(h) + 1:
         app.step()

@@ -224,7 +224,7 @@ class App:
 
     def _absorb(self, records: Sequence[Record], *, live: bool) -> None:
         """Feed log records to the views; ``live``: they just happened, so popups may open."""
-        self.ticker.add(list(records))
+        self.ticker.add(list(records), now=self.engine.now if live else None)
         gain = self.scenario.blame.reputation.gain_per_hit
         blames: list[BlameEvent] = []
         reviewed: list[tuple[Review, float]] = []

@@ -54,7 +54,7 @@ class EndScreen:
         elif snap.reputation >= need and short:
             d, n, h = short[0]
             why = tr("end_kept_skill", lang, rep=f"{snap.reputation:.0f}",
-                     skill=duty_name(d, lang), need=round(100 * n), have=round(100 * h))
+                     skill=duty_name(d, lang, sc), need=round(100 * n), have=round(100 * h))
         else:
             why = tr("end_kept", lang, rep=f"{snap.reputation:.0f}", need=f"{need:g}")
         fonts.draw(surface, fonts.fit(why, 16, RECT.right - 36 - (x + 98)), (x + 98, y + 58), 16,
@@ -98,7 +98,8 @@ class EndScreen:
         for d, n, h in skills:
             yy += 22
             mark = tr("mark_hit" if h >= n else "mark_miss", lang).split()[0]
-            fonts.draw(surface, tr("sc_skill", lang, skill=duty_name(d, lang), have=round(100 * h),
+            skill = duty_name(d, lang, self.sc)
+            fonts.draw(surface, tr("sc_skill", lang, skill=skill, have=round(100 * h),
                                    need=round(100 * n), mark=mark), (fx, yy), 14,
                        GOOD if h >= n else BAD)
         self._chart(surface, pygame.Rect(RECT.x + 36, RECT.y + 392, RECT.w - 72, 130),

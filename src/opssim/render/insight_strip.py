@@ -34,13 +34,14 @@ def _cause(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
     title = tr("lever_pick", lang)
     lines = []
     if duty is not None:
-        title = tr("lever_title", lang, duty=duty_name(duty, lang))
+        title = tr("lever_title", lang, duty=duty_name(duty, lang, p.sc))
         lever = p.lever_map.levers.get(duty)
         if lever is not None and lever.lasts_weeks > 1:  # this week shows only the start
             title = tr("lever_lasts", lang, title=title, n=lever.lasts_weeks)
         la = p.current if p.engine is not None else None
         full = p.max if la is not None and not la.duties else None
         lines = effect_lines(duty, la.effect(duty) if la else None, p.kpi_labels, lang,
+                             scenario=p.sc,
                              headline=p.headline(p.week), full=full,
                              locked=duty in p.locked,
                              tires=p.extra_hour_fatigue(duty) if full is None else 0.0)

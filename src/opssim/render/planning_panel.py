@@ -326,10 +326,10 @@ class PlanningPanel:
     def _name(self, surface: pygame.Surface, duty: str, ry: int, colour: Colour) -> None:
         lang, h = self.lang, self.row_h
         top = ry + max(0, (h - 34) // 2)
-        fonts.draw(surface, fonts.fit(duty_name(duty, lang), 15, NAME_W, bold=True),
+        fonts.draw(surface, fonts.fit(duty_name(duty, lang, self.sc), 15, NAME_W, bold=True),
                    (RECT.x + 20, top - 1), 15, colour, bold=True)
-        fonts.draw(surface, fonts.fit(duty_hint(duty, lang), 12, NAME_W), (RECT.x + 20, top + 17),
-                   12, DIM)
+        fonts.draw(surface, fonts.fit(duty_hint(duty, lang, self.sc), 12, NAME_W),
+                   (RECT.x + 20, top + 17), 12, DIM)
         skill = self.model.skill(duty)
         cx, cy = RECT.x + SKILL_X, ry + h // 2
         fonts.draw(surface, tr("skill_pct", lang, pct=round(100 * skill)), (cx, cy - 2), 13,

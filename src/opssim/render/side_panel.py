@@ -61,8 +61,8 @@ class SidePanel:
         locked = scenario.company.locked
         self.colleagues = (
             tr("colleagues", lang, list=" · ".join(
-                f"{duty_name(d, lang)} {tr('h', lang, h=hours(h))}" for d, h in locked.items()
-                if d in present))
+                f"{duty_name(d, lang, scenario)} {tr('h', lang, h=hours(h))}"
+                for d, h in locked.items() if d in present))
             if any(d in present for d in locked) else None
         )
 
@@ -164,7 +164,7 @@ class SidePanel:
             cx = x + (i % 2) * (col + 16)
             cy = y + (i // 2) * GRID_ROW
             h = alloc.get(duty, 0.0)
-            fonts.draw(surface, fonts.fit(duty_name(duty, lang), 12, col - 40), (cx, cy), 12,
+            fonts.draw(surface, fonts.fit(duty_name(duty, lang, sc), 12, col - 40), (cx, cy), 12,
                        DIM if h else FAINT)
             fonts.draw(surface, tr("h", lang, h=hours(h)), (cx + col, cy), 12,
                        TEXT if h else FAINT, anchor="topright")
@@ -193,7 +193,7 @@ class SidePanel:
         for duty, need, have in promo:
             met = have >= need
             key = "promo_met" if met else "promo_needs"
-            text = tr(key, lang, skill=duty_name(duty, lang), need=round(100 * need),
+            text = tr(key, lang, skill=duty_name(duty, lang, sc), need=round(100 * need),
                       have=round(100 * have))
             fonts.draw(surface, fonts.fit(text, 12, w), (x, y), 12, GOOD if met else WARN)
             y += 18

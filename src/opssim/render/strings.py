@@ -129,9 +129,12 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                           "zh": "分析完成：数字误差降到 ±{pct}%"},
     "ev_analysis_exact_plain": {"en": "Analysis done: numbers now exact",
                                 "zh": "分析完成：数字准确了"},
-    "ev_happening": {"en": "{what} begins: {effects}", "zh": "{what}开始：{effects}"},
-    "ev_happening_plain": {"en": "{what} begins", "zh": "{what}开始"},
-    "ev_happening_end": {"en": "{what} is over", "zh": "{what}结束"},
+    # The author's label is quoted: it may be a noun ("Spring sale") or a whole sentence of
+    # its own ("Where is my parcel?"), and either reads right inside the quotes.
+    "ev_happening": {"en": "Calendar: “{what}” begins — {effects}",
+                     "zh": "日程：「{what}」开始——{effects}"},
+    "ev_happening_plain": {"en": "Calendar: “{what}” begins", "zh": "日程：「{what}」开始"},
+    "ev_happening_end": {"en": "Calendar: “{what}” is over", "zh": "日程：「{what}」结束"},
     "ev_fatigue": {"en": "After the weekend: fatigue {f}/100, output −{loss}%",
                    "zh": "周末之后：疲劳 {f}/100，产出 −{loss}%"},
     "ev_fresh": {"en": "Fresh after the weekend: fatigue {f}/100",

@@ -69,12 +69,18 @@ class Ticker:
         self.departments = {name: d.label.get(lang) if d.label else name
                             for name, d in scenario.departments.items()}
         self.lines: deque[tuple[str, str, Colour]] = deque(maxlen=MAX_LINES)
+        self.now: float | None = None  # the clock as the last records arrived
         # Late tickets and complaints of one day share a line, so a busy queue does not flood
         # the log: (kind, day, counts...) of the last line when it is such a line.
         self._merge: tuple[type, int, tuple[float, ...]] | None = None
 
-    def add(self, records: list[Record]) -> None:
-        """Turn the new records worth telling into lines (flows are shown by the funnel)."""
+    def add(self, records: list[Record], now: float | None = None) -> None:
+        """Turn the new records worth telling into lines (flows are shown by the funnel).
+
+        ``now`` is the clock when they arrive: a line is never stamped later than the clock
+        shows (the engine logs a day's late tickets and complaints at the day's end while
+        the clock still stands inside it)."""
+        self.now = now
         for r in records:
             if isinstance(r, Happening):
                 self.calendar.note(r)
@@ -105,8 +111,11 @@ class Ticker:
             self.lines.append((self._stamp(r.t), text, BAD))
 
     def _stamp(self, t: int) -> str:
-        """Hour ``t`` as week, day and time, all counted from the start of the run: a week's
-        last hour rolls over to the next week's first (W4 D7 24:00 reads W5 D1 00:00)."""
+        """Hour ``t`` as week, day and time, all counted from the start of the run (never
+        past the clock): a week's last hour rolls over to the next week's first (W4 D7 24:00
+        reads W5 D1 00:00)."""
+        if self.now is not None and t > self.now:
+            t = int(self.now)
         week = t // HOURS_PER_WEEK
         day = (t % HOURS_PER_WEEK) // HOURS_PER_DAY
         return tr("stamp", self.lang, week=week + 1, day=day + 1, hour=t % HOURS_PER_DAY)

@@ -129,11 +129,11 @@ class TitleScreen:
                       n=num(t.per_week if t.per_week is not None else t.total_by_end or 0))
                    for t in sc.reviews.targets]
         promo = sc.blame.promotion
-        skills = "".join(tr("t_skill", lang, skill=duty_name(d, lang), pct=round(100 * v))
+        skills = "".join(tr("t_skill", lang, skill=duty_name(d, lang, sc), pct=round(100 * v))
                          for d, v in promo.skills.items())
         rows = [
             ("t_funnel", " → ".join(labels.values())),
-            ("t_duties", " · ".join(duty_name(d, lang) for d in sc.duty_ids)),
+            ("t_duties", " · ".join(duty_name(d, lang, sc) for d in sc.duty_ids)),
             ("t_targets", " · ".join(targets)),
         ]
         for key, value in rows:
