@@ -13,7 +13,8 @@ from opssim.render.ticker import Ticker
 from opssim.scenario import Scenario, default_scenario_path, load_scenario, parse_scenario
 
 BOOTHS = ("    label: {en: Trade-show booths, zh: 展会摊位}\n"
-          "    hint: {en: a stand at the fair brings curious visitors, zh: 展会摊位带来好奇的访客}\n")
+          "    hint: {en: a stand at the fair brings curious visitors,\n"
+          "           zh: 展会摊位带来好奇的访客}\n")
 
 
 @pytest.fixture(scope="module")

@@ -43,21 +43,28 @@ def draw(surface: pygame.Surface, text: str, pos: tuple[float, float], size: int
          anchor: str = "topleft") -> pygame.Rect:
     """Draw ``text`` with its ``anchor`` point (a pygame.Rect attribute) at ``pos`` (units);
     returns where it went, in units."""
-    img = render(text, pixels(size), colour, bold)
+    px = pixels(size)
+    img = render(text, px, colour, bold)
     rect = img.get_rect(**{anchor: pen.pt(pos)})
     surface.blit(img, rect)
     if _traced is not None:
         _traced.append((text, rect))
+        # The em box: where the glyphs are (the line box adds the font's generous leading).
+        top = rect.y + font(px, bold).get_ascent() - round(0.9 * px)
+        _traced.ink.append(pygame.Rect(rect.x, top, rect.w, round(1.05 * px)))
     return pen.to_units(rect)
 
 
 class Trace(list[tuple[str, pygame.Rect]]):
-    """What was drawn while :func:`tracing`: ``(text, rect)`` of each text, and in
-    :attr:`boxes` ``(name, rect)`` of each panel it was drawn in; rectangles in pixels."""
+    """What was drawn while :func:`tracing`, in window pixels: ``(text, rect)`` of each text
+    (its line box), in :attr:`ink` each text's em box (where its glyphs are), and in
+    :attr:`boxes` ``(name, rect, n)`` of each panel drawn, ``n`` the texts drawn before it
+    (a panel covers what was drawn before it, never what comes after)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.boxes: list[tuple[str, pygame.Rect]] = []
+        self.ink: list[pygame.Rect] = []
+        self.boxes: list[tuple[str, pygame.Rect, int]] = []
 
 
 #: While :func:`tracing`, every text drawn and its rectangle (the layout tests read them).
@@ -79,7 +86,7 @@ def tracing() -> Iterator[Trace]:
 def box(name: str, rect: pygame.Rect) -> None:
     """Note a box (in units) that texts are drawn in, while tracing."""
     if _traced is not None:
-        _traced.boxes.append((name, pen.to_px(rect)))
+        _traced.boxes.append((name, pen.to_px(rect), len(_traced)))
 
 
 def width(text: str, size: int, bold: bool = False) -> int:
@@ -99,7 +106,12 @@ def _fit(text: str, size: int, max_width: int, bold: bool) -> str:
     def width(t: str, size: int, bold: bool) -> int:
         return font(size, bold).size(t)[0]
 
-    if width(text, size, bold) <= max_width:
+    # No glyph is narrower than a fifth of the size: a long label (up to 2,000 characters) is
+    # cut to what could fit before measuring, so fitting it costs what a short one does.
+    limit = max_width // max(1, size // 5) + 2
+    if len(text) > limit and width(text[:limit], size, bold) > max_width:
+        text = text[:limit]
+    elif width(text, size, bold) <= max_width:
         return text
     lo, hi = 0, len(text)
     while lo < hi:  # the longest prefix that fits with the ellipsis

@@ -74,18 +74,19 @@ def _luck(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
     label = p.kpi_labels[kpi]
     weekly = next(t for t in p.sc.reviews.targets if t.kpi == kpi).per_week is not None
     title = tr("fan_title" if weekly else "fan_title_total", lang, kpi=label)
-    fonts.draw(surface, fonts.fit(title, 13, r.w - 90, bold=True), r.topleft, 13, TEXT,
-               bold=True)
     la = p.shown_lookahead
     fan = la.fan() if la is not None else None
     stale = la is not p.current or fan is None
-    if p.engine is None:
-        return
-    if fan is None or la is not p.current:
+    busy = 0
+    if p.engine is not None and (fan is None or la is not p.current):
         pending = p.current
         pct = round(100 * pending.fan_progress) if pending is not None else 0
-        fonts.draw(surface, tr("fan_computing", lang, pct=pct), (r.right, r.y + 1), 12, WARN,
-                   anchor="topright")
+        busy = fonts.draw(surface, tr("fan_computing", lang, pct=pct), (r.right, r.y + 1), 12,
+                          WARN, anchor="topright").w + 10
+    fonts.draw(surface, fonts.fit(title, 13, r.w - max(busy, 10), bold=True), r.topleft, 13,
+               TEXT, bold=True)
+    if p.engine is None:
+        return
     lines: list[tuple[str, Colour]] = []
     if p.last_verdict is not None:
         text, colour = verdict_line(p.last_verdict, lang)

@@ -332,9 +332,9 @@ class PlanningPanel:
                    (RECT.x + 20, top + 17), 12, DIM)
         skill = self.model.skill(duty)
         cx, cy = RECT.x + SKILL_X, ry + h // 2
-        fonts.draw(surface, tr("skill_pct", lang, pct=round(100 * skill)), (cx, cy - 2), 13,
-                   colour, anchor="midbottom")
-        bar(surface, (cx - 20, cy + 3, 40, 4), skill, ACCENT)
+        fonts.draw(surface, tr("skill_pct", lang, pct=round(100 * skill)), (cx, cy + 2), 12,
+                   colour, anchor="midbottom")  # clear of the row's top line
+        bar(surface, (cx - 20, cy + 5, 40, 4), skill, ACCENT)
 
     def _row(self, surface: pygame.Surface, duty: str, ry: int) -> None:
         lang, h = self.lang, self.row_h
@@ -384,15 +384,15 @@ class PlanningPanel:
         now = self.model.fatigue
         colour = WARN if end > now + 0.5 else fatigue_colour(end)  # rising, or how high
         fonts.draw(surface, fonts.fit(tr("plan_fatigue", lang, now=f"{now:.0f}", end=f"{end:.0f}",
-                                         loss=loss), 13, w), (x, fy + 44), 13, colour)
+                                         loss=loss), 13, w), (x, fy + 47), 13, colour)
         msg = self.message or self._default_message()
         if msg:
             text, colour = msg
             mx = x
             if colour in (WARN, BAD):
-                warning_icon(surface, x, fy + 69, 14, colour)
+                warning_icon(surface, x, fy + 72, 14, colour)
                 mx += 22
-            fonts.draw(surface, fonts.fit(text, 14, w - (mx - x)), (mx, fy + 66), 14, colour)
+            fonts.draw(surface, fonts.fit(text, 14, w - (mx - x)), (mx, fy + 69), 14, colour)
 
     def _default_message(self) -> tuple[str, Colour] | None:
         return self._words(self.model.default_note())
