@@ -54,7 +54,7 @@ class FunnelView:
         self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
         n = self.n = len(self.labels)
         x, y, _w, h = FUNNEL
-        self.cx = x + 80 + TOP_W // 2
+        self.cx = x + max(80 + TOP_W // 2, (_w - 60) // 2)  # centred when the room is wide
         top = y + INLET
         room = h - INLET - 12
         gap = GAP
