@@ -13,7 +13,7 @@ from opssim.render.ui import Gui
 from opssim.render.widgets import panel
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 RECT = pygame.Rect(0, 0, 440, 560)
 BUTTONS = pygame.Rect(0, 0, RECT.w - 100, 42)
@@ -31,7 +31,7 @@ SAVE = 1  # index of the save item
 class MenuScreen:
     """A column of buttons over the shaded run."""
 
-    def __init__(self, game: "Game") -> None:
+    def __init__(self, game: "Shell") -> None:
         self.game = game
         lang = self.lang = game.lang
         self.rect = RECT

@@ -13,7 +13,7 @@ from opssim.render.ui import Gui
 from opssim.render.widgets import panel, warning_icon
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 RECT = pygame.Rect(0, 0, 1000, 470)
 MAX_LINES = 10
@@ -30,7 +30,7 @@ def _place() -> None:
 class ReloadNotice:
     """The error lines of a scenario that failed to reload, closed by Enter, Esc or a click."""
 
-    def __init__(self, game: "Game", errors: list[str]) -> None:
+    def __init__(self, game: "Shell", errors: list[str]) -> None:
         self.game = game
         lang = self.lang = game.lang
         self.rect = RECT

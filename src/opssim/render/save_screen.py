@@ -18,7 +18,7 @@ from opssim.render.ui import Gui
 from opssim.render.widgets import panel
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 RECT = pygame.Rect(0, 0, 800, 600)
 ROWS = pygame.Rect(0, 0, RECT.w - 100, 38)
@@ -42,7 +42,7 @@ def _place() -> None:
 class SaveScreen:
     """``mode`` is ``save`` or ``load``."""
 
-    def __init__(self, game: "Game", mode: str) -> None:
+    def __init__(self, game: "Shell", mode: str) -> None:
         self.game = game
         self.mode = mode
         self.lang = game.lang

@@ -17,7 +17,7 @@ from opssim.render.widgets import panel
 from opssim.scenario import Scenario
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 LIST = pygame.Rect(80, 178, 470, 42)  # the first scenario button; the others below it
 GAP = 8
@@ -39,7 +39,7 @@ class TitleScreen:
     """The scenario list (scrolling past :data:`MAX_SHOWN`) and the details of the focused
     scenario."""
 
-    def __init__(self, game: "Game") -> None:
+    def __init__(self, game: "Shell") -> None:
         self.game = game
         lang = self.lang = game.lang
         self.gui = Gui(SIZE, lang, game.scale)
