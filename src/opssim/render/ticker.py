@@ -192,13 +192,13 @@ class Ticker:
 
     def draw(self, surface: pygame.Surface) -> None:
         """The panel with the newest line at the bottom."""
-        x, y, w, _h = TICKER
+        x, y, w, h = TICKER
         ty = panel(surface, TICKER, tr("log", self.lang)) - 6
         note = tr("auto_note" if self.auto else "help", self.lang)
         fonts.draw(surface, note, (x + w - 12, y + 9), 13, FAINT, anchor="topright")
         if not self.lines and not self.auto:
             fonts.draw(surface, tr("log_empty", self.lang), (x + 12, ty), 13, DIM)
-        room = max(1, (_h - 34) // LINE_H)  # the lines the panel has room for, newest last
+        room = max(1, (h - 34) // LINE_H)  # the lines the panel has room for, newest last
         for i, (stamp, text, colour) in enumerate(list(self.lines)[-room:]):
             ly = ty + i * LINE_H
             fonts.draw(surface, stamp, (x + 12, ly), 13, DIM)
