@@ -427,11 +427,11 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
     lang = lang if lang is not None else stored.lang
     reduced_motion = reduced_motion if reduced_motion is not None else stored.reduced_motion
     fonts.reset()
-    # High-DPI as SDL expects: per-monitor awareness on Windows (no blurry bitmap scaling of
-    # the window), the full-resolution drawable on macOS; the game draws at whatever pixel
-    # size the window reports.
+    # High DPI on Windows as SDL expects: per-monitor awareness (SDL >= 2.24), so Windows does
+    # not stretch a low-resolution window; the game draws at whatever pixel size the window
+    # reports. (pygame's display module makes no high-DPI window on macOS: there the system
+    # scales it.)
     os.environ.setdefault("SDL_WINDOWS_DPI_AWARENESS", "permonitorv2")
-    os.environ.setdefault("SDL_VIDEO_HIGHDPI_DISABLED", "0")
     try:
         pygame.display.init()  # no audio: the game is silent, and SDL's audio probing is noisy
         pygame.font.init()
