@@ -9,7 +9,10 @@ from collections.abc import Iterator
 import pygame
 import pytest
 
+from opssim.play.driver import Phase
+from opssim.play.session import Session
 from opssim.render import fonts, pen
+from opssim.render.end_screen import RECT as END_RECT
 from opssim.render.game import Game
 from opssim.scenario import Scenario
 
@@ -103,3 +106,28 @@ def test_text_is_drawn_at_the_windows_pixels(window: pygame.Surface, stress: Sce
     assert len(heights[0]) == len(heights[1]) > 20
     ratios = [b / a for a, b in zip(*heights, strict=True)]
     assert min(ratios) > 1.8 and max(ratios) < 2.2
+
+
+@pytest.mark.parametrize("window", [(1280, 720)], indirect=True)
+def test_the_stress_scenarios_end_screen_fits(window: pygame.Surface, stress: Scenario) -> None:
+    """The end of the stress run (its first eleven weeks played on the plan), in both
+    languages: the scorecard, twelve stages and the promotion skills stay in the panel."""
+    game = Game(lang="en", seed=1, size=window.get_size())
+    app = game.start_session(Session.at_week(stress, None, 1, stress.weeks))
+    app.planning.start()
+    app.driver.set_speed(3)
+    while app.driver.phase is not Phase.FINISHED:
+        game.step()
+    for lang in ("en", "zh"):
+        game.set_lang(lang)
+        app.popup.close()
+        app.card.close()
+        with fonts.tracing() as trace:
+            game.draw(window)
+        panel = pen.to_px(END_RECT)
+        start = next(n for _name, box, n in trace.boxes if box == panel)
+        mine = fonts.Trace()  # what the end screen drew, over the shaded run
+        mine.extend(trace[start:])
+        mine.ink.extend(trace.ink[start:])
+        mine.boxes = [("end", panel, 0)]
+        check(mine, window, [pen.to_px(b.rect) for b in app.end_menu.buttons], f"end {lang}")
