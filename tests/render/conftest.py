@@ -119,3 +119,11 @@ def stress_scenario(label_len: int = MAX_LABEL) -> Scenario:
 def stress() -> Scenario:
     """The stress scenario, labels of 2,000 characters (see :func:`stress_data`)."""
     return stress_scenario()
+
+
+@pytest.fixture(scope="session")
+def stress_text() -> str:
+    """The stress scenario as a file's text, with a 2,000-character description too."""
+    data = stress_data()
+    data["description"] = long_text("Description")
+    return json.dumps(data, ensure_ascii=False, indent=1)  # short lines: JSON is YAML

@@ -5,6 +5,7 @@ panel it is drawn in, none overlaps another or a widget, and text is drawn at th
 own pixel size (sharp), not scaled."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pygame
 import pytest
@@ -14,6 +15,7 @@ from opssim.play.session import Session
 from opssim.render import fonts, pen
 from opssim.render.end_screen import RECT as END_RECT
 from opssim.render.game import Game
+from opssim.render.title_screen import TitleScreen
 from opssim.scenario import Scenario
 
 #: 16:9 at its base, 4:3, and ultrawide 21:9 at a high resolution.
@@ -43,10 +45,12 @@ def visible(trace: fonts.Trace) -> list[tuple[int, str, pygame.Rect, pygame.Rect
 
 
 def check(trace: fonts.Trace, window: pygame.Surface, widgets: list[pygame.Rect],
-          scene: str) -> None:
+          scene: str, least: int = 20) -> None:
+    """No text of ``trace`` (``least`` at the least, so the scene was drawn) leaves the window
+    or its panel, sits under a widget, or overlaps another."""
     screen = window.get_rect()
     shown = visible(trace)
-    assert len(shown) > 20, scene
+    assert len(shown) >= least, scene
     for i, text, _line, ink in shown:
         assert screen.contains(ink), f"{scene}: {text[:40]!r} at {ink} leaves the window"
         # The innermost panel drawn before the text and holding its start is its box.
@@ -131,3 +135,23 @@ def test_the_stress_scenarios_end_screen_fits(window: pygame.Surface, stress: Sc
         mine.ink.extend(trace.ink[start:])
         mine.boxes = [("end", panel, 0)]
         check(mine, window, [pen.to_px(b.rect) for b in app.end_menu.buttons], f"end {lang}")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("window", [(1280, 720)], indirect=True)
+def test_the_title_screen_fits_a_stress_scenario(window: pygame.Surface, data: Path,
+                                                 stress_text: str, lang: str) -> None:
+    """The player's own stress scenario focused on the title screen: its 2,000-character title
+    and description and its facts stay in the details panel."""
+    (data / "scenarios").mkdir(parents=True)
+    (data / "scenarios" / "stress.yaml").write_text(stress_text, encoding="utf-8")
+    game = Game(lang=lang, seed=1, size=window.get_size())
+    game.to_title()
+    title = game.scene
+    assert isinstance(title, TitleScreen) and title.entries[-1].scenario is not None
+    title.menu.index = len(title.entries) - 1
+    title.menu.move(0)
+    with fonts.tracing() as trace:
+        game.draw(window)
+    check(trace, window, [pen.to_px(b.rect) for b in title.menu.buttons], f"title {lang}",
+          least=15)

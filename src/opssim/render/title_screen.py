@@ -100,7 +100,7 @@ class TitleScreen:
         panel(surface, r)
         x, w = r.x + 24, r.w - 48
         y = r.y + 20
-        for line in fonts.wrap(e.title.get(lang), 24, w, bold=True)[:2]:
+        for line in lines(e.title.get(lang), 24, w, 2, bold=True):
             fonts.draw(surface, line, (x, y), 24, TEXT, bold=True)
             y += 34
         y += 6
@@ -114,14 +114,16 @@ class TitleScreen:
                             tr("bundled" if e.bundled else "yours", lang)])
         fonts.draw(surface, fonts.fit(facts, 15, w), (x, y), 15, WARN, bold=True)
         y += 34
-        for line in fonts.wrap(e.description.get(lang), 16, w)[:4]:
+        for line in lines(e.description.get(lang), 16, w, 4):
             fonts.draw(surface, line, (x, y), 16, TEXT)
             y += 24
         if e.scenario is not None:
-            self._facts(surface, e.scenario, x, y + 14, w)
+            self._facts(surface, e.scenario, x, y + 14, w, r.bottom - 12)
 
-    def _facts(self, surface: pygame.Surface, sc: Scenario, x: int, y: int, w: int) -> None:
-        """The funnel, the duties that are the player's, the targets and the promotion bar."""
+    def _facts(self, surface: pygame.Surface, sc: Scenario, x: int, y: int, w: int,
+               bottom: int) -> None:
+        """The funnel, the duties that are the player's, the targets and the promotion bar,
+        as far as the panel (down to ``bottom``) has room."""
         lang = self.lang
         labels = {s.id: s.label.get(lang) if s.label else s.id for s in sc.funnel.stages}
         targets = [tr("t_per_week" if t.per_week is not None else "t_total", lang,
@@ -137,11 +139,26 @@ class TitleScreen:
             ("t_targets", " · ".join(targets)),
         ]
         for key, value in rows:
+            room = (bottom - y - 20 - 29) // 21  # its lines, and the promotion line below
+            if room < 1:
+                break
             fonts.draw(surface, tr(key, lang), (x, y), 13, DIM, bold=True)
             y += 20
-            for line in fonts.wrap(value, 15, w)[:2]:
+            for line in lines(value, 15, w, min(2, room)):
                 fonts.draw(surface, line, (x, y), 15, TEXT)
                 y += 21
             y += 8
         line = tr("t_promotion", lang, rep=f"{promo.reputation:g}", skills=skills)
-        fonts.draw(surface, fonts.fit(line, 15, w), (x, y), 15, GOOD)
+        if y + 21 <= bottom:
+            fonts.draw(surface, fonts.fit(line, 15, w), (x, y), 15, GOOD)
+
+
+def lines(text: str, size: int, width: int, most: int, *, bold: bool = False) -> list[str]:
+    """``text`` wrapped to ``width``, at most ``most`` lines, the last ending in an ellipsis
+    when there was more."""
+    # No glyph is narrower than a fifth of the size: wrap only what could fill the lines.
+    wrapped = fonts.wrap(text[:(most + 1) * (width * 5 // size + 2)], size, width, bold)
+    if len(wrapped) <= most:
+        return wrapped
+    last = wrapped[most - 1].removesuffix("…") + " " + wrapped[most]
+    return [*wrapped[:most - 1], fonts.fit(last, size, width, bold)]
