@@ -103,13 +103,13 @@ def throughput(quick: bool) -> dict[str, float]:
     say("")
     say("At 1M users:")
     say(f"ratio simpy_per_user/engine: {x:.1f}   (target >= 100)")
-    say(f"ratio engine/numpy_ref: {y:.2f}   (target <= 3, core funnel)")
-    say(f"ratio engine_full/numpy_ref: {z:.2f}   (target <= 5, every duty on)")
+    say(f"ratio engine/numpy_ref: {y:.2f}   (target <= 2, core funnel)")
+    say(f"ratio engine_full/numpy_ref: {z:.2f}   (target <= 4, every duty on)")
     xs, ys, zs = out[100_000]
     say("At 100k users:")
     say(f"ratio simpy_per_user/engine: {xs:.1f}")
-    say(f"ratio engine/numpy_ref: {ys:.2f}")
-    say(f"ratio engine_full/numpy_ref: {zs:.2f}")
+    say(f"ratio engine/numpy_ref: {ys:.2f}   (target <= 3, core funnel)")
+    say(f"ratio engine_full/numpy_ref: {zs:.2f}   (target <= 6, every duty on)")
     return {"X": x, "Y": y, "Z": z}
 
 
@@ -172,7 +172,9 @@ def scaling(quick: bool) -> dict[str, float]:
     say("")
     full = point("full", 1_000_000, 12)
     say(f"Full starter at 1M users: {full['time']:.3f} s, peak RSS {full['rss']:.0f} MB.")
-    say(f"peak RSS at 1M users: {out[1_000_000]['rss']:.0f} MB (target <= 200)")
+    say(f"peak RSS at 1M users: {out[1_000_000]['rss']:.0f} MB (target <= 150)")
+    if 10_000_000 in out:
+        say(f"peak RSS at 10M users: {out[10_000_000]['rss']:.0f} MB (target <= 300)")
     return {"rss_1m": out[1_000_000]["rss"]}
 
 
@@ -182,12 +184,17 @@ def mc_batch(scenario, seeds: list[int]) -> list[str]:
     return [run_one(scenario, s).outcome for s in seeds]
 
 
+#: Luck replications per attributed miss: what fair blame needs to tell luck from plan.
+LUCK_RUNS = 8
+
+
 def monte_carlo(quick: bool) -> dict[str, float]:
     seeds = 100 if quick else 1000
     workers = 2
-    scenario = full_scenario(100_000)
+    scenario = full_scenario(100_000, luck_runs=LUCK_RUNS)
     say(f"## 3. Monte Carlo ({seeds} seeds of the full starter at 100k users, plan policy, "
-        f"attribution on as in normal runs; {workers} spawned workers)")
+        f"attribution on with {LUCK_RUNS} luck replications per missed review; {workers} "
+        "spawned workers)")
     say("")
     serial_n = 4 if quick else 10
     serial = timed(lambda: mc_batch(scenario, list(range(10_000, 10_000 + serial_n))))
@@ -207,8 +214,35 @@ def monte_carlo(quick: bool) -> dict[str, float]:
     say(f"| {seeds} | {wall:.1f} | {rate:.1f} | {serial_rate:.1f} | {eff:.2f} | {counts} |")
     say("")
     say(f"monte carlo: {seeds} runs in {wall:.1f} s, runs/s: {rate:.1f}, parallel efficiency: "
-        f"{eff:.2f}   (target: 1000 runs <= 30 s, projected {1000 / rate:.0f} s)")
+        f"{eff:.2f}")
+    label = "monte carlo 1000" if seeds == 1000 else "monte carlo 1000 (projected)"
+    say(f"{label}: {1000 / rate:.0f} s   (target <= 30)")
+    say("ratio replicas(32)/single: not measured — the engine has no replication axis yet "
+        "(keyed luck makes one possible: README, How it works)   (target <= 4)")
     return {"mc_1000": 1000 / rate}
+
+
+# -- 3b. commands -----------------------------------------------------------------------------
+
+def commands(quick: bool) -> dict[str, float]:
+    """Wall time of two commands as a user runs them (median of 3, each a fresh process)."""
+    exe = Path(sys.executable).with_name("opssim")
+    starter = HERE.parent / "scenarios" / "starter.yaml"
+    say("## 3b. Commands (wall time, median of 3 fresh processes)")
+    say("")
+    out = {}
+    for name, argv, target in (("opssim --help", ["--help"], 0.3),
+                               ("opssim lint scenarios/starter.yaml", ["lint", str(starter)],
+                                2.0)):
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([str(exe), *argv], capture_output=True, check=False)
+            times.append(time.perf_counter() - t)
+        med = float(np.median(times))
+        say(f"{name}: {med:.2f} s   (target <= {target})")
+        out[name] = med
+    return {"help_s": out["opssim --help"]}
 
 
 # -- 4. rendering -----------------------------------------------------------------------------
@@ -426,7 +460,7 @@ def main() -> None:
         print(line)
     start = time.perf_counter()
     figures: dict[str, float] = {}
-    for section in (throughput, scaling, monte_carlo, rendering, blame):
+    for section in (throughput, scaling, monte_carlo, commands, rendering, blame):
         figures |= section(args.quick)
         say("")
     took = time.perf_counter() - start

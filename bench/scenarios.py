@@ -54,9 +54,12 @@ def _never_fired(d: dict[str, Any]) -> None:
     d["duties"]["support"]["reputation_per_complaint"] = 0.0
 
 
-def full_scenario(users: float, weeks: int = 12) -> Scenario:
-    """The whole starter; channel, duty reach, storm tickets and KPI targets scaled alike."""
+def full_scenario(users: float, weeks: int = 12, luck_runs: int | None = None) -> Scenario:
+    """The whole starter; channel, duty reach, storm tickets and KPI targets scaled alike
+    (``luck_runs``: luck replications per attributed miss, the starter's when None)."""
     d = _starter()
+    if luck_runs is not None:
+        d["blame"]["luck_runs"] = luck_runs
     base = sum(ch["per_week"] for ch in d["channels"]) * d["weeks"]
     x = users / base
     d["weeks"] = weeks

@@ -147,6 +147,23 @@ def test_balance_writes_a_report(cli, lab_scenario_file, tmp_path: Path) -> None
     assert len(read_rows(out / "sensitivity.csv")) > 10
 
 
+def test_balance_param_chooses_what_the_tornado_varies(cli, lab_scenario_file,
+                                                        tmp_path: Path) -> None:
+    out = tmp_path / "bal"
+    r = cli("balance", lab_scenario_file(), "--seeds", "1", "--budget", "1", "--jobs", "1",
+            "--out", out, "--param", "blame.promotion.reputation",
+            "--param", "hours.copy=4,20")
+    assert r.code == 0, r
+    rows = read_rows(out / "sensitivity.csv")
+    assert {k for k in rows[0] if k.startswith("param.")} == {
+        "param.blame.promotion.reputation", "param.hours.copy"}
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "--param hours.copy=4,20" in report and "`hours.copy`" in report
+    bad = cli("balance", lab_scenario_file(), "--out", tmp_path / "no", "--param", "nope.x")
+    assert bad.code == 2 and len(bad.err_lines) == 1 and "has no field 'nope'" in bad.err
+    assert not (tmp_path / "no").exists()
+
+
 def test_ctrl_c_keeps_finished_runs_and_resume_completes(lab_scenario_file,
                                                          tmp_path: Path) -> None:
     """A real process: a bot sends SIGINT to the batch at its sixth run."""

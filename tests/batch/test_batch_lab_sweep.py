@@ -1,8 +1,12 @@
 """Sweeps: parameters by dotted path, grid and one-at-a-time designs, sensitivity ranking;
 the strategy search and its dominance check."""
 
+import json
+from typing import Any
+
 import pytest
 
+from opssim.batch.balance import tornado_params
 from opssim.batch.montecarlo import monte_carlo
 from opssim.batch.optimize import (
     Candidate,
@@ -17,7 +21,7 @@ from opssim.batch.policy import parse_policy
 from opssim.batch.rows import columns
 from opssim.batch.runner import open_lab
 from opssim.batch.sweep import design, sensitivity
-from opssim.scenario import Scenario
+from opssim.scenario import Scenario, ScenarioError, parse_scenario
 
 
 @pytest.mark.parametrize(
@@ -179,3 +183,55 @@ def test_dominance_warning(lab_scenario: Scenario, inline_pool) -> None:
     losing = cand("heavy:copy", ["kept", "kept"])
     result.evaluated = [plan, even, losing]
     assert dominant(result) == [] or plan.win.low <= 0
+
+
+@pytest.fixture
+def with_calendar(lab_scenario: Scenario) -> Scenario:
+    """The lab scenario with one calendar entry, named ``exam-rush``."""
+    return _with_calendar(lab_scenario, id="exam-rush")
+
+
+def _with_calendar(sc: Scenario, **entry: Any) -> Scenario:
+    data = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["calendar"] = [{"kind": "holiday", "week": 1, "hours": 48, "arrivals_x": 2.0, **entry}]
+    return parse_scenario(json.dumps(data), "cal.yaml")
+
+
+def test_a_calendar_entry_is_named_by_its_id(with_calendar: Scenario) -> None:
+    sc = with_calendar
+    p = parse_param("calendar.exam-rush.arrivals_x=1.5,3", sc)
+    assert p.where == ("calendar", 0, "arrivals_x") and p.base == 2.0
+    assert apply(sc, [p], [3.0]).calendar[0].arrivals_x == 3.0
+    with pytest.raises(ParamError, match=r"has no item 'exam' \(ids: exam-rush; indices 0..0\)"):
+        parse_param("calendar.exam.arrivals_x=1", sc)
+
+
+def test_calendar_ids_are_unique(lab_scenario: Scenario) -> None:
+    data = lab_scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    entry = {"id": "rush", "kind": "holiday", "week": 1}
+    data["calendar"] = [entry, {**entry, "week": 2}]
+    with pytest.raises(ScenarioError, match=r"calendar\.1\.id: duplicate id 'rush'"):
+        parse_scenario(json.dumps(data), "cal.yaml")
+
+
+def test_the_balance_tornado_varies_the_chosen_params(with_calendar: Scenario) -> None:
+    sc = with_calendar
+    params, dropped = tornado_params(sc, chosen=["calendar.exam-rush.arrivals_x",
+                                                 "hours.copy=4,20"])
+    assert [(p.path, p.values) for p in params] == [
+        ("calendar.exam-rush.arrivals_x", (1.6, 2.4)), ("hours.copy", (4.0, 20.0))]
+    assert params[1].base == sc.plan_hours()["copy"] and not dropped
+    default, _ = tornado_params(sc)
+    assert "calendar.exam-rush.arrivals_x" not in [p.path for p in default]
+
+
+@pytest.mark.parametrize(("chosen", "says"), [
+    (["calendar.nope.arrivals_x"], "has no item 'nope'"),
+    (["calendar.exam-rush.tickets"], "its value is 0.0: give values as"),
+    (["funnel.stages.visit.convert=2"], "less than or equal to 1"),
+])
+def test_a_bad_balance_param_is_one_line(with_calendar: Scenario, chosen: list[str],
+                                        says: str) -> None:
+    with pytest.raises(ParamError) as exc:
+        tornado_params(with_calendar, chosen=chosen)
+    assert says in str(exc.value) and "\n" not in str(exc.value)

@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 
 from opssim.batch.lint import lint
-from opssim.batch.lint.balance import BANDS, fixed_spec, wilson
+from opssim.batch.lint.balance import (
+    BANDS,
+    Tried,
+    _difficulty,
+    fixed_spec,
+    seeds_to_tell,
+    wilson,
+)
+from opssim.batch.lint.runs import RunStats
 from opssim.scenario import parse_located
 
 #: Built to fail: only ground does anything (linear, so all hours on it win), one target is
@@ -91,6 +99,43 @@ def test_bands_cover_every_difficulty_and_wilson_brackets_the_share() -> None:
     low, high = wilson(3, 10)
     assert low < 0.3 < high
     assert wilson(0, 0) == (0.0, 1.0)
+
+
+def _plan_of(outcomes: str) -> Tried:
+    kinds = {"w": "promoted", "k": "kept", "f": "fired"}
+    return Tried("plan", [RunStats(kinds[c], 50.0, {}, {}, {}) for c in outcomes])
+
+
+def test_a_plan_that_never_wins_warns_with_the_seeds_to_be_sure() -> None:
+    """0 of 12 is inside normal's 10-80% by the interval, yet a plan that never wins is no
+    normal scenario: a warning, with the runs that would tell (0 of 25 would be outside)."""
+    [finding] = _difficulty("normal", _plan_of("k" * 12))
+    assert finding.level == "warning" and finding.path == ("difficulty",)
+    assert "the plan never wins" in finding.message
+    assert "opssim lint --seeds 25" in finding.message
+    assert wilson(0, 25)[1] < BANDS["normal"][0] < wilson(0, 24)[1]
+    assert _difficulty("hard", _plan_of("k" * 12)).__next__().level == "note"
+
+
+def test_a_plan_fired_in_most_runs_warns() -> None:
+    findings = list(_difficulty("normal", _plan_of("f" * 12)))
+    fired = [f for f in findings if f.path == ("plan",)]
+    assert len(fired) == 1 and fired[0].level == "warning"
+    assert fired[0].message.startswith("the plan is fired in 12 of 12 runs")
+    assert "--seeds" not in fired[0].message  # 12 of 12 already tells it from luck
+    [unsure] = [f for f in _difficulty("hard", _plan_of("f" * 7 + "k" * 5))
+                if f.path == ("plan",)]
+    assert f"--seeds {seeds_to_tell(7, 12, 0, 0.5)}" in unsure.message
+    assert not [f for f in _difficulty("hard", _plan_of("f" * 6 + "k" * 6))
+                if f.path == ("plan",)]
+
+
+def test_seeds_to_tell_is_the_first_count_whose_interval_leaves_the_band() -> None:
+    m = seeds_to_tell(11, 12, 0.1, 0.8)
+    assert m is not None
+    assert wilson(round(11 / 12 * m), m)[0] > 0.8
+    assert wilson(round(11 / 12 * (m - 1)), m - 1)[0] <= 0.8
+    assert seeds_to_tell(6, 12, 0.1, 0.8) is None
 
 
 def test_fixed_spec_rounds_down_so_a_full_week_fits() -> None:

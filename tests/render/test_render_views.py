@@ -76,3 +76,20 @@ def test_end_screen_after_the_last_week(starter: Scenario, screen: pygame.Surfac
     assert app.snap.outcome in ("promoted", "kept", "fired")
     assert len(app.reputation) == len(app.reviews) + 1
     assert app.ticker.lines
+
+
+def test_the_title_names_windows_and_revenue_targets(starter: Scenario) -> None:
+    from opssim.render.title_screen import target_facts
+
+    data = starter.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["reviews"]["targets"] = [
+        {"kpi": "festival", "stage": "paying", "total_by_end": 900, "from_week": 6,
+         "to_week": 7},
+        {"kpi": "revenue", "stage": "paying", "per_week": 6000, "price": 29},
+        {"kpi": "paying", "stage": "paying", "total_by_end": 700},
+    ]
+    sc = Scenario.model_validate(data)
+    assert target_facts(sc, "en") == ["Paying: 900 in weeks 6-7",
+                                      "revenue from Paying: 6,000 a week",
+                                      "Paying: 700 by the end"]
+    assert target_facts(sc, "zh")[1] == "付费收入：每周 6,000"

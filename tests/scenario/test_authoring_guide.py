@@ -42,3 +42,30 @@ def test_the_guide_links_the_reference_and_names_every_top_level_section() -> No
                 "calendar", "reviews", "blame", "plan", "expect"):
         assert f"\n{key}:" in SCENARIO, key
     assert sc.departments and sc.calendar
+
+
+#: The edits "When validation fails" describes, each as (old, new) on the guide's file.
+FAILURES = [
+    ("  budget: 10000", "\tbudget: 10000"),
+    ("  archetype: small", "archetype: small"),
+    ("  contract_hours: 40", "   contract_hours: 40"),
+    ('title: {en: "Exam season", zh: "考试季"}', "title: Exam season: the last eight weeks"),
+    ("convert: 0.25", "convert: 25"),
+    ("{kpi: subscribers, stage: paying, total_by_end: 800}",
+     "{kpi: subscribers, stage: paying, per_week: 100, total_by_end: 800}"),
+    ("{id: campus, enters: visit", "{id: campus, enters: landing"),
+    ("per_week: 1150, from_week: 2}", "per_week: 1150, from_week: 6, to_week: 4}"),
+    ("weeks: 8\n", "weeks: 8.5\n"),
+]
+
+
+def test_when_validation_fails_quotes_what_validate_prints() -> None:
+    section = GUIDE.split("## When validation fails")[1].split("\n## ")[0]
+    quoted = re.findall(r"```text\n(.*?)\n```", section, re.S)
+    printed = []
+    for old, new in FAILURES:
+        assert SCENARIO.count(old) == 1, old
+        with pytest.raises(ScenarioError) as exc:
+            parse_scenario(SCENARIO.replace(old, new), "exam-season.yaml")
+        printed.append("\n".join(str(e) for e in exc.value.errors))
+    assert printed == quoted

@@ -12,9 +12,9 @@ from ruamel.yaml import YAML
 from opssim.batch import run_one
 from opssim.batch.lint import default_workers, lint
 from opssim.scenario import load_located, load_scenario
-from opssim.scenario.jsonschema import packaged_schema_path
+from opssim.scenario.jsonschema import SCHEMA_FILE, packaged_schema_path, schema_text
 from opssim.scenario.positions import to_plain
-from opssim.scenario.scaffold import ARCHETYPES, ScaffoldError, scaffold_text, schema_reference
+from opssim.scenario.scaffold import ARCHETYPES, PLACEHOLDER, ScaffoldError, scaffold_text
 
 
 @pytest.mark.parametrize("archetype", ARCHETYPES)
@@ -47,27 +47,51 @@ def test_a_fresh_scaffold_lints_clean(cli, tmp_path: Path, archetype: str) -> No
     assert cli("new", "fresh", "--archetype", archetype, "--out", tmp_path).code == 0
     report = lint(load_located(tmp_path / "fresh.yaml"), seeds=12, probe_seeds=1, search=0,
                   workers=default_workers())
-    assert report.warnings == 0, "\n".join(report.lines())
+    # The one warning is the Chinese title left for the author to write.
+    warnings = [line for line in report.lines() if ": warning: " in line]
+    assert len(warnings) == 1, "\n".join(report.lines())
+    assert f"fresh.yaml:{_title_line(tmp_path / 'fresh.yaml')}:" in warnings[0]
+    assert "the Chinese text is still a placeholder" in warnings[0]
+
+
+def _title_line(path: Path) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith("title:"))
 
 
 @pytest.mark.parametrize("archetype", ARCHETYPES)
-def test_the_scaffold_is_commented_and_names_a_schema_that_exists(tmp_path: Path,
+def test_the_scaffold_validates_in_an_editor_from_an_empty_folder(cli, tmp_path: Path,
                                                                   archetype: str) -> None:
-    text = scaffold_text("x", archetype, tmp_path)
-    first = text.splitlines()[0]
-    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
-    assert match
-    assert (tmp_path / match.group(1)).resolve() == packaged_schema_path().resolve()
+    """As the YAML language server does: read the modeline, resolve it from the file's own
+    folder, validate with that schema (draft-07)."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    assert cli("new", "x", "--archetype", archetype, "--out", folder).code == 0
+    assert sorted(p.name for p in folder.iterdir()) == [SCHEMA_FILE, "x.yaml"]
+    text = (folder / "x.yaml").read_text(encoding="utf-8")
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", text.splitlines()[0])
+    assert match and match.group(1) == SCHEMA_FILE  # beside it: the folder can move
+    schema = json.loads((folder / match.group(1)).read_text(encoding="utf-8"))
+    assert schema == json.loads(packaged_schema_path().read_text(encoding="utf-8"))
     comments = sum("#" in line for line in text.splitlines())
     assert comments >= 15, "a scaffold explains itself"
-    schema = json.loads(packaged_schema_path().read_text(encoding="utf-8"))
     data, _ = to_plain(YAML(typ="rt").load(text))
+    Draft7Validator.check_schema(schema)
     assert not list(Draft7Validator(schema).iter_errors(data))
+    assert data["title"]["zh"] == f"{PLACEHOLDER} X", "the other language is marked to do"
 
 
-def test_schema_reference_is_relative() -> None:
-    folder = packaged_schema_path().parent.parent / "scenarios"
-    assert schema_reference(folder) == "../schema/scenario.schema.json"
+def test_new_keeps_a_current_schema_updates_an_old_one_and_spares_a_stranger(
+        cli, tmp_path: Path) -> None:
+    assert "(wrote " in cli("new", "a", "--out", tmp_path).out
+    assert "(kept " in cli("new", "b", "--out", tmp_path).out
+    schema = tmp_path / SCHEMA_FILE
+    schema.write_text('{"title": "opssim scenario", "old": true}', encoding="utf-8")
+    assert "(updated " in cli("new", "c", "--out", tmp_path).out
+    assert schema.read_text(encoding="utf-8") == schema_text()
+    schema.write_text('{"title": "something else"}', encoding="utf-8")
+    assert "(kept " in cli("new", "d", "--out", tmp_path).out
+    assert schema.read_text(encoding="utf-8") == '{"title": "something else"}'
 
 
 def test_new_defaults_to_the_current_folder(cli, tmp_path: Path, monkeypatch) -> None:

@@ -129,6 +129,22 @@ def test_allowed_keys_follow_lists_and_optional_sections() -> None:
     assert allowed_keys(("plan",), {"plan": {}}) == []
 
 
+def test_a_share_written_as_a_percentage_gets_the_share() -> None:
+    errors = errors_of(edit("{id: visit, convert: 0.2}", "{id: visit, convert: 20}"))
+    assert len(errors) == 1
+    assert errors[0].endswith("funnel.stages.1.convert: Input should be less than or equal to "
+                              "1 (did you mean 0.2? shares are 0..1, not percent)")
+    [far] = errors_of(edit("{id: visit, convert: 0.2}", "{id: visit, convert: 250}"))
+    assert "did you mean" not in far
+
+
+def test_no_far_off_suggestion_for_an_unknown_stage() -> None:
+    """'landing' is three edits from 'paying': a guess that far misleads."""
+    assert did_you_mean("landing", ["aware", "visit", "signup", "active", "paying"]) == ""
+    assert did_you_mean("payng", ["aware", "paying"]) == " (did you mean 'paying'?)"
+    assert did_you_mean("singup", ["signup", "visit"]) == " (did you mean 'signup'?)"
+
+
 def test_did_you_mean_prefers_a_case_match() -> None:
     assert did_you_mean("COPY", ["copy", "coordination"]) == " (did you mean 'copy'?)"
     assert did_you_mean("zzz", ["copy"]) == ""

@@ -113,10 +113,15 @@ def test_wrong_type_points_at_the_value(small_text: str) -> None:
     assert "integer" in e.message and "string" in e.message
 
 
-def test_float_where_integer_expected_is_a_type_error(small_text: str) -> None:
-    text = edit(small_text, "weeks: 4", "weeks: 4.0")
+def test_fraction_where_integer_expected_is_a_type_error(small_text: str) -> None:
+    text = edit(small_text, "weeks: 4", "weeks: 4.5")
     e = only_error(text)
-    assert (e.line, e.col, e.path) == (*position(text, "weeks: 4.0", "4.0"), "weeks")
+    assert (e.line, e.col, e.path) == (*position(text, "weeks: 4.5", "4.5"), "weeks")
+
+
+def test_a_whole_float_is_an_integer_as_json_schema_says(small_text: str) -> None:
+    """Draft-07 counts 4.0 as an integer, so the editor accepts it: so does the loader."""
+    assert parse_scenario(edit(small_text, "weeks: 4", "weeks: 4.0")).weeks == 4
 
 
 def test_boolean_is_not_a_number(small_text: str) -> None:

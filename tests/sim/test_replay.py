@@ -1,6 +1,7 @@
 """Replays: ``opssim run --record`` writes a run's inputs and a checksum per week;
 ``opssim replay`` re-runs it and names the first week whose state differs."""
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ from opssim.batch import parse_policy, run_engine
 from opssim.play.driver import Driver
 from opssim.scenario import Scenario, default_scenario_path, load_scenario, parse_scenario
 from opssim.sim import Engine
-from opssim.sim.record import Recording, replay, state_checksum
+from opssim.sim.record import Recording, RecordingError, replay, state_checksum
 
 TUTORIAL = default_scenario_path().parent / "tutorial.yaml"
 
@@ -125,7 +126,7 @@ def recording_dir(tmp_path: Path, cli) -> Path:
 def test_run_record_then_replay_confirms(cli, recording_dir: Path) -> None:
     rec = Recording.load(recording_dir / "rec.json")
     assert rec.seed == 5 and rec.policy == "plan" and rec.weeks == 10
-    assert set(rec.versions) == {"opssim", "numpy", "simpy", "python"}
+    assert set(rec.versions) == {"engine", "opssim", "numpy", "simpy", "python"}
     r = cli("replay", recording_dir / "rec.json")
     assert r.code == 0, r
     assert "10 weeks" in r.out and "every checksum matches" in r.out
@@ -189,3 +190,12 @@ def test_a_broken_recording_is_one_line(cli, tmp_path: Path, content: str | byte
 def test_record_into_a_missing_folder_fails_before_running(cli, tmp_path: Path) -> None:
     r = cli("run", "--record", tmp_path / "no" / "rec.json")
     assert r.code == 2 and len(r.err_lines) == 1 and "does not exist" in r.err
+
+
+def test_a_recording_of_another_engine_is_refused_in_one_line(two_weeks: Scenario) -> None:
+    """Engine v2 changed every run's numbers: a recording made by engine 1 says so."""
+    rec = recorded(two_weeks, seed=1)
+    old = dataclasses.replace(rec, versions={k: v for k, v in rec.versions.items()
+                                             if k != "engine"})
+    with pytest.raises(RecordingError, match=r"made by engine 1 .*this is engine 2"):
+        replay(two_weeks, old)

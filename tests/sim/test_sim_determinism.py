@@ -186,3 +186,19 @@ def test_fractional_steps_keep_the_clock(small: Scenario) -> None:
     engine.advance_to(10**9)  # capped at the horizon
     assert engine.now == engine.horizon == small.weeks * HOURS_PER_WEEK
     assert engine.finished
+
+
+def test_a_fork_on_other_streams_meets_other_luck(starter: Scenario) -> None:
+    """A fork with its own run index draws the users ahead with other keyed luck; a plain
+    fork draws exactly what the run draws."""
+    e = Engine(starter, 3, attribution=False)
+    e.set_allocation(starter.plan_hours())
+    e.advance_to(HOURS_PER_WEEK)
+    same, other = e.fork(), e.fork(run_index=77)
+    for run in (e, same, other):
+        run.set_allocation(starter.plan_hours())
+        run.advance_to(2 * HOURS_PER_WEEK)
+        run.truth()
+    week2 = slice(HOURS_PER_WEEK, 2 * HOURS_PER_WEEK)
+    assert np.array_equal(same.funnel.entered[:, :, week2], e.funnel.entered[:, :, week2])
+    assert not np.array_equal(other.funnel.moves[:, :, week2], e.funnel.moves[:, :, week2])

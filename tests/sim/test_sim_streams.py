@@ -21,7 +21,7 @@ def test_fresh_matches_seed_sequence(root: int, run_index: int) -> None:
 def test_copies_continue_the_same_streams() -> None:
     streams = Streams(7)
     first = streams.get("conversions", 5).random(2)
-    twin = streams.copy_for(5)
+    twin = streams.copy()
     assert np.array_equal(twin.get("conversions", 5).random(2),
                           streams.get("conversions", 5).random(2))
     assert not np.array_equal(first, twin.get("conversions", 5).random(2))

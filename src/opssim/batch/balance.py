@@ -14,7 +14,7 @@ from opssim.scenario import Scenario
 
 from .executor import Pool
 from .optimize import SearchResult, search
-from .params import Param, ParamError, apply, resolve
+from .params import Param, ParamError, apply, parse_param, resolve
 from .policy import parse_policy
 from .rows import PARAM_PREFIX, Row, columns
 from .runner import Lab, open_lab
@@ -38,13 +38,9 @@ class BalanceResult:
     dropped: list[str]
 
 
-def tornado_params(scenario: Scenario, step: float = TORNADO_STEP
-                   ) -> tuple[list[Param], list[str]]:
-    """The parameters a designer tunes most, each at -step and +step of its value.
-
-    Levels the schema refuses (a conversion above 1) are left out and listed in the second
-    return value.
-    """
+def default_tornado_paths(scenario: Scenario) -> list[str]:
+    """The parameters a designer tunes most: arrivals, conversions, targets, reputation rules,
+    contract hours and the budget."""
     paths = [f"channels.{c.id}.per_week" for c in scenario.channels]
     paths += [f"funnel.stages.{s.id}.convert" for s in scenario.funnel.stages[1:]]
     for t in scenario.reviews.targets:
@@ -55,27 +51,55 @@ def tornado_params(scenario: Scenario, step: float = TORNADO_STEP
               "specialist.contract_hours"]
     if scenario.company.budget is not None:
         paths.append("company.budget")
+    return paths
+
+
+def tornado_params(scenario: Scenario, step: float = TORNADO_STEP,
+                   chosen: Sequence[str] | None = None) -> tuple[list[Param], list[str]]:
+    """The tornado's parameters, each at -step and +step of its value: ``chosen`` (``--param``
+    PATH, or PATH=V1,V2,... for values of one's own), else :func:`default_tornado_paths`.
+
+    Levels the schema refuses (a conversion above 1) are left out and listed in the second
+    return value; a chosen path that names no number raises :class:`ParamError`.
+    """
     params: list[Param] = []
     dropped: list[str] = []
-    for path in paths:
-        where, base, integer = resolve(scenario, path)
+    for spec in chosen if chosen else default_tornado_paths(scenario):
+        if "=" in spec:
+            param = parse_param(spec, scenario, scenario.plan_hours())
+            apply_each(scenario, param)
+            params.append(param)
+            continue
+        where, base, integer = resolve(scenario, spec)
         if not base:
+            if chosen:
+                raise ParamError(f"--param {spec}: its value is {base}: give values as "
+                                 f"{spec}=V1,V2,...")
             continue
         values = []
         for factor in (1 - step, 1 + step):
             v = round(base * factor) if integer else round(base * factor, 6)
             if v == base or v in values:
                 continue
-            candidate = Param(path, (v,), base, integer, where)
+            candidate = Param(spec, (v,), base, integer, where)
             try:
                 apply(scenario, [candidate], [v])
             except ParamError:
-                dropped.append(f"{path}={v:g}")
+                dropped.append(f"{spec}={v:g}")
                 continue
             values.append(v)
         if values:
-            params.append(Param(path, tuple(values), base, integer, where))
+            params.append(Param(spec, tuple(values), base, integer, where))
+    if chosen and not params:
+        raise ParamError(f"--param: none of {', '.join(chosen)} can move ±{step:.0%}: "
+                         f"{', '.join(dropped)} are refused")
     return params, dropped
+
+
+def apply_each(scenario: Scenario, param: Param) -> None:
+    """Check that the scenario takes each of ``param``'s values (raises ParamError)."""
+    for v in param.values:
+        apply(scenario, [param], [v])
 
 
 def run_balance(
@@ -88,11 +112,13 @@ def run_balance(
     sensitivity_seeds: Sequence[int] | None = None,
     resume: bool = False,
     pool: Pool,
+    chosen_params: Sequence[str] | None = None,
 ) -> BalanceResult:
-    """Run everything the report needs on ``pool``, streaming rows into ``out_dir``."""
+    """Run everything the report needs on ``pool``, streaming rows into ``out_dir``; the
+    tornado varies ``chosen_params`` (``--param`` specs) when given, else the usual ones."""
     seeds = list(seeds)
     sens_seeds = list(sensitivity_seeds if sensitivity_seeds is not None else seeds)
-    params, dropped = tornado_params(scenario)
+    params, dropped = tornado_params(scenario, chosen=chosen_params)
     plan = parse_policy("plan", scenario)
     points = design(scenario, plan, params, "oat")
     sens_columns = columns(scenario, [p.path for p in params])

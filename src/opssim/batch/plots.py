@@ -92,13 +92,15 @@ def fan_chart(scenario: Scenario, metric: str, groups: dict[str, Sequence[Row]],
             bar = scenario.blame.promotion.reputation
             ax.axhline(bar, color=GREEN, ls="--", lw=1, label=f"promotion bar {bar:g}")
             ax.axhline(0, color=RED, ls="--", lw=1, label="fired at 0")
-        elif target is not None and target.per_week is not None:
-            xs = x[x >= target.from_week]
-            ax.plot(xs, [target.per_week] * len(xs), color=RED, ls="--", lw=1,
-                    label=f"target {target.per_week:,.0f}/wk")
-        elif target is not None and target.total_by_end is not None:
-            ax.axhline(target.total_by_end, color=RED, ls="--", lw=1,
-                       label=f"target {target.total_by_end:,.0f} by week {weeks}")
+        elif target is not None:
+            kpi = next(k for k in scenario.kpis if k.name == target.kpi)
+            if kpi.weekly:
+                xs = x[(x >= kpi.from_week) & (x <= kpi.to_week)]
+                ax.plot(xs, [kpi.amount] * len(xs), color=RED, ls="--", lw=1,
+                        label=f"target {kpi.amount:,.0f}/wk")
+            else:
+                ax.axhline(kpi.amount, color=RED, ls="--", lw=1,
+                           label=f"target {kpi.amount:,.0f} by week {kpi.to_week}")
         ax.set_title(_short(label, 40), fontsize=9)
         ax.set_xlabel("end of week")
         ax.set_xticks(x if weeks <= 16 else x[:: max(1, weeks // 8)])
@@ -153,10 +155,11 @@ def tornado(ranking: Sequence[Sensitivity], base_win: float, base_rep: float, pa
 def _metric_label(scenario: Scenario, metric: str) -> str:
     if metric == "reputation":
         return "reputation"
-    t = next(t for t in scenario.reviews.targets if t.kpi == metric)
-    if t.per_week is not None:
-        return f"{metric} per week (new users reaching {t.stage})"
-    return f"{metric} so far (users reaching {t.stage})"
+    k = next(k for k in scenario.kpis if k.name == metric)
+    what = "revenue from users" if k.revenue else "users"
+    if k.weekly:
+        return f"{metric} per week (new {what} reaching {k.stage})"
+    return f"{metric} so far ({what} reaching {k.stage}, weeks {k.from_week}-{k.to_week})"
 
 
 def _short(label: str, width: int = 34) -> str:

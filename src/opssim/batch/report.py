@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opssim.atomic import write_text_atomically
+from opssim.model.difficulty import BANDS
 
 from .balance import BalanceResult
 from .optimize import Candidate, SearchResult, mean_hours
@@ -21,10 +22,6 @@ from .summary import (
     summary_markdown,
     targets_note,
 )
-
-#: Plan win rates a designer would usually expect for each difficulty (a rule of thumb).
-EXPECTED = {"tutorial": (0.8, 1.0), "easy": (0.6, 0.9), "normal": (0.3, 0.7),
-            "hard": (0.1, 0.4)}
 
 
 def write_report(result: BalanceResult, out_dir: Path, command: str) -> Path:
@@ -178,12 +175,12 @@ def _verdict(result: BalanceResult, base_win: Estimate) -> list[str]:
             f"`{heavy.spec}`, wins {heavy.win.pct()}."
         )
     out += _skill_cliff(result)
-    lo, hi = EXPECTED.get(result.scenario.difficulty, (0.0, 1.0))
+    lo, hi = BANDS[result.scenario.difficulty]
     where = ("below" if plan.win.value < lo else "above" if plan.win.value > hi else "within")
     out.append(
-        f"- For a *{result.scenario.difficulty}* scenario a plan win rate of about "
-        f"{100 * lo:.0f}–{100 * hi:.0f}% is a common target; this one is **{where}** it "
-        f"({plan.win.pct()})."
+        f"- A *{result.scenario.difficulty}* scenario promises a plan win rate of "
+        f"{100 * lo:.0f}–{100 * hi:.0f}% (the band `opssim lint` checks); this one is "
+        f"**{where}** it ({plan.win.pct()})."
     )
     if result.ranking:
         top = result.ranking[:3]
@@ -227,15 +224,13 @@ def _hits_table(policies: dict[str, Candidate], result: BalanceResult) -> str:
     sc = result.scenario
     headers = ["policy"]
     reviews = []
-    for t in sc.reviews.targets:
-        if t.per_week is not None:
-            n = len([w for w in range(1, sc.weeks + 1) if w >= t.from_week
-                     and (w % sc.reviews.every_weeks == 0 or w == sc.weeks)])
-            headers.append(f"{t.kpi}: reviews hit (of {n})")
+    for kpi in sc.kpis:
+        held = kpi.review_weeks(sc.weeks, sc.reviews.every_weeks)  # never empty: validated
+        if kpi.weekly:
+            headers.append(f"{kpi.name}: reviews hit (of {len(held)})")
         else:
-            n = 1
-            headers.append(f"{t.kpi}: hit at the end")
-        reviews.append(n)
+            headers.append(f"{kpi.name}: hit at week {held[0]}")
+        reviews.append(len(held))
     headers.append(f"reputation ≥ {sc.blame.promotion.reputation:g} at the end")
     headers.append("…but kept (skills short)")
     lines = []

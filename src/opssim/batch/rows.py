@@ -1,8 +1,8 @@
 """Rows: one flat record per run, the unit that batches stream to CSV or Parquet.
 
 A row holds who ran (scenario, its hash, policy, seed, swept parameters), how it ended
-(outcome, reputation, blame count), each target KPI (``kpi_<id>``: the mean per reviewed week
-for weekly targets, the total for end-of-run targets; ``hits_<id>``: reviews hit), the users
+(outcome, reputation, blame count), each target KPI (``kpi_<id>``: its figure as
+:meth:`opssim.model.kpi.Kpi.figure` defines it; ``hits_<id>``: reviews hit), the users
 who reached each stage, a few side figures, the ``weekly`` series as JSON (KPI actuals and
 reputation per week, for fan charts) and the versions the numbers depend on.
 """
@@ -88,16 +88,12 @@ def row_from_summary(
         "blame_count": len(data["blame_events"]),
     })
     weekly: dict[str, list[float | None]] = {}
-    for i, t in enumerate(scenario.reviews.targets):
+    for i, kpi in enumerate(scenario.kpis):
         series = [w["kpis"][i] for w in data["weekly"]]
-        weekly[t.kpi] = [k["actual"] for k in series]
-        if t.per_week is not None:
-            reviewed = [k["actual"] for k in series[t.from_week - 1:]]
-            value = sum(reviewed) / len(reviewed) if reviewed else None
-        else:
-            value = series[-1]["actual"] if series else None
-        row[f"kpi_{t.kpi}"] = None if value is None else float(value)
-        row[f"hits_{t.kpi}"] = sum(1 for k in series if k["hit"])
+        weekly[kpi.name] = [k["actual"] for k in series]
+        value = kpi.figure(weekly[kpi.name])
+        row[f"kpi_{kpi.name}"] = None if value is None else float(value)
+        row[f"hits_{kpi.name}"] = sum(1 for k in series if k["hit"])
     for stage in data["funnel"]:
         row[f"reached_{stage['stage']}"] = stage["reached"]
     support = data["support"]

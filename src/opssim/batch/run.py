@@ -67,19 +67,17 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
     weeks_run = len(allocations)
     weekly = []
     for w in range(weeks_run):
-        start, end = w * HOURS_PER_WEEK, (w + 1) * HOURS_PER_WEEK
         review = reviews.get(w + 1)
         checked = {r.kpi: r for r in review.results} if review else {}
         kpis = []
-        for t in sc.reviews.targets:
-            weekly_kpi = t.per_week is not None
+        for t, kpi in zip(sc.reviews.targets, sc.kpis, strict=True):
             result = checked.get(t.kpi)
             kpis.append({
                 "kpi": t.kpi,
                 "stage": t.stage,
-                "per_week": weekly_kpi,
-                "actual": engine.entered(t.stage, start if weekly_kpi else 0, end),
-                "target": t.per_week if weekly_kpi else t.total_by_end,
+                "per_week": kpi.weekly,
+                "actual": kpi.value(engine.entered(t.stage, *kpi.week_span(w + 1))),
+                "target": t.per_week if kpi.weekly else t.total_by_end,
                 "reviewed": result is not None,
                 "hit": result.hit if result else None,
             })

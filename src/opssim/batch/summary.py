@@ -45,21 +45,13 @@ def summarize_rows(label: str, rows: Sequence[Row], scenario: Scenario) -> Summa
 
 def kpi_headers(scenario: Scenario) -> list[str]:
     """A short column title per target KPI: ``signups/wk`` or ``paying``."""
-    return [f"{t.kpi}/wk" if t.per_week is not None else t.kpi for t in scenario.reviews.targets]
+    return [k.label for k in scenario.kpis]
 
 
 def targets_note(scenario: Scenario) -> str:
     """What the KPI columns mean: each target and how it is measured."""
-    parts = []
-    for t in scenario.reviews.targets:
-        if t.per_week is not None:
-            since = f" from week {t.from_week}" if t.from_week > 1 else ""
-            parts.append(f"{t.kpi}/wk = mean new users reaching {t.stage} per reviewed week "
-                         f"(target {t.per_week:,.0f}{since})")
-        else:
-            parts.append(f"{t.kpi} = users reaching {t.stage} by the end "
-                         f"(target {t.total_by_end:,.0f})")
-    return "; ".join(parts) + ". Rates: Wilson 95% CI; means: ± 95% t interval."
+    return ("; ".join(k.describe() for k in scenario.kpis)
+            + ". Rates: Wilson 95% CI; means: ± 95% t interval.")
 
 
 def summary_table(summaries: Sequence[Summary], scenario: Scenario, title: str,

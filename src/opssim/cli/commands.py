@@ -206,14 +206,17 @@ def new(
         Path(".")
     ),
 ) -> None:
-    """Write a commented scenario NAME.yaml that validates and plays (never overwrites)."""
+    """Write a commented scenario NAME.yaml that validates and plays (never overwrites), and
+    the schema beside it for editors."""
+    from opssim.scenario.jsonschema import SCHEMA_FILE
     from opssim.scenario.scaffold import ScaffoldError, write_new_scenario
 
     try:
-        path = write_new_scenario(name, archetype, out)
+        path, schema = write_new_scenario(name, archetype, out)
     except ScaffoldError as exc:
         fail(f"new: {exc}")
-    print(f"wrote {path}; next: opssim validate {path} && opssim run {path}")
+    print(f"wrote {path} ({schema} {out / SCHEMA_FILE} beside it, for your editor); "
+          f"next: opssim validate {path} && opssim run {path}")
 
 
 @app.command()

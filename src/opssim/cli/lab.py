@@ -249,6 +249,12 @@ def balance(
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
     resume: ResumeOpt = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="PATH (±20%) or PATH=V1,V2,...: what the tornado varies "
+                     "instead of the usual parameters (calendar.ID.arrivals_x, hours.DUTY, "
+                     "...); repeat for more", show_default=False),
+    ] = None,
 ) -> None:
     """Standard policies, a strategy search and a tornado: OUT/report.md with charts."""
     from opssim.batch.balance import run_balance
@@ -256,6 +262,11 @@ def balance(
     from opssim.batch.report import write_report
 
     sc = _load(scenario)
+    if param:
+        from opssim.batch.balance import tornado_params
+
+        with _lab_errors(_LabRef()):
+            tornado_params(sc, chosen=param)  # a bad --param: one line, before any run
     if out.exists() and not out.is_dir():
         fail(f"--out: {out} is a file, not a folder")
     try:
@@ -270,8 +281,10 @@ def balance(
         _say(f"{sc.id}: balancing with {seeds} seeds on {pool.where}; "
              f"writing {out}/")
         result = run_balance(sc, seed_list, out, budget=budget, phases=phases,
-                             sensitivity_seeds=sens, resume=resume, pool=pool)
+                             sensitivity_seeds=sens, resume=resume, pool=pool,
+                             chosen_params=param)
     command = " ".join(["opssim balance", str(scenario or "(starter)"), f"--seeds {seeds}",
-                        f"--budget {budget}"] + ([f"--phases {phases}"] if phases > 1 else []))
+                        f"--budget {budget}"] + ([f"--phases {phases}"] if phases > 1 else [])
+                       + [f"--param {p}" for p in param or []])
     path = write_report(result, out, command)
     _say(f"wrote {path}")

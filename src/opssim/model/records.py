@@ -179,7 +179,8 @@ class KpiResult:
     kpi: str
     stage: str
     target: float
-    actual: int
+    #: New users (an int), or the revenue they brought for a KPI with a price.
+    actual: int | float
 
     @property
     def hit(self) -> bool:

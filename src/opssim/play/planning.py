@@ -81,8 +81,7 @@ def project_fatigue(sc: Scenario, fatigue: float, alloc: dict[str, float], *,
         st.weekend()
     mine = {d: alloc.get(d, 0.0) for d in sc.duty_ids}
     tiring = {"ground": sc.duties.ground.fatigue_per_hour}
-    for _ in range(7):
-        st.work_day(mine, tiring)
+    st.work_week(mine, tiring)
     return st.fatigue
 
 
@@ -218,19 +217,20 @@ class PlanningModel:
     def headline(self, week: int) -> str:
         """The KPI the fan shows in ``week``: the first weekly one reviewed then, else the
         first weekly one, else the first."""
-        targets = self.sc.reviews.targets
-        weekly = [t for t in targets if t.per_week is not None]
-        due = [t for t in weekly if t.from_week <= week + 1]
-        return (due or weekly or targets)[0].kpi
+        kpis = self.sc.kpis
+        weekly = [k for k in kpis if k.weekly]
+        due = [k for k in weekly if k.from_week <= week + 1 <= k.to_week]
+        return (due or weekly or list(kpis))[0].name
 
     def chart_target(self, la: Lookahead, kpi: str) -> float:
         """The line to beat by the week's end: the weekly goal for the hours since the review
         period began (one week's unless reviews are further apart), or for a total its pace."""
-        target = next(t for t in self.sc.reviews.targets if t.kpi == kpi)
+        target = next(k for k in self.sc.kpis if k.name == kpi)
         end = min((la.week + 1) * HOURS_PER_WEEK, self.sc.weeks * HOURS_PER_WEEK)
-        if target.per_week is not None:
-            return target.per_week * (end - la.starts[kpi]) / HOURS_PER_WEEK
-        return la.targets[kpi] * end / (self.sc.weeks * HOURS_PER_WEEK)
+        if target.weekly:
+            return target.goal(la.starts[kpi], end)
+        start, stop = target.counted(0, target.to_week * HOURS_PER_WEEK)
+        return la.targets[kpi] * max(0, min(end, stop) - start) / max(1, stop - start)
 
     # -- look-ahead -----------------------------------------------------------------------
 
@@ -298,6 +298,7 @@ class PlanningModel:
         if fan is None:
             return None
         kpi = self.headline(week - 1)
-        target = next(t for t in self.sc.reviews.targets if t.kpi == kpi)
-        actual = eng.entered(target.stage, la.starts[kpi], week * HOURS_PER_WEEK)
+        target = next(k for k in self.sc.kpis if k.name == kpi)
+        start, stop = target.counted(la.starts[kpi], week * HOURS_PER_WEEK)
+        actual = target.value(eng.entered(target.stage, start, stop))
         return verdict(fan, kpi, actual, self.chart_target(la, kpi))

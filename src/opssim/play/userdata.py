@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from opssim.model.difficulty import DIFFICULTY_ORDER
 from opssim.scenario import Scenario, ScenarioError, default_scenario_path, load_scenario
 from opssim.scenario.schema.base import Text
 from opssim.sim.record import Recording, RecordingError
 
 #: The difficulties in the order the title screen lists them.
-DIFFICULTY_ORDER = ("tutorial", "easy", "normal", "hard")
 
 
 def data_dir() -> Path:

@@ -58,7 +58,7 @@ class SidePanel:
         self.lang = lang
         labels = {s.id: s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages}
         self.kpi_labels = {t.kpi: labels.get(t.stage, t.kpi) for t in scenario.reviews.targets}
-        self.from_week = {t.kpi: t.from_week for t in scenario.reviews.targets}
+        self.kpis = {k.name: k for k in scenario.kpis}
         self.departments = [(name, d.label.get(lang) if d.label else name)
                             for name, d in scenario.departments.items()]
         present = scenario.duties.present()
@@ -126,18 +126,21 @@ class SidePanel:
         the share of the target reached and the share of its period gone."""
         lang, sc = self.lang, self.sc
         every = sc.reviews.every_weeks
+        k = self.kpis[kpi.kpi]
         if kpi.per_week:
             start = (min(week, sc.weeks - 1) // every) * every * HOURS_PER_WEEK
             length = min(every * HOURS_PER_WEEK, sc.weeks * HOURS_PER_WEEK - start)
         else:
-            start, length = 0, sc.weeks * HOURS_PER_WEEK
+            start, stop = k.counted(0, sc.weeks * HOURS_PER_WEEK)
+            length = max(1, stop - start)
         pace = max(0.0, min(1.0, (snap.t - start) / length))
         share = kpi.actual / kpi.target if kpi.target else 1.0
-        grace = week + 1 < self.from_week.get(kpi.kpi, 1)
+        if kpi.per_week and week + 1 > k.to_week:
+            return "grace", tr("kpi_over", lang, week=k.to_week), DIM, share, pace
         if kpi.actual >= kpi.target:
             return "hit", tr("kpi_hit", lang), GOOD, share, pace
-        if grace:
-            return "grace", tr("kpi_grace", lang, week=self.from_week[kpi.kpi]), DIM, share, pace
+        if week + 1 < k.from_week:
+            return "grace", tr("kpi_grace", lang, week=k.from_week), DIM, share, pace
         if share >= pace - 0.02:
             return "pace", tr("kpi_on_pace", lang), GOOD, share, pace
         return ("behind", tr("kpi_behind", lang, need=num(kpi.target - kpi.actual)), WARN,
@@ -165,7 +168,7 @@ class SidePanel:
         if kpi.per_week:
             title = tr("kpi_week" if every == 1 else "kpi_period", lang, stage=label)
         else:
-            title = tr("kpi_total", lang, stage=label, weeks=sc.weeks)
+            title = tr("kpi_total", lang, stage=label, weeks=self.kpis[kpi.kpi].to_week)
         _state, status, colour, share, pace = self._status(kpi, snap, week)
         value = kpi_value(kpi, snap.noise, lang)
         vw = fonts.width(value, 16, bold=True)

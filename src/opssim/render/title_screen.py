@@ -126,10 +126,7 @@ class TitleScreen:
         as far as the panel (down to ``bottom``) has room."""
         lang = self.lang
         labels = {s.id: s.label.get(lang) if s.label else s.id for s in sc.funnel.stages}
-        targets = [tr("t_per_week" if t.per_week is not None else "t_total", lang,
-                      stage=labels.get(t.stage, t.stage),
-                      n=num(t.per_week if t.per_week is not None else t.total_by_end or 0))
-                   for t in sc.reviews.targets]
+        targets = target_facts(sc, lang)
         promo = sc.blame.promotion
         skills = "".join(tr("t_skill", lang, skill=duty_name(d, lang, sc), pct=round(100 * v))
                          for d, v in promo.skills.items())
@@ -162,3 +159,18 @@ def lines(text: str, size: int, width: int, most: int, *, bold: bool = False) ->
         return wrapped
     last = wrapped[most - 1].removesuffix("…") + " " + wrapped[most]
     return [*wrapped[:most - 1], fonts.fit(last, size, width, bold)]
+
+
+def target_facts(sc: Scenario, lang: str) -> list[str]:
+    """Each target in a few words: ``Signed up: 1,150 a week``, ``Paying: 900 in weeks 6-7``,
+    ``revenue from Paying: 6,000 a week``."""
+    labels = {s.id: s.label.get(lang) if s.label else s.id for s in sc.funnel.stages}
+    out = []
+    for k in sc.kpis:
+        stage = labels.get(k.stage, k.stage)
+        if k.revenue:
+            stage = tr("t_revenue", lang, stage=stage)
+        window = not k.weekly and (k.from_week, k.to_week) != (1, sc.weeks)
+        key = "t_per_week" if k.weekly else "t_total_window" if window else "t_total"
+        out.append(tr(key, lang, stage=stage, n=num(k.amount), a=k.from_week, b=k.to_week))
+    return out

@@ -35,6 +35,15 @@ def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
             f"channels send {users:,.0f} users over {sc.weeks} weeks; the cap is "
             f"{MAX_TOTAL_USERS:,}"
         )
+    for i, kpi in enumerate(sc.kpis):
+        stop = sc.reviews.targets[i].to_week or sc.weeks
+        if kpi.from_week > min(stop, sc.weeks) or stop > sc.weeks:
+            continue  # a window outside the weeks: the reference checks say so
+        if not kpi.review_weeks(sc.weeks, sc.reviews.every_weeks):
+            yield ("reviews", "targets", i), (
+                f"no review is held in weeks {kpi.from_week}-{kpi.to_week} (reviews every "
+                f"{sc.reviews.every_weeks} weeks and at the end): the target is never checked"
+            )
     for i, exp in enumerate(sc.expect):
         low, high = exp.range
         if low > high:

@@ -68,6 +68,10 @@ def _convert(node: Any) -> Any:
             out[key] = value
         else:
             out[key] = _convert(value)
+    if "patternProperties" in out and "properties" not in out:
+        # A mapping keyed by ids (plan, skills, locked): a key that is no id is an error, as
+        # it is to the validator; draft-07 lets it through unless told.
+        out.setdefault("additionalProperties", False)
     if "$ref" in out and len(out) > 1:
         ref = out.pop("$ref")
         out = {"allOf": [{"$ref": ref}], **out}

@@ -21,6 +21,7 @@ from opssim.scenario.positions import MAX_DEPTH, MAX_NODES, Path, Positions, Tre
 from opssim.scenario.references import reference_checks
 from opssim.scenario.schema import Scenario
 from opssim.scenario.suggest import allowed_keys, allowed_values, did_you_mean
+from opssim.scenario.yaml_errors import LATER, TABS, explain, tab_lines
 
 #: Largest scenario file accepted, in bytes.
 MAX_FILE_BYTES = 1_000_000
@@ -93,6 +94,63 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         if len(text) > MAX_LINE_CHARS:
             raise ScenarioError([ErrorLine(name, n, MAX_LINE_CHARS + 1, "(file)",
                                            f"line longer than {MAX_LINE_CHARS:,} characters")])
+    tree, syntax = _read_yaml(raw, name)
+    if syntax:
+        raise ScenarioError(syntax)
+    return _validate_tree(tree, name)
+
+
+#: Syntax errors read past (each repaired the obvious way) before the loader stops.
+MAX_SYNTAX_ERRORS = 10
+
+
+def _read_yaml(text: str, name: str) -> tuple[object, list[ErrorLine]]:
+    """The YAML tree of ``text``, or the syntax errors. After a mistake with an obvious repair
+    (an unquoted colon) it reads on from the repaired text, so one pass shows several; a tab
+    names every tab-indented line; otherwise it stops, saying that later lines are checked once
+    this one is fixed. The schema is checked only once the YAML reads as written: errors found
+    in a repaired text would be the repair's."""
+    syntax: list[ErrorLine] = []
+    while True:
+        try:
+            return _yaml_reader().load(text), syntax
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+            found = explain(text, problem, line, col)
+            capped = isinstance(exc, ComposerError)  # a cap or a duplicate: not a typo to read past
+        except (YAMLError, RecursionError, ValueError) as exc:
+            syntax.append(ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0]))
+            raise ScenarioError(syntax) from None
+        if found.message == TABS:
+            tabbed = tab_lines(text)
+            shown = tabbed[:MAX_SYNTAX_ERRORS]
+            extra = len(tabbed) - len(shown)
+            more = f" (and {extra} more lines)" if extra else ""
+            syntax += [ErrorLine(name, n, 1, "(yaml)", TABS) for n in shown[:-1]]
+            syntax.append(ErrorLine(name, shown[-1], 1, "(yaml)", TABS + more))
+        else:
+            syntax.append(ErrorLine(name, found.line, found.col, "(yaml)", found.message))
+        if found.repaired in (None, text) or len(syntax) >= MAX_SYNTAX_ERRORS:
+            end = text.find("\n", _offset(text, line))
+            if end >= 0 and text[end:].strip() and not capped:
+                last = syntax.pop()
+                syntax.append(ErrorLine(name, last.line, last.col, last.path,
+                                        f"{last.message} {LATER}"))
+            raise ScenarioError(syntax)
+        text = found.repaired
+
+
+def _offset(text: str, line: int) -> int:
+    """Index of the start of 1-based ``line`` in ``text``."""
+    at = 0
+    for _ in range(line - 1):
+        at = text.find("\n", at) + 1
+    return at
+
+
+def _yaml_reader() -> YAML:
     # The round-trip loader builds only plain maps, lists and scalars (YAML 1.2, duplicate keys
     # rejected); to_plain() then refuses any tag, so no scenario can construct Python objects.
     reader = YAML(typ="rt")
@@ -100,15 +158,11 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
     # The composer rejects duplicate keys itself: ruamel's own check prints the values, and
     # the repr of an aliased value can be exponentially large (a "billion laughs" key).
     reader.allow_duplicate_keys = True
-    try:
-        tree = reader.load(raw)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise ScenarioError([ErrorLine(name, line, col, "(yaml)", message)]) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
-        raise ScenarioError([ErrorLine(name, 1, 1, "(yaml)", str(exc).splitlines()[0])]) from None
+    return reader
+
+
+def _validate_tree(tree: object, name: str) -> Located:
+    """Validate the YAML ``tree``: plain data, then the schema and every check."""
     try:
         data, pos = to_plain(tree)
     except TreeError as exc:
@@ -116,14 +170,9 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
         raise ScenarioError([ErrorLine(name, line, col, _dotted(exc.path), str(exc))]) from None
     if not isinstance(data, dict):
         raise ScenarioError([ErrorLine(name, 1, 1, "(root)", "a scenario must be a YAML mapping")])
-    problems: list[ErrorLine] = []
-    scenario: Scenario | None = None
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = _from_pydantic(exc, data, pos, name)
-    # Cross-references read plain data, so they are reported alongside schema errors.
-    found = [*reference_checks(data), *(cross_checks(scenario) if scenario else ())]
+    data = whole_numbers(data)
+    scenario, invalid, found = check_plain(data)
+    problems = _from_pydantic(invalid, data, pos, name) if invalid else []
     seen = {(e.path, e.message) for e in problems}
     for path, msg in found:
         line = _at(name, pos, path, msg, key=_is_id_key(path, data))
@@ -133,6 +182,31 @@ def parse_located(raw: bytes | str, name: str = "<scenario>") -> Located:
     if problems or scenario is None:
         raise ScenarioError(problems)
     return Located(scenario, name, pos)
+
+
+def check_plain(data: dict) -> tuple[Scenario | None, ValidationError | None,
+                                      list[tuple[Path, str]]]:
+    """Validate plain scenario ``data``: the scenario (None when invalid), pydantic's errors,
+    and the findings of the cross-reference and cross-section checks."""
+    try:
+        scenario, invalid = Scenario.model_validate(data), None
+    except ValidationError as exc:
+        scenario, invalid = None, exc
+    # Cross-references read plain data, so they are reported alongside schema errors.
+    found = [*reference_checks(data), *(cross_checks(scenario) if scenario else ())]
+    return scenario, invalid, found
+
+
+def whole_numbers(data: object) -> object:
+    """``data`` with every whole float (``16.0``) made an int: JSON Schema counts 16.0 as an
+    integer, so the validator does too (a float field takes the int as it is)."""
+    if isinstance(data, dict):
+        return {k: whole_numbers(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [whole_numbers(v) for v in data]
+    if isinstance(data, float) and data.is_integer():
+        return int(data)
+    return data
 
 
 class _CappedComposer(Composer):
@@ -174,9 +248,20 @@ class _CappedComposer(Composer):
         return node
 
 
+#: (section, keys) added to the format after it first shipped; see :func:`scenario_hash`.
+_LATER_KEYS = ((("reviews", "targets"), ("to_week", "price")), (("calendar",), ("id",)))
+
+
 def scenario_hash(sc: Scenario) -> str:
     """A short hash of what the scenario simulates (not its comments, layout or ``expect``)."""
     content = sc.model_dump(mode="json", by_alias=True, exclude={"expect"})
+    # Keys added to the format later are left out while unset, so that a file written before
+    # them keeps its hash (saves and stored runs are matched by it).
+    for section, keys in _LATER_KEYS:
+        for item in content[section[0]] if len(section) == 1 else content[section[0]][section[1]]:
+            for key in keys:
+                if item.get(key) is None:
+                    item.pop(key, None)
     canon = json.dumps(content, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()[:16]
 
@@ -198,8 +283,19 @@ def _from_pydantic(exc: ValidationError, data: dict, pos: Positions, name: str) 
                 message = f"{message}, got {_yaml_type(err['input'])}"
             elif err["type"] == "literal_error":
                 message += did_you_mean(err["input"], allowed_values(path, data))
+            elif err["type"] == "less_than_equal":
+                message += _percent_hint(err["input"], err.get("ctx", {}).get("le"))
         out.append(ErrorLine(name, line, col, _dotted(path), message))
     return out
+
+
+def _percent_hint(value: object, bound: object) -> str:
+    """`` (did you mean 0.06? shares are 0..1, not percent)`` for a share written as a
+    percentage (``convert: 6``), else ``""``."""
+    if (bound == 1 and isinstance(value, int | float) and not isinstance(value, bool)
+            and 1 < value <= 100):
+        return f" (did you mean {value / 100:g}? shares are 0..1, not percent)"
+    return ""
 
 
 def _data_path(loc: tuple, data: object) -> Path:

@@ -35,8 +35,17 @@ Beyond the types and ranges above, `opssim validate` checks:
 - duties named in `plan`, `company.locked`, `specialist.skills` and `blame.promotion.skills`
   exist in `duties`; a locked duty is not in the plan;
 - the plan's hours fit in `contract_hours + overtime_cap`;
-- calendar entries and `from_week` fall inside the scenario's weeks;
+- calendar entries, `from_week` and `to_week` fall inside the scenario's weeks, `to_week` is not
+  before `from_week`, and a review is held in every target's window;
+- calendar ids are unique;
 - an expectation's `kpi` names a target, and its range is ordered.
+
+Every rule inside one part (give exactly one of `per_week`/`total_by_end`, one delay shape, a
+curve's own parameter, a share at most 1, the first stage without `convert`, …) is in the JSON
+Schema too, so an editor flags it as you type. Two are not, because draft-07 cannot compare two
+values: a uniform delay's `low` ≤ `high`, an expectation's ordered `range` and a target's
+`from_week` ≤ `to_week`. Only `validate`
+reports those and the checks across sections above.
 
 Misspelt keys and ids get a *did you mean* suggestion.
 """
@@ -113,7 +122,8 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         name = prop["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{name.lower()})"
     if "allOf" in prop:
-        return " and ".join(_type(p, defs) for p in prop["allOf"])
+        # Rules beside a reference (conditions, tighter bounds) are the sections' prose.
+        return " and ".join(_type(p, defs) for p in prop["allOf"] if "$ref" in p or "type" in p)
     if "anyOf" in prop:
         kinds = [_type(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
         return " or ".join(kinds) + (" or null" if len(kinds) < len(prop["anyOf"]) else "")
@@ -124,6 +134,8 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     kind = prop.get("type", "any")
     if kind == "array":
         items = prop.get("items", {})
+        if isinstance(items, list):  # the first items apart, then the rest alike
+            items = prop.get("additionalItems") or items[0]
         return f"list of {_type(items, defs)}{_bounds(prop, 'minItems', 'maxItems', ' items')}"
     if kind == "object":
         values = next(iter(prop.get("patternProperties", {}).values()), None)

@@ -78,6 +78,7 @@ def reference_checks(data: Any) -> Iterator[Finding]:
     yield from _duplicates(("funnel", "stages"), stages, "id")
     yield from _duplicates(("channels",), _items(data.get("channels")), "id")
     yield from _duplicates(("reviews", "targets"), _items(_get(data, "reviews", "targets")), "kpi")
+    yield from _duplicates(("calendar",), _items(data.get("calendar")), "id")
     for i, stage in stages:
         if i == 0 and stage.get("convert") is not None:
             yield ("funnel", "stages", 0, "convert"), "the first stage has no conversion"
@@ -91,10 +92,18 @@ def reference_checks(data: Any) -> Iterator[Finding]:
     weeks = data.get("weeks", 12)
     for i, target in _items(_get(data, "reviews", "targets")):
         yield from refs.stage(("reviews", "targets", i, "stage"), target.get("stage"))
-        start = target.get("from_week")
+        start, stop = target.get("from_week"), target.get("to_week")
         if isinstance(weeks, int) and isinstance(start, int) and start > weeks:
             yield ("reviews", "targets", i, "from_week"), (
                 f"from_week {start} is after the last week ({weeks})"
+            )
+        if isinstance(weeks, int) and isinstance(stop, int) and stop > weeks:
+            yield ("reviews", "targets", i, "to_week"), (
+                f"to_week {stop} is after the last week ({weeks})"
+            )
+        if isinstance(start, int) and isinstance(stop, int) and stop < start:
+            yield ("reviews", "targets", i, "to_week"), (
+                f"to_week {stop} is before from_week {start}"
             )
     kpis = [t.get("kpi") for _, t in _items(_get(data, "reviews", "targets"))]
     for i, exp in _items(data.get("expect")):

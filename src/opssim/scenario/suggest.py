@@ -4,7 +4,6 @@ Which keys and values are allowed where comes from the JSON Schema, walked along
 own path, so the hints follow the format without a second list to keep in step.
 """
 
-import difflib
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -14,15 +13,35 @@ from opssim.scenario.positions import Path
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices`` to ``word``, or ``""``."""
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to ``word``, or ``""`` when none
+    is a likely typo: a case slip, or at most one edit (a letter added, dropped, changed or two
+    swapped) per three letters. A far-off guess (``landing`` → ``paying``) misleads more than
+    it helps."""
     if not isinstance(word, str):
         return ""
     pool = [c for c in choices if c != word]
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered:
         return f" (did you mean {lowered[word.lower()]!r}?)"
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    allowed = max(1, len(word) // 3)
+    scored = sorted((edits(word.lower(), c.lower()), i, c) for i, c in enumerate(pool))
+    return f" (did you mean {scored[0][2]!r}?)" if scored and scored[0][0] <= allowed else ""
+
+
+def edits(a: str, b: str) -> int:
+    """The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of
+    two neighbouring letters needed to turn ``a`` into ``b``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def allowed_keys(path: Path, data: Any) -> list[str]:
@@ -48,8 +67,8 @@ def _resolve(node: dict[str, Any], value: Any) -> dict[str, Any]:
     for _ in range(20):
         if "$ref" in node:
             node = defs[node["$ref"].rsplit("/", 1)[-1]]
-        elif "allOf" in node and len(node["allOf"]) == 1:
-            node = node["allOf"][0]
+        elif "allOf" in node and "properties" not in node and "$ref" in node["allOf"][0]:
+            node = node["allOf"][0]  # a reference, with rules beside it
         elif "anyOf" in node:
             branches = [_resolve(b, value) for b in node["anyOf"]]
             node = next((b for b in branches if _fits(b, value)), branches[0])
@@ -75,7 +94,10 @@ def _node_at(path: Path, data: Any) -> dict[str, Any] | None:
     for part in path:
         node = _resolve(node, value)
         if isinstance(part, int) and isinstance(value, list):
-            node = node.get("items", {})
+            items = node.get("items", {})
+            if isinstance(items, list):  # tuple validation: the first items, then the rest
+                items = items[part] if part < len(items) else node.get("additionalItems", {})
+            node = items
             value = value[part] if 0 <= part < len(value) else None
         elif isinstance(part, str) and isinstance(value, dict):
             props = node.get("properties", {})

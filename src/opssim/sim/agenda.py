@@ -31,9 +31,11 @@ class Action:
 class Agenda:
     """Pending actions in creation order; each fires through a SimPy timeout."""
 
-    def __init__(self, env: simpy.Environment, resolve: Callable[[str], object]) -> None:
+    def __init__(self, env: simpy.Environment, resolve: Callable[[str], object],
+                 after: Callable[[], None] = lambda: None) -> None:
         self.env = env
         self.resolve = resolve
+        self.after = after  # called once each action is done
         self.pending: dict[int, Action] = {}
         self._seq = itertools.count()
 
@@ -44,6 +46,7 @@ class Agenda:
         memo[id(self)] = twin
         twin.env = copy.deepcopy(self.env, memo)
         twin.resolve = copy.deepcopy(self.resolve, memo)
+        twin.after = copy.deepcopy(self.after, memo)
         twin.pending = dict(self.pending)
         twin._seq = copy.copy(self._seq)
         return twin
@@ -69,3 +72,4 @@ class Agenda:
     def _fire(self, seq: int) -> None:
         action = self.pending.pop(seq)
         getattr(self.resolve(action.owner), action.method)(*action.args)
+        self.after()

@@ -115,12 +115,12 @@ def _played_the_plan(engine: "Engine", first: int, week: int,
     return all(hours == plan for hours in mine)
 
 
-def kpi_value(engine: "Engine", kpi: str, first_hour: int, week: int) -> int:
+def kpi_value(engine: "Engine", kpi: str, first_hour: int, week: int) -> float:
     """The value ``kpi`` had at the review closing ``week`` (its period began at
     ``first_hour``) in ``engine``."""
-    target = next(t for t in engine.scenario.reviews.targets if t.kpi == kpi)
-    start = first_hour if target.per_week is not None else 0
-    return engine.entered(target.stage, start, week * HOURS_PER_WEEK)
+    found = next(k for k in engine.scenario.kpis if k.name == kpi)
+    start, stop = found.counted(first_hour, week * HOURS_PER_WEEK)
+    return found.value(engine.entered(found.stage, start, stop))
 
 
 def verdict(engine: "Engine", week: int, found: Attribution | None) -> tuple[str, bool]:

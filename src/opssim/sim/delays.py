@@ -23,6 +23,33 @@ def draw(rng: np.random.Generator, spec: Delay, n: int) -> np.ndarray:
     return np.minimum(raw, 1e7)
 
 
+def needs_two(spec: Delay) -> bool:
+    """Whether :func:`from_uniforms` needs a second uniform per delay (a lognormal does)."""
+    return spec.lognormal is not None
+
+
+def from_uniforms(spec: Delay, u: np.ndarray, u2: np.ndarray | None = None) -> np.ndarray:
+    """Delays by inverse transform of uniforms ``u`` in (0, 1) (a lognormal also takes
+    ``u2``, for a Box–Muller normal): exactly one or two uniforms per delay, so a user's
+    delay depends on their own numbers only (capped at 1e7)."""
+    if spec.fixed is not None:
+        return np.full(len(u), float(spec.fixed))
+    if spec.exponential is not None:
+        raw = np.log(u)
+        raw *= -spec.exponential
+    elif spec.lognormal is not None:
+        assert u2 is not None
+        m, s = spec.lognormal.mean, spec.lognormal.sd
+        sigma2 = np.log1p((s / m) ** 2)
+        z = np.sqrt(-2.0 * np.log(u)) * np.cos(2.0 * np.pi * u2)
+        raw = np.exp(np.log(m) - sigma2 / 2 + np.sqrt(sigma2) * z)
+    else:
+        assert spec.uniform is not None
+        lo, hi = spec.uniform.low, spec.uniform.high
+        raw = lo + (hi - lo) * u
+    return np.minimum(raw, 1e7, out=raw)
+
+
 def draw_hours(rng: np.random.Generator, spec: Delay, n: int) -> np.ndarray:
     """``n`` delays in whole hours (floored), as an int64 array."""
     return draw(rng, spec, n).astype(np.int64)

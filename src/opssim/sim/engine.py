@@ -34,9 +34,24 @@ from opssim.sim.work.events import EventsWork
 from opssim.sim.work.partners import PartnersWork
 from opssim.sim.work.research import ResearchWork
 from opssim.sim.work.support import SupportWork
+from opssim.sim.workweek import Block, layout, on_day, worked
+
+#: The engine's version, carried by recordings: a run's numbers depend on it. 2: decisions at
+#: the moment of transition, delays inside the hour, work in working blocks, churn in time.
+ENGINE_VERSION = 2
 
 #: Segments (sources of users) that duties add after the scenario's channels.
 DUTY_SEGMENTS = ("copy", "events", "ground", "partners")
+
+
+def churn_hours(sc: Scenario) -> list[float | None]:
+    """Per stage, the mean hours a user stays before churn takes them (None: no churn)."""
+    out: list[float | None] = [None] * len(sc.funnel.stages)
+    churn = sc.funnel.churn
+    if churn is not None and churn.per_week > 0:
+        rate = -math.log1p(-churn.per_week) if churn.per_week < 1 else math.inf
+        out[sc.stage_index(churn.stage)] = HOURS_PER_WEEK / rate
+    return out
 
 
 class Engine:
@@ -90,8 +105,14 @@ class Engine:
         self._scaled[: len(sc.channels)] = True
         self._scaled[self._seg["partners"]] = True
         self._base = np.array([s.convert or 0.0 for s in sc.funnel.stages])
-        self.funnel = FunnelState([s.delay_hours for s in sc.funnel.stages],
-                                  len(self.segments), self.horizon)
+        stages = sc.funnel.stages
+        self.funnel = FunnelState(
+            [*(s.delay_hours for s in stages[1:]), None], len(self.segments), self.horizon,
+            churn_hours(sc), self.streams.key,
+        )
+        #: Share of each hour that ground promotion is worked (its users arrive then).
+        self._ground_cover = np.zeros(self.horizon + 1)
+        self.blocks: tuple[Block, ...] = ()  # this week's working blocks
 
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
         self.allocation = self._build_allocation(sc.plan_hours())
@@ -120,13 +141,19 @@ class Engine:
         #: A copy of the run at the start of the current review period.
         self.period_start: Engine | None = None
 
-        self.agenda = Agenda(self.env, self._resolve)
+        self.agenda = Agenda(self.env, self._resolve, self._after_event)
         self.works: dict[str, Work] = {
             duty: WORKS[duty](self, d.get(duty)) for duty in d.present()
         }
         self.departments = Departments(
             dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
+
+        #: Rates from each hour on: ``(hour, users per hour per segment, chance to move on per
+        #: stage and segment)``, appended whenever an event changes them; the draw reads them.
+        self._changes: list[tuple[int, np.ndarray, np.ndarray]] = []
+        self._dirty = False
+        self._refresh()
 
         # Scheduled first, each review precedes every other event at its hour (SimPy breaks
         # ties by creation order), so a week is closed before the next one starts.
@@ -159,7 +186,9 @@ class Engine:
 
         Every event before ``t`` is processed, and so is the review closing a week at ``t``:
         stopped at a week boundary, the week is reviewed and the next not yet begun, which is
-        the moment to plan it.
+        the moment to plan it. Users are drawn lazily, when something reads the funnel or is
+        about to change a rate; the funnel's draws do not depend on how the hours are cut
+        (funnel.py), so any way of stepping the clock gives the same run.
         """
         t = min(t, self.horizon)
         env = self.env
@@ -167,16 +196,8 @@ class Engine:
             nxt = env.peek()
             if not (nxt < t or (nxt == t and t == (self.weeks_closed + 1) * HOURS_PER_WEEK)):
                 break
-            # Users are drawn up to every event before it runs, whatever the event does: chunks
-            # end at every event, so any way of stepping the clock draws the same numbers.
-            if self._drawn_to < nxt:
-                self._flow(self._drawn_to, int(nxt))
             env.step()
         self._clock = max(self._clock, t)
-        if not self.finished and self._drawn_to < self._clock:
-            # Draw ahead to the next event so a snapshot between events can be read. No rate
-            # changes before that event, so the chunks match a run that stops only at events.
-            self._flow(self._drawn_to, int(min(env.peek(), self.horizon)))
 
     def fork(self, run_index: int | None = None) -> "Engine":
         """An independent copy of this run at this moment, on a clock of its own.
@@ -187,13 +208,16 @@ class Engine:
         env = simpy.Environment(initial_time=self.env.now)
         # The scenario is frozen and shared; the log starts empty; everything else is copied.
         streams = (Streams(self.seed, run_index) if run_index is not None
-                   else self.streams.copy_for(self.hour // HOURS_PER_DAY))
+                   else self.streams.copy())
         memo: dict[int, object] = {id(self.env): env, id(self.scenario): self.scenario,
                                    id(self.events): [], id(self.period_start): None,
                                    id(self.run_start): None,
-                                   id(self.streams): streams}
+                                   id(self.streams): streams,
+                                   # weeks gone by are never changed: their hours are shared
+                                   id(self.allocations): list(self.allocations)}
         twin = copy.deepcopy(self, memo)
         twin.agenda.rearm(env)
+        twin.funnel.rekey(streams.key)  # other streams: other keyed luck too
         return twin
 
     # -- what works use -------------------------------------------------------------------
@@ -225,13 +249,43 @@ class Engine:
         self.events.append(record)
 
     def sync(self) -> None:
-        """Draw the users of every hour up to now (called before any rate changes)."""
-        if self._drawn_to < self.env.now:
-            self._flow(self._drawn_to, self.hour)
+        """Say that rates change at this hour: once the event under way is done, the rates
+        in force from now on are read again. Users already drawn are never redrawn, and no
+        draw is needed here: the draw reads each hour's rates from the changes."""
+        self._dirty = True
+
+    def _after_event(self) -> None:
+        if self._dirty:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self._dirty = False
+        rate = self._rate.copy()
+        for i in self._active:
+            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
+        change = (self.hour, rate, self._convert())
+        if self._changes and self._changes[-1][0] == self.hour:
+            self._changes[-1] = change
+        else:
+            self._changes.append(change)
+
+    def draw_to(self, t: int) -> None:
+        """Draw the users of every hour before ``t``, a week at most at a time (the funnel's
+        streams are keyed by week)."""
+        while self._drawn_to < t:
+            end = min(t, (self._drawn_to // HOURS_PER_WEEK + 1) * HOURS_PER_WEEK)
+            self._flow(self._drawn_to, end)
 
     def set_rate(self, segment: str, users_per_hour: float) -> None:
         """Users per hour arriving through a duty's ``segment``."""
         self._rate[self._seg[segment]] = max(0.0, users_per_hour)
+
+    def set_cover(self, segment: str, shares: list[tuple[int, float]]) -> None:
+        """Which hours a worked segment's users arrive in: ``(hour, share worked)`` pairs;
+        only ground promotion is worked so (its rate is per hour worked)."""
+        assert segment == "ground"
+        for h, share in shares:
+            self._ground_cover[h] = share
 
     def hours(self, duty: str) -> float:
         """This week's hours on ``duty``: the colleagues' fixed hours if it is locked."""
@@ -258,15 +312,11 @@ class Engine:
             return 0.0
         return cast(ResearchWork, research).targeting(self.research_points)
 
-    def storms_active(self, t: int) -> list[bool]:
-        """For each ticket storm on the calendar, whether it is blowing at hour ``t``."""
-        cal = self.scenario.calendar
-        return [i in self._active for i, h in enumerate(cal) if h.tickets > 0]
-
     # -- reading --------------------------------------------------------------------------
 
     def entered(self, stage: str, start: int, end: int) -> int:
-        """Users who reached ``stage`` during hours ``[start, end)``."""
+        """Users who reached ``stage`` during hours ``[start, end)`` (up to now at most)."""
+        self.draw_to(min(end, int(self.now)))
         return int(self.funnel.entered[self.scenario.stage_index(stage), :, start:end].sum())
 
     def noise(self) -> float:
@@ -277,10 +327,12 @@ class Engine:
     def truth(self) -> Snapshot:
         """The exact state at the current hour."""
         now = int(self.now)
+        self.draw_to(now)
         f = self.funnel
+        reached, moved, dropped = (a[:, :, :now].sum(axis=(1, 2)).tolist()
+                                   for a in (f.entered, f.moves, f.drops))
         stages = tuple(
-            StageView(sid, int(f.entered[s, :, :now].sum()), int(f.current(s, now).sum()),
-                      int(f.drops[s, :, :now].sum()))
+            StageView(sid, reached[s], reached[s] - moved[s] - dropped[s], dropped[s])
             for s, sid in enumerate(self.stage_ids)
         )
         support = cast(SupportWork, self.works["support"])
@@ -330,20 +382,28 @@ class Engine:
     # -- processes ------------------------------------------------------------------------
 
     def _day(self, day: int) -> None:
-        """A day: the week's start (allocation), each duty's work, fatigue, churn."""
-        self.sync()
+        """A day: the week's start (allocation), each duty's blocks of work, fatigue, and the
+        support tickets whose deadlines passed."""
         if day % 7 == 0:
             self._start_week(day // 7)
-        mine = {d: self.allocation.get(d) for d in self._duty_ids}
+        today = on_day(self.blocks, day)
         for duty, work in self.works.items():
-            work.work_day(day, self.hours(duty) / 7)
-        tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
-        self.specialist.work_day(mine, tiring)
-        self._churn(day)
+            work.work_day(day, today.get(duty, []))
+        locked = self.scenario.company.locked
+        mine = {d: worked(b) for d, b in today.items() if d not in locked}
+        if day % 7 < self.scenario.specialist.workweek.days:
+            tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
+            self.specialist.work_day(mine, tiring)
+        cast(SupportWork, self.works["support"]).close_day(day)
         if day + 1 < self.horizon // HOURS_PER_DAY:
             self.agenda.schedule(HOURS_PER_DAY, "engine", "_day", day + 1)
 
     def _review(self, week: int) -> None:
+        self.draw_to(self.hour)
+        f, t0 = self.funnel, (week - 1) * HOURS_PER_WEEK
+        self.log(Flow(t0, self.hour,
+                      tuple(f.entered[:, :, t0:self.hour].sum(axis=(1, 2)).tolist()),
+                      tuple(f.drops[:, :, t0:self.hour].sum(axis=(1, 2)).tolist())))
         review(self, week)
 
     def _start_week(self, week: int) -> None:
@@ -354,19 +414,11 @@ class Engine:
         if self._pending is not None:
             self.allocation, self._pending = self._pending, None
         self.allocations.append(self.allocation.as_dict())
+        hours = {d: self.hours(d) for d in self._duty_ids}
+        self.blocks = layout(hours, week, self.scenario.specialist.workweek)
         for duty, work in self.works.items():
             work.start_week(week, self.hours(duty))
         self.log(WeekStarted(self.hour, week, tuple(self.allocation.hours.items())))
-
-    def _churn(self, day: int) -> None:
-        churn = self.scenario.funnel.churn
-        if churn is None or churn.per_week <= 0:
-            return
-        s = self.scenario.stage_index(churn.stage)
-        pop = int(self.funnel.current(s, self.hour).sum())
-        daily = 1.0 - (1.0 - churn.per_week) ** (1 / 7)
-        rng = self.streams.get("churn", day)
-        self.funnel.remove(s, int(rng.binomial(pop, daily)), self.hour, rng)
 
     def _happening(self, i: int, starts: bool) -> None:
         """A calendar happening begins (and schedules its end) or ends."""
@@ -382,37 +434,36 @@ class Engine:
     # -- the bulk draw --------------------------------------------------------------------
 
     def _flow(self, t0: int, t1: int) -> None:
-        """Draw hours ``[t0, t1)``, which lie within one day and see constant rates."""
-        day = t0 // HOURS_PER_DAY
-        f = self.funnel
-        n_seg = len(self.segments)
-        rate = self._rate.copy()
-        for i in self._active:
-            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
-        arrivals = np.zeros((f.n_stages, n_seg, t1 - t0), dtype=np.int64)
+        """Draw hours ``[t0, t1)``, which lie within one week."""
+        week = t0 // HOURS_PER_WEEK
+        f, get = self.funnel, self.streams.get
+        changes = self._changes
+        while len(changes) > 1 and changes[1][0] <= t0:  # no longer in force
+            changes.pop(0)
+        now = [c for c in changes if c[0] < t1]
+        lengths = np.diff([*(max(c[0], t0) - t0 for c in now), t1 - t0])
+        rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
+        convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
+        rate[self._seg["ground"]] *= self._ground_cover[t0:t1]
+        arrivals = np.zeros((f.n_stages, len(self.segments), t1 - t0), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)
         # leaves every other source's arrivals as they were: common random numbers.
-        for g, name in enumerate(self.segments):
-            if rate[g] > 0:
-                rng = self.streams.get(f"arrivals:{name}", day)
-                arrivals[self._entry[g], g] = rng.poisson(rate[g], t1 - t0)
-        f.flow(t0, t1, arrivals, self._convert(),
-               self.streams.get("conversions", day), self.streams.get("delays", day))
+        for g in np.flatnonzero(rate.any(axis=1)):
+            name = self.segments[g]
+            arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(rate[g])
+        f.flow(t0, t1, arrivals, convert)
         self._drawn_to = t1
-        self.log(Flow(
-            t0, t1,
-            tuple(f.entered[:, :, t0:t1].sum(axis=(1, 2)).tolist()),
-            tuple(f.drops[:, :, t0:t1].sum(axis=(1, 2)).tolist()),
-        ))
-        cast(SupportWork, self.works["support"]).flow(t0, t1, day)
+        cast(SupportWork, self.works["support"]).flow(t0, t1, week)
 
     def _convert(self) -> np.ndarray:
-        """Chance per (stage, segment) that a user at the stage before moves on to it."""
+        """Chance per (stage, segment) that a user deciding at the stage moves on."""
         lift = sum((w.lift for w in self.works.values()), np.zeros_like(self._base))
         p = self._base * (1.0 + lift)
         for i in self._active:
             for stage, x in self.scenario.calendar[i].convert_x.items():
                 p[self.scenario.stage_index(stage)] *= x
+        # Row s: the chance of moving on from stage s (to s + 1); none from the last.
+        p = np.append(p[1:], 0.0)
         return np.clip(p[:, None] * self._intent[None, :], 0.0, 1.0)
 
     # -- helpers --------------------------------------------------------------------------
@@ -425,14 +476,9 @@ class Engine:
         return Allocation.build(hours, self.scenario.duty_ids, self.scenario.specialist.max_hours)
 
     def _kpis(self, now: int) -> Iterator[KpiView]:
-        for target in self.scenario.reviews.targets:
-            if target.per_week is not None:
-                start = self.last_review
-                period = min(self.scenario.reviews.every_weeks * HOURS_PER_WEEK,
-                             self.horizon - start)
-                goal = target.per_week * period / HOURS_PER_WEEK
-                yield KpiView(target.kpi, target.stage, goal,
-                              self.entered(target.stage, start, now), True)
-            else:
-                yield KpiView(target.kpi, target.stage, target.total_by_end or 0.0,
-                              self.entered(target.stage, 0, now), False)
+        for kpi in self.scenario.kpis:
+            start, stop = kpi.counted(self.last_review, now)
+            period_end = min(self.last_review + self.scenario.reviews.every_weeks
+                             * HOURS_PER_WEEK, self.horizon)
+            yield KpiView(kpi.name, kpi.stage, kpi.goal(start, period_end),
+                          kpi.value(self.entered(kpi.stage, start, stop)), kpi.weekly)

@@ -84,8 +84,8 @@ class Effect:
 
 def kpi_starts(engine: Engine) -> dict[str, int]:
     """The hour each KPI of ``engine`` counts from now: its review period's start, or 0."""
-    return {t.kpi: engine.last_review if t.per_week is not None else 0
-            for t in engine.scenario.reviews.targets}
+    return {k.name: k.counted(engine.last_review, engine.last_review)[0]
+            for k in engine.scenario.kpis}
 
 
 def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
@@ -96,12 +96,13 @@ def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
     twin.attribution = False  # its review must not re-run the week again
     twin.set_allocation(hours)
     starts = kpi_starts(engine)
-    stages = {t.kpi: t.stage for t in engine.scenario.reviews.targets}
+    kpis = {k.name: k for k in engine.scenario.kpis}
     t, end = int(engine.now), week_end(engine)
 
     def sample() -> None:
-        for kpi, start in starts.items():
-            out[kpi].append(twin.entered(stages[kpi], start, t))
+        for kpi in starts:
+            a, b = kpis[kpi].counted(engine.last_review, t)
+            out[kpi].append(kpis[kpi].value(twin.entered(kpis[kpi].stage, a, b)))
 
     out: Samples = {kpi: [] for kpi in starts}
     sample()

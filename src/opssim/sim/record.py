@@ -24,7 +24,7 @@ from opssim.atomic import write_text_atomically
 from opssim.model import AllocationError
 from opssim.scenario import Scenario, scenario_hash
 from opssim.sim.clock import HOURS_PER_WEEK
-from opssim.sim.engine import Engine
+from opssim.sim.engine import ENGINE_VERSION, Engine
 
 #: The format's name and version, the first thing a reader checks.
 FORMAT = "opssim-recording/1"
@@ -40,6 +40,7 @@ class RecordingError(ValueError):
 def versions() -> dict[str, str]:
     """Versions that a run's numbers depend on."""
     return {
+        "engine": str(ENGINE_VERSION),
         "opssim": opssim.__version__,
         "numpy": np.__version__,
         "simpy": simpy.__version__,
@@ -188,6 +189,13 @@ def weeks_of(scenario: Scenario, seed: int,
 
 
 def _check_fits(scenario: Scenario, recording: Recording) -> None:
+    made_by = recording.versions.get("engine", "1")  # engine 1 did not say
+    if made_by != str(ENGINE_VERSION):
+        opssim_version = recording.versions.get("opssim", "?")
+        raise RecordingError(
+            f"made by engine {made_by} (opssim {opssim_version}); this is engine "
+            f"{ENGINE_VERSION}, whose runs differ: record it again with this version"
+        )
     if recording.scenario_hash != scenario_hash(scenario):
         raise RecordingError(
             f"recorded on scenario {recording.scenario_hash}, this one is "

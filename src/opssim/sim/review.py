@@ -17,20 +17,15 @@ def review(engine: "Engine", week: int) -> None:
     engine.weeks_closed = week
     if engine.finished or (week % sc.reviews.every_weeks and week != sc.weeks):
         return
-    engine.sync()
+    engine.draw_to(engine.hour)
     end = week * HOURS_PER_WEEK
     results = []
-    for target in sc.reviews.targets:
-        if week < target.from_week:
+    for kpi in sc.kpis:
+        if not kpi.reviewed_at(week, engine.last_review // HOURS_PER_WEEK):
             continue
-        if target.per_week is not None:
-            goal = target.per_week * (end - engine.last_review) / HOURS_PER_WEEK
-            actual = engine.entered(target.stage, engine.last_review, end)
-        elif week == sc.weeks:
-            goal, actual = target.total_by_end or 0.0, engine.entered(target.stage, 0, end)
-        else:
-            continue
-        results.append(KpiResult(target.kpi, target.stage, goal, actual))
+        start, stop = kpi.counted(engine.last_review, end)
+        actual = kpi.value(engine.entered(kpi.stage, start, stop))
+        results.append(KpiResult(kpi.name, kpi.stage, kpi.goal(start, stop), actual))
     engine.last_review = end
     engine.log(Review(end, week, tuple(results)))
     noise = engine.noise()

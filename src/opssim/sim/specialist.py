@@ -9,7 +9,7 @@ DEFAULT_SKILL = 0.3
 
 
 class SpecialistState:
-    """Fatigue (0–100) and a skill (0–1) per duty, updated day by day."""
+    """Fatigue (0–100) and a skill (0–1) per duty, updated each working day."""
 
     def __init__(self, spec: Specialist, duties: tuple[str, ...]) -> None:
         self.spec = spec
@@ -21,13 +21,12 @@ class SpecialistState:
         """Output quality factor: 1 when rested, ``1 - quality_loss_at_max`` when exhausted."""
         return 1.0 - self.spec.fatigue.quality_loss_at_max * self.fatigue / 100.0
 
-    def work_day(self, hours: Mapping[str, float], tiring: Mapping[str, float]) -> None:
-        """A day of the week's ``hours`` per duty (1/7 of them); ``tiring`` is extra fatigue
-        per hour of a duty."""
+    def work_day(self, today: Mapping[str, float], tiring: Mapping[str, float]) -> None:
+        """A working day of ``today``'s hours per duty; ``tiring`` is extra fatigue per hour
+        of a duty. The contract's hours are spread evenly over the working days."""
         f = self.spec.fatigue
-        today = {d: h / 7.0 for d, h in hours.items()}
         total = sum(today.values())
-        contract = self.spec.contract_hours / 7.0
+        contract = self.spec.contract_hours / self.spec.workweek.days
         overtime = max(0.0, total - contract)
         slack = max(0.0, contract - total)
         change = (
@@ -40,6 +39,14 @@ class SpecialistState:
             if d in self.skills:
                 s = self.skills[d]
                 self.skills[d] = min(1.0, s + self.spec.learning_per_hour * h * (1.0 - s))
+
+    def work_week(self, hours: Mapping[str, float], tiring: Mapping[str, float]) -> None:
+        """A whole week of ``hours`` per duty, as the engine works it: an even share on each
+        working day."""
+        days = self.spec.workweek.days
+        today = {d: h / days for d, h in hours.items() if h > 0}
+        for _ in range(days):
+            self.work_day(today, tiring)
 
     def weekend(self) -> None:
         """Rest between weeks."""

@@ -1,10 +1,12 @@
-"""Named random streams: one numpy Generator per (stream name, simulated day).
+"""Named random streams: one numpy Generator per (stream name, key), the key a simulated day
+or week.
 
-Keying by day as well as by name keeps common random numbers aligned between runs that
+Keying by time as well as by name keeps common random numbers aligned between runs that
 differ in their inputs (a counterfactual under another allocation draws the same arrivals
-on day 9 whatever happened on day 8), and adding a stream never shifts another.
+in week 9 whatever happened in week 8), and adding a stream never shifts another. The
+funnel's streams are keyed by week, the day-to-day work's (copy, departments, blame) by day.
 
-Each day's generator is ``PCG64(SeedSequence(root, spawn_key=(run_index, crc32(name), day)))``,
+Each key's generator is ``PCG64(SeedSequence(root, spawn_key=(run_index, crc32(name), key)))``,
 bit for bit. Building a ``SeedSequence`` per stream per day cost 13–15 % of a run, so the
 seed words are computed here instead: the SeedSequence hash of everything but the day is
 mixed once per name, and only the day's word is mixed in per day (see :class:`_SeedWords`).
@@ -15,6 +17,8 @@ import zlib
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
+
+from opssim.sim import keyed
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx), on 32-bit words.
 _MASK = 0xFFFFFFFF
@@ -153,6 +157,8 @@ class Streams:
     def __init__(self, root: int, run_index: int = 0) -> None:
         self.root = root
         self.run_index = run_index
+        #: The run's key for keyed random numbers (opssim.sim.keyed).
+        self.key = keyed.key(root, run_index)
         self._cache: dict[str, tuple[int, np.random.Generator]] = {}
         self._prefix: dict[str, _Prefix] = {}
 
@@ -165,13 +171,11 @@ class Streams:
         self._cache[name] = (day, gen)
         return gen
 
-    def copy_for(self, day: int) -> "Streams":
-        """A copy that continues exactly from here on ``day`` and after (only that day's
-        generators are copied: earlier days are never drawn from again)."""
+    def copy(self) -> "Streams":
+        """A copy that continues every stream exactly from here (the keys' generators in use
+        are copied; the others start fresh when first asked for, as they would here)."""
         twin = Streams(self.root, self.run_index)
-        twin._cache = {
-            name: (d, _copy(gen)) for name, (d, gen) in self._cache.items() if d == day
-        }
+        twin._cache = {name: (key, _copy(gen)) for name, (key, gen) in self._cache.items()}
         twin._prefix = self._prefix  # immutable once made: shared
         return twin
 

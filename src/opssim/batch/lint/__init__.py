@@ -4,12 +4,15 @@ A report is a list of :class:`~opssim.batch.lint.balance.Finding`; each prints a
 ``FILE:LINE:COL: LEVEL: message`` with the position of the part of the file it is about.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from opssim.batch.lint.balance import BANDS, Finding, balance_checks
+from opssim.batch.lint.balance import Finding, balance_checks
 from opssim.batch.lint.expect import ExpectResult, check_expectations, metric_value
 from opssim.batch.lint.runs import Runner, RunStats, default_workers, stats_of
-from opssim.scenario import Located, load_located
+from opssim.model.difficulty import BANDS
+from opssim.scenario import Located, Scenario, load_located
+from opssim.scenario.scaffold import PLACEHOLDER, placeholder_texts
 
 
 @dataclass
@@ -58,15 +61,24 @@ def lint(
 ) -> LintReport:
     """Lint one loaded scenario: balance checks and/or its expectations."""
     report = LintReport(located)
+    report.findings = list(text_checks(located.scenario))
     with Runner(located.scenario, workers) as runner:
         if balance:
-            report.findings = list(
-                balance_checks(runner, seeds=seeds, probe_seeds=probe_seeds, search=search)
-            )
+            report.findings += balance_checks(runner, seeds=seeds, probe_seeds=probe_seeds,
+                                              search=search)
         if expect:
             report.expectations = check_expectations(runner)
         report.runs = len(runner.done)
     return report
+
+
+def text_checks(sc: Scenario) -> Iterator[Finding]:
+    """A warning for each text still a placeholder (``opssim new`` leaves the Chinese title
+    one): players would see it as it is."""
+    language = {"en": "English", "zh": "Chinese"}
+    for path, lang in placeholder_texts(sc):
+        yield Finding("warning", path, f"the {language[lang]} text is still a placeholder "
+                      f"({PLACEHOLDER} ...): write it, or remove the {lang} key to show English")
 
 
 def lint_path(path: str, **options: object) -> LintReport:

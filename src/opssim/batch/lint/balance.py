@@ -21,15 +21,8 @@ from typing import Literal
 import numpy as np
 
 from opssim.batch.lint.runs import Runner, RunStats
+from opssim.model.difficulty import BANDS
 from opssim.scenario.positions import Path
-
-#: Plan win-rate band per declared difficulty.
-BANDS: dict[str, tuple[float, float]] = {
-    "tutorial": (0.7, 1.0),
-    "easy": (0.4, 1.0),
-    "normal": (0.1, 0.8),
-    "hard": (0.0, 0.3),
-}
 
 #: Share of a target's reviews that some allocation must hit for it to count as reachable.
 REACHABLE = 0.5
@@ -125,13 +118,46 @@ def _difficulty(difficulty: str, plan: Tried) -> Iterator[Finding]:
     lo, hi = wilson(wins, n)
     if hi < low or lo > high:
         yield Finding("warning", ("difficulty",), f"{figures}: outside the band")
+    elif wins == 0 and low > 0:
+        # Too few runs for the interval to leave the band, but a plan that never wins is no
+        # scenario of this difficulty: say so, and how many runs would settle it.
+        yield Finding("warning", ("difficulty",),
+                      f"{figures}: the plan never wins{_to_be_sure(wins, n, low, high)}")
+    elif not low <= wins / n <= high:
+        yield Finding("note", ("difficulty",),
+                      f"{figures}: outside the band on these runs{_to_be_sure(wins, n, low, high)}")
     else:
         yield Finding("note", ("difficulty",), figures)
+    if 2 * fired > n:
+        yield Finding("warning", ("plan",),
+                      f"the plan is fired in {fired} of {n} runs: the manager's plan should "
+                      f"keep the specialist in the job in most runs{_to_be_sure(fired, n, 0, 0.5)}")
+
+
+def seeds_to_tell(hits: int, n: int, low: float, high: float, cap: int = 500) -> int | None:
+    """The fewest runs at which the share ``hits / n``, if it held, would put the 90% Wilson
+    interval outside ``[low, high]``; None when even ``cap`` runs would not."""
+    p = hits / n
+    for m in range(n + 1, cap + 1):
+        lo, hi = wilson(round(p * m), m)
+        if hi < low or lo > high:
+            return m
+    return None
+
+
+def _to_be_sure(hits: int, n: int, low: float, high: float) -> str:
+    lo, hi = wilson(hits, n)
+    if hi < low or lo > high:
+        return ""  # these runs already tell it from luck
+    m = seeds_to_tell(hits, n, low, high)
+    if m is None:
+        return " (too close to the band to tell within 500 runs)"
+    return f"; to be sure, run `opssim lint --seeds {m}` ({m} runs would tell it from luck)"
 
 
 def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
-    for i, target in enumerate(sc.reviews.targets):
-        kind = "per_week" if target.per_week is not None else "total_by_end"
+    for i, (target, kpi) in enumerate(zip(sc.reviews.targets, sc.kpis, strict=True)):
+        kind = "per_week" if kpi.weekly else "total_by_end"
         goal = f"{target.kpi} ({getattr(target, kind):,.0f} {kind.replace('_', ' ')})"
         best = max(everything, key=lambda t, k=target.kpi: t.hit_share(k))
         figures = (f"{goal}: the plan hits {plan.hit_share(target.kpi):.0%} of reviews, the "
@@ -148,8 +174,8 @@ def _better(a: RunStats, b: RunStats) -> bool:
     """Whether run ``a`` clearly beats run ``b`` on something that matters: a promotion, half
     a point of reputation, or 1% more on a KPI or a stage (less is noise: allocations that
     differ draw different random numbers)."""
-    counts = zip([*a.kpi.values(), *a.reached.values()], [*b.kpi.values(), *b.reached.values()],
-                 strict=True)
+    counts = zip([*(v or 0.0 for v in a.kpi.values()), *a.reached.values()],
+                 [*(v or 0.0 for v in b.kpi.values()), *b.reached.values()], strict=True)
     return (a.won > b.won or a.reputation > b.reputation + 0.5
             or any(x > y * 1.01 + 0.5 for x, y in counts))
 

@@ -46,7 +46,9 @@ def metric_value(e: Expectation, runs: list[RunStats]) -> float:
         held = sum(t[1] for t in tallies)
         return sum(t[0] for t in tallies) / held if held else 0.0
     if e.metric == "kpi_mean":
-        return sum(r.kpi[e.kpi or ""] for r in runs) / n
+        # As the batch's KPI columns: runs fired before the KPI's window are left out.
+        values = [v for r in runs if (v := r.kpi[e.kpi or ""]) is not None]
+        return sum(values) / len(values) if values else 0.0
     if e.metric == "reputation_mean":
         return sum(r.reputation for r in runs) / n
     return sum(r.reached[e.stage or ""] for r in runs) / n

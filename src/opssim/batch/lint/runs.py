@@ -22,15 +22,15 @@ Job = tuple[str, int]
 class RunStats:
     """What one run says about balance.
 
-    ``hits`` maps each KPI to (reviews hit, reviews held); ``kpi`` to its mean new users per
-    week over the weeks it counts (weekly targets) or its total at the end (total targets);
-    ``reached`` each stage to the users who reached it.
+    ``hits`` maps each KPI to (reviews hit, reviews held); ``kpi`` to its figure (as
+    :meth:`opssim.model.kpi.Kpi.figure` defines it: the batch rows' ``kpi_<id>``; None for a
+    run fired before the window); ``reached`` each stage to the users who reached it.
     """
 
     outcome: str
     reputation: float
     hits: dict[str, tuple[int, int]]
-    kpi: dict[str, float]
+    kpi: dict[str, float | None]
     reached: dict[str, int]
 
     @property
@@ -39,23 +39,18 @@ class RunStats:
         return self.outcome == "promoted"
 
 
-def stats_of(data: dict[str, Any]) -> RunStats:
-    """Boil a run summary (``RunSummary.data``) down to :class:`RunStats`."""
+def stats_of(data: dict[str, Any], scenario: Scenario) -> RunStats:
+    """Boil a run summary (``RunSummary.data``) of ``scenario`` down to :class:`RunStats`."""
     hits: dict[str, list[int]] = {}
     values: dict[str, list[float]] = {}
-    last: dict[str, float] = {}
     for week in data["weekly"]:
         for k in week["kpis"]:
             tally = hits.setdefault(k["kpi"], [0, 0])
             if k["reviewed"]:
                 tally[0] += bool(k["hit"])
                 tally[1] += 1
-            last[k["kpi"]] = float(k["actual"])
             values.setdefault(k["kpi"], []).append(float(k["actual"]))
-    kpi = {}
-    for name, series in values.items():
-        weekly = next(k["per_week"] for k in data["weekly"][0]["kpis"] if k["kpi"] == name)
-        kpi[name] = sum(series) / len(series) if weekly else last[name]
+    kpi = {one.name: one.figure(values.get(one.name, [])) for one in scenario.kpis}
     return RunStats(
         outcome=data["outcome"],
         reputation=float(data["reputation"]),
@@ -66,7 +61,7 @@ def stats_of(data: dict[str, Any]) -> RunStats:
 
 
 def _run_batch(scenario: Scenario, jobs: list[Job]) -> list[RunStats]:
-    return [stats_of(run_one(scenario, seed, spec).data) for spec, seed in jobs]
+    return [stats_of(run_one(scenario, seed, spec).data, scenario) for spec, seed in jobs]
 
 
 def default_workers() -> int:

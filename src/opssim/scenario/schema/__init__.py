@@ -18,7 +18,7 @@ from .duties import (
 from .expect import Expectation
 from .funnel import Channel, Churn, Funnel, Stage
 from .scenario import Scenario
-from .world import Company, Department, Happening, Specialist, Target
+from .world import Company, Department, Happening, Specialist, Target, Workweek
 
 __all__ = [
     "AnalysisDuty",
@@ -48,4 +48,5 @@ __all__ = [
     "Target",
     "Text",
     "Uniform",
+    "Workweek",
 ]

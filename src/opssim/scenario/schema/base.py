@@ -1,6 +1,6 @@
 """Building blocks of the scenario format: the strict base model, text, curves and delays."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -17,6 +17,45 @@ UnitHours = Annotated[float, Field(ge=0.1, le=10_000.0)]
 Users = Annotated[float, Field(ge=0.0, le=50_000_000.0)]
 Money = Annotated[float, Field(ge=0.0, le=1e12)]
 Multiplier = Annotated[float, Field(ge=0.0, le=100.0)]
+
+
+def given(name: str) -> dict[str, Any]:
+    """JSON Schema: ``name`` is written and not null (what the validators call given)."""
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
+def absent(name: str) -> dict[str, Any]:
+    """JSON Schema: ``name`` is left out or null."""
+    return {"not": given(name)}
+
+
+def exactly_one(*names: str) -> dict[str, Any]:
+    """JSON Schema: exactly one of ``names`` is given (the validators' "give exactly one")."""
+    return {"oneOf": [given(n) for n in names]}
+
+
+def rules(*schemas: dict[str, Any]) -> ConfigDict:
+    """A model config adding JSON Schema rules that mirror a model validator, so that editors
+    flag what ``opssim validate`` flags."""
+    return ConfigDict(json_schema_extra={"allOf": list(schemas)})
+
+
+def when(field: str, value: str, then: dict[str, Any], *, default: bool = False
+         ) -> dict[str, Any]:
+    """JSON Schema: if ``field`` is ``value`` (or left out, when ``value`` is its
+    ``default``), then ``then``."""
+    test: dict[str, Any] = {"properties": {field: {"const": value}}}
+    if not default:
+        test["required"] = [field]
+    return {"if": test, "then": then}
+
+
+def not_a_boolean(value: object) -> object:
+    """A ``mode="before"`` check for a ``Literal`` of numbers, which takes ``True`` as 1; the
+    JSON Schema's ``const``/``enum`` do not, nor should the validator."""
+    if isinstance(value, bool):
+        raise ValueError(f"a number is needed here, got {str(value).lower()}")
+    return value
 
 
 class Model(BaseModel):
@@ -66,6 +105,13 @@ class Curve(Model):
       ``half_at``
     * ``threshold``: ``max`` once ``x >= at``, else nothing
     """
+
+    model_config = rules(
+        when("curve", "linear", {"allOf": [given("per_unit"), absent("half_at"), absent("at")]}),
+        when("curve", "saturating",
+             {"allOf": [given("half_at"), absent("per_unit"), absent("at")]}, default=True),
+        when("curve", "threshold", {"allOf": [given("at"), absent("half_at"), absent("per_unit")]}),
+    )
 
     curve: Literal["linear", "saturating", "threshold"] = Field(
         "saturating", description="the shape of the response"
@@ -130,6 +176,8 @@ class Uniform(Model):
 
 class Delay(Model):
     """A random delay (in the unit the field names). Give exactly one shape."""
+
+    model_config = rules(exactly_one("exponential", "lognormal", "uniform", "fixed"))
 
     exponential: Annotated[
         float | None, Field(gt=0.0, le=10_000.0, description="mean of an exponential delay")

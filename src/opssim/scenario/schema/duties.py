@@ -19,7 +19,13 @@ from .base import (
     Text,
     UnitHours,
     Users,
+    exactly_one,
+    rules,
 )
+
+#: JSON Schema for a curve whose ``max`` is a share or a chance (at most 1); validate checks
+#: the same in :mod:`opssim.scenario.checks`.
+SHARE_CURVE = {"properties": {"max": {"maximum": 1.0}}}
 
 Count = Annotated[int, Field(ge=1, le=1000)]
 
@@ -134,6 +140,8 @@ class TicketSource(Model):
     """Where support tickets come from: a share of users entering a stage (pre-sales), or a
     rate per user in it (after-sales). Give exactly one of the two."""
 
+    model_config = rules(exactly_one("per_user", "per_user_per_week"))
+
     from_: Id = Field(alias="from", description="the stage whose users raise tickets")
     per_user: Probability | None = Field(None, description="tickets per user entering the stage")
     per_user_per_week: Probability | None = Field(
@@ -212,7 +220,8 @@ class Deal(Model):
 class PartnersDuty(Duty):
     """Market cooperation: negotiation hours give a weekly chance to sign a partner."""
 
-    chance: Curve = Field(description="weekly chance to sign, x = hours (max at most 1)")
+    chance: Curve = Field(description="weekly chance to sign, x = hours (max at most 1)",
+                          json_schema_extra=SHARE_CURVE)
     deal: Deal = Field(description="what a signed partner brings")
 
 
@@ -223,7 +232,8 @@ class Noise(Model):
         0.3, description="noise with no analysis at all"
     )
     reduction: Curve = Field(
-        Curve(max=0.9, half_at=5.0), description="share of the noise removed, x = hours"
+        Curve(max=0.9, half_at=5.0), description="share of the noise removed, x = hours",
+        json_schema_extra=SHARE_CURVE,
     )
 
 
@@ -241,7 +251,8 @@ class CoordinationDuty(Duty):
     """Department liaison: chasing other teams shortens their response times."""
 
     speedup: Curve = Field(
-        Curve(max=0.7, half_at=4.0), description="share of response time saved, x = hours"
+        Curve(max=0.7, half_at=4.0), description="share of response time saved, x = hours",
+        json_schema_extra=SHARE_CURVE,
     )
 
 

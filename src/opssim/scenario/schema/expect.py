@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Id, Model, Text
+from .base import Id, Model, Text, given, rules, when
 
 #: A policy SPEC as ``opssim run --policy`` takes it.
 POLICY_PATTERN = r"^(plan|even|fixed:[a-z][a-z0-9_-]*=[0-9.]+(,[a-z][a-z0-9_-]*=[0-9.]+)*)$"
@@ -23,11 +23,20 @@ class Expectation(Model):
 
     * ``win_rate``, ``kept_rate``, ``fired_rate``: share of runs ending promoted, kept, fired;
     * ``hit_rate``: share of the reviews' KPI checks that hit (only ``kpi``'s when given);
-    * ``kpi_mean``: the KPI ``kpi`` — new users per week (a weekly target) or the total by the
-      end (a total target);
+    * ``kpi_mean``: the KPI ``kpi``'s figure — its mean value per week over the target's
+      window (a weekly target) or the window's total (a total target), as ``opssim batch``
+      reports it (runs fired before the window left out);
     * ``reputation_mean``: reputation at the end;
     * ``reached_mean``: users who reached ``stage`` by the end.
     """
+
+    model_config = rules(
+        when("metric", "kpi_mean", given("kpi")),
+        when("metric", "reached_mean", given("stage")),
+        {"if": given("kpi"),
+         "then": {"properties": {"metric": {"enum": ["kpi_mean", "hit_rate"]}}}},
+        {"if": given("stage"), "then": {"properties": {"metric": {"const": "reached_mean"}}}},
+    )
 
     metric: Metric = Field(description="what is measured over the runs")
     range: Annotated[list[float], Field(min_length=2, max_length=2)] = Field(

@@ -1,10 +1,10 @@
 """The funnel: stages, churn, and the channels that feed it."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from .base import Delay, Id, Model, Probability, Text, Users
+from .base import Delay, Id, Model, Probability, Text, Users, absent, given
 
 
 class Stage(Model):
@@ -28,11 +28,20 @@ class Churn(Model):
     per_week: Probability = Field(description="share of the stage's users who leave each week")
 
 
+def _first_stage_apart(schema: dict[str, Any]) -> None:
+    """JSON Schema of the stage list: the first stage has no convert, every later one has one
+    (draft-07 tuple validation: ``items`` for the first, ``additionalItems`` for the rest)."""
+    stage = schema.pop("items")
+    schema["items"] = [{"allOf": [stage, absent("convert")]}]
+    schema["additionalItems"] = {"allOf": [stage, given("convert")]}
+
+
 class Funnel(Model):
     """The funnel model: stages in order, and optional churn."""
 
     stages: Annotated[list[Stage], Field(min_length=2, max_length=12)] = Field(
-        description="the stages in order (2 to 12); the first has no convert"
+        description="the stages in order (2 to 12); the first has no convert",
+        json_schema_extra=_first_stage_apart,
     )
     churn: Churn | None = Field(None, description="users leaving a stage every week")
 

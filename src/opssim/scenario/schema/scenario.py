@@ -2,9 +2,11 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from .base import Id, Model, Text
+from opssim.model.kpi import Kpi, kpis
+
+from .base import Id, Model, Text, not_a_boolean
 from .duties import Duties
 from .expect import Expectation
 from .funnel import Channel, Funnel
@@ -43,6 +45,13 @@ class Scenario(Model):
     expect: Annotated[list[Expectation], Field(max_length=20)] = Field(
         [], description="balance claims that `opssim lint --expect` checks by simulation"
     )
+
+    _format_not_a_boolean = field_validator("format", mode="before")(not_a_boolean)
+
+    @property
+    def kpis(self) -> tuple[Kpi, ...]:
+        """The reviewed KPIs (one per target, in order): window, goal and value."""
+        return kpis(self.reviews.targets, self.weeks)
 
     @property
     def duty_ids(self) -> tuple[str, ...]:

@@ -3,9 +3,23 @@ and what blame costs."""
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .base import Delay, Hours, Id, Model, Money, Multiplier, Probability, Text, Users
+from .base import (
+    Delay,
+    Hours,
+    Id,
+    Model,
+    Money,
+    Multiplier,
+    Probability,
+    Text,
+    Users,
+    exactly_one,
+    given,
+    not_a_boolean,
+    rules,
+)
 
 DutyHours = dict[Id, Hours]
 
@@ -41,6 +55,23 @@ class Fatigue(Model):
     )
 
 
+class Workweek(Model):
+    """When the week's hours are worked: the same day repeated on each working day.
+
+    Each working day holds a share ``1 / days`` of every duty's weekly hours, one block per
+    duty in the scenario's duty order, from ``start_hour`` on; contract hours come first and
+    overtime follows in the evening. A day longer than the hours to midnight runs into the
+    night.
+    """
+
+    days: Annotated[int, Field(ge=1, le=7)] = Field(
+        5, description="working days a week, Monday first (5: Monday to Friday)"
+    )
+    start_hour: Annotated[float, Field(ge=0.0, lt=24.0)] = Field(
+        9.0, description="the hour the working day begins (9: nine in the morning)"
+    )
+
+
 class Specialist(Model):
     """The operations specialist: the player."""
 
@@ -56,6 +87,9 @@ class Specialist(Model):
     )
     learning_per_hour: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.004, description="skill gained per hour of a duty, times (1 - skill)"
+    )
+    workweek: Workweek = Field(
+        Workweek(), description="when the hours are worked (Monday to Friday from 9 by default)"
     )
 
     @property
@@ -83,6 +117,15 @@ class Department(Model):
 class Happening(Model):
     """Something on the calendar: a holiday, a competitor's campaign, an outage, a ticket storm."""
 
+    model_config = rules({
+        "if": {"properties": {"tickets": {"exclusiveMinimum": 0}}, "required": ["tickets"]},
+        "then": given("tickets_from"),
+    })
+
+    id: Id | None = Field(
+        None, description="a name for the entry, unique in the calendar, so that sweeps and "
+        "reports name it (`--param calendar.ID.arrivals_x=...`) instead of its position"
+    )
     kind: Literal["holiday", "competitor", "outage", "ticket_storm", "other"] = Field(
         description="what happens (the effects come from the fields below)"
     )
@@ -105,14 +148,28 @@ class Happening(Model):
 
 
 class Target(Model):
-    """A KPI the boss reviews: new users reaching a stage. Give per_week or total_by_end."""
+    """A KPI the boss reviews: new users reaching a stage (or the revenue they bring, with a
+    ``price``) over a window of weeks. Give per_week or total_by_end."""
+
+    model_config = rules(exactly_one("per_week", "total_by_end"))
 
     kpi: Id = Field(description="the KPI's name, unique among targets")
     stage: Id = Field(description="the stage whose new users count")
     per_week: Users | None = Field(None, description="new users per week, checked every review")
     total_by_end: Users | None = Field(None, description="users reached by the last week")
     from_week: Annotated[int, Field(ge=1, le=104)] = Field(
-        1, description="first week whose review checks this target (a ramp-up grace period)"
+        1, description="first week of the target's window: a weekly target is checked at the "
+        "reviews held from this week on (over each review's whole period: with reviews every "
+        "two weeks, the week-2 review counts week 1 too); a total counts users from this week"
+    )
+    to_week: Annotated[int | None, Field(ge=1, le=104)] = Field(
+        None, description="last week of the window (none: the last week): a weekly target is "
+        "not checked after it; a total counts users up to it and is checked at the first "
+        "review held at or after it"
+    )
+    price: Money | None = Field(
+        None, description="revenue per new user reaching the stage: the KPI (and the goal) is "
+        "then money, not users"
     )
 
     @model_validator(mode="after")
@@ -126,6 +183,8 @@ class Reviews(Model):
     """When the boss reviews, and against what."""
 
     every_weeks: Literal[1, 2, 4] = Field(1, description="weeks between reviews")
+
+    _every_not_a_boolean = field_validator("every_weeks", mode="before")(not_a_boolean)
     targets: Annotated[list[Target], Field(min_length=1, max_length=20)] = Field(
         description="the KPIs reviewed (1 to 20)"
     )

@@ -1,9 +1,11 @@
 """Data analysis: clearer dashboards and evidence, once the data team's export is in."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from opssim.model.records import AnalysisReady
 from opssim.scenario.schema import AnalysisDuty
+from opssim.sim.workweek import Block, worked
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
@@ -49,8 +51,9 @@ class AnalysisWork(Work[AnalysisDuty]):
         e.log(AnalysisReady(e.hour, round(self.banked, 6), round(self.noise, 6)))
         self.banked = 0.0
 
-    def work_day(self, day: int, hours: float) -> None:
-        points = self.spec.evidence_per_hour * hours * self.engine.specialist.speed("analysis")
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
+        points = (self.spec.evidence_per_hour * worked(blocks)
+                  * self.engine.specialist.speed("analysis"))
         if self.ready:
             self.engine.evidence += points
         else:

@@ -1,8 +1,11 @@
 """The base of a duty's mechanism, and what it may use of the engine."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
+
+from opssim.sim.workweek import Block
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
@@ -12,7 +15,7 @@ Spec = TypeVar("Spec")
 
 class Work(Generic[Spec]):
     """What hours on one duty do. The engine calls :meth:`start_week` at each week's start
-    and :meth:`work_day` each day with that day's hours (a seventh of the week's)."""
+    and :meth:`work_day` each day with the duty's working blocks that day (none on a day off)."""
 
     duty: str = ""
 
@@ -25,17 +28,5 @@ class Work(Generic[Spec]):
     def start_week(self, week: int, hours: float) -> None:
         """The week begins with ``hours`` on this duty."""
 
-    def work_day(self, day: int, hours: float) -> None:
-        """A day's work of ``hours``."""
-
-
-def units_finished(progress: float, hours: float, each: float) -> tuple[list[int], float]:
-    """Spread a day's ``hours`` over units of ``each`` hours after ``progress`` hours already
-    done; return the hour offsets (0–23) at which units finish, and the new progress."""
-    offsets: list[int] = []
-    worked = 0.0
-    while hours > 0 and progress + (hours - worked) >= each:
-        worked += each - progress
-        progress = 0.0
-        offsets.append(min(23, int(24 * worked / hours)))
-    return offsets, progress + hours - worked
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
+        """A day's work: ``blocks`` of this duty, in clock order."""

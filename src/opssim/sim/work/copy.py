@@ -1,5 +1,6 @@
 """Copywriting: pieces of random quality that lift conversion and bring users until stale."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -7,11 +8,12 @@ import numpy as np
 from opssim.model.records import PiecePublished, PieceStale
 from opssim.scenario.schema import CopyDuty
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.workweek import Block, finishing
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
 
-from .base import Work, units_finished
+from .base import Work
 
 
 class CopyWork(Work[CopyDuty]):
@@ -30,10 +32,10 @@ class CopyWork(Work[CopyDuty]):
         """Live pieces weighted by quality: the x of copy's curves."""
         return float(sum(self.live_quality))
 
-    def work_day(self, day: int, hours: float) -> None:
-        offsets, self.progress = units_finished(self.progress, hours, self.spec.hours_per_piece)
-        for offset in offsets:
-            self.engine.agenda.schedule(offset, "copy", "_written")
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
+        done, self.progress = finishing(self.progress, blocks, self.spec.hours_per_piece)
+        for t in done:  # at the hour in which the piece is finished
+            self.engine.agenda.schedule(int(t) - self.engine.hour, "copy", "_written")
 
     def _written(self) -> None:
         """A piece is finished: its quality is set now; some wait for a department."""

@@ -2,16 +2,18 @@
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from opssim.model.records import EventCancelled, EventData, EventEnded, EventLaunched
 from opssim.scenario.schema import EventsDuty
 from opssim.sim.clock import HOURS_PER_DAY
+from opssim.sim.workweek import Block, after, finishing, worked
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
 
-from .base import Work, units_finished
+from .base import Work
 
 
 class EventsWork(Work[EventsDuty]):
@@ -31,8 +33,9 @@ class EventsWork(Work[EventsDuty]):
         """Progress of the next event's planning, 0..1."""
         return self.progress / self.spec.planning_hours
 
-    def work_day(self, day: int, hours: float) -> None:
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         e = self.engine
+        hours = worked(blocks)
         while self.to_collect and self.to_collect[0][0] <= e.hour:
             self.to_collect.popleft()
             e.log(EventData(e.hour, False, 0.0))
@@ -45,9 +48,11 @@ class EventsWork(Work[EventsDuty]):
                 self.to_collect.popleft()
                 e.evidence += self.spec.evidence
                 e.log(EventData(e.hour, True, self.spec.evidence))
-        offsets, self.progress = units_finished(self.progress, hours, self.spec.planning_hours)
-        for offset in offsets:
-            e.agenda.schedule(offset, "events", "_planned")
+        # Data collection takes the day's first hours; planning goes on in the rest.
+        planning = after(blocks, worked(blocks) - hours)
+        done, self.progress = finishing(self.progress, planning, self.spec.planning_hours)
+        for t in done:
+            e.agenda.schedule(int(t) - e.hour, "events", "_planned")
 
     def _planned(self) -> None:
         """Planning is done; the event still needs any department's help."""

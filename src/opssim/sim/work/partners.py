@@ -1,10 +1,12 @@
 """Market cooperation: a weekly chance to sign a partner who brings a channel for some weeks."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from opssim.model.records import PartnerEnded, PartnerSigned
 from opssim.scenario.schema import PartnersDuty
 from opssim.sim.clock import HOURS_PER_WEEK
+from opssim.sim.workweek import Block
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
@@ -25,7 +27,7 @@ class PartnersWork(Work[PartnersDuty]):
     def start_week(self, week: int, hours: float) -> None:
         self.week_hours = hours
 
-    def work_day(self, day: int, hours: float) -> None:
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         if day % 7 != 6 or self.week_hours <= 0:
             return
         e = self.engine

@@ -1,6 +1,9 @@
 """User research: points that sharpen the targeting of copy and events."""
 
+from collections.abc import Sequence
+
 from opssim.scenario.schema import ResearchDuty
+from opssim.sim.workweek import Block, worked
 
 from .base import Work
 
@@ -10,9 +13,9 @@ class ResearchWork(Work[ResearchDuty]):
 
     duty = "research"
 
-    def work_day(self, day: int, hours: float) -> None:
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         speed = self.engine.specialist.speed("research")
-        self.engine.research_points += self.spec.points_per_hour * hours * speed
+        self.engine.research_points += self.spec.points_per_hour * worked(blocks) * speed
 
     def targeting(self, points: float) -> float:
         """Relative boost to copy quality and event effects from ``points``."""

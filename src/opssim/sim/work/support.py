@@ -1,14 +1,17 @@
-"""Customer service: tickets from users (and storms) into an exact FIFO queue on work time;
-late answers lose users, very late ones become complaints."""
+"""Customer service: tickets from users (and storms) into an exact FIFO queue, answered in
+support's working blocks; late answers lose users, very late ones become complaints."""
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from opssim.model.records import Complaints, TicketsLate
 from opssim.scenario.schema import SupportDuty
-from opssim.sim.clock import HOURS_PER_WEEK
+from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.tickets import TicketQueue
+from opssim.sim.workweek import Block
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
@@ -17,9 +20,11 @@ from .base import Work
 
 
 class SupportWork(Work[SupportDuty]):
-    """Tickets are drawn with the users of each interval; support hours set the queue's pace.
+    """Tickets are drawn with the users of each stretch of hours; the specialist answers them
+    at full speed inside support's blocks, and the night's tickets wait for the morning.
 
-    Sources are the scenario's ticket sources, then one per calendar storm.
+    Sources are the scenario's ticket sources, then one per calendar storm. Each source draws
+    from streams of its own, hour by hour, so tickets do not depend on how hours are chunked.
     """
 
     duty = "support"
@@ -33,59 +38,80 @@ class SupportWork(Work[SupportDuty]):
         self.source_stage = [engine.scenario.stage_index(s.from_) for s in spec.tickets] + [
             engine.scenario.stage_index(h.tickets_from or "") for h in self.storms
         ]
+        #: Tickets per hour from each storm, hour by hour (the calendar is fixed).
+        self.storm_rate = np.zeros((len(self.storms), engine.horizon + 1))
+        for j, h in enumerate(self.storms):
+            start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
+            self.storm_rate[j, start:start + max(1, math.ceil(h.hours))] = h.tickets / h.hours
         self.late = 0
         self.lost = 0
         self.complaints = 0
 
-    def work_day(self, day: int, hours: float) -> None:
-        # Speed changes daily with skill and fatigue; the queue's work clock follows.
+    def work_day(self, day: int, blocks: Sequence[Block]) -> None:
+        # The day's speed (skill and fatigue) applies in each of its blocks; none between.
         speed = self.engine.specialist.speed("support")
-        self.queue.set_rate(self.engine.hour, hours * 7 / HOURS_PER_WEEK * speed)
+        for b in blocks:
+            self.queue.set_rate(b.start, speed)
+            self.queue.set_rate(b.end, 0.0)
 
-    def flow(self, t0: int, t1: int, day: int) -> None:
-        """The tickets of hours ``[t0, t1)``, then what passed its deadline by ``t1``."""
+    def flow(self, t0: int, t1: int, week: int) -> None:
+        """The tickets of hours ``[t0, t1)``, each at its own moment inside its hour."""
         e = self.engine
-        if not self.spec.tickets and not self.storms:  # nothing raises tickets
-            self._overdue(t1, day)
-            return
-        rng = e.streams.get("tickets", day)
-        per_source = []
+        get = e.streams.get
+        counts, places = [], []
         for i, src in enumerate(self.spec.tickets):
             s = self.source_stage[i]
+            rng = get(f"tickets:{i}", week)
             if src.per_user is not None:  # pre-sales: a share of the users entering the stage
-                per_source.append(rng.binomial(e.funnel.entered[s, :, t0:t1].sum(axis=0),
-                                               src.per_user))
-            else:  # after-sales: a rate per user in the stage
-                lam = e.funnel.current(s, t0).sum() * (src.per_user_per_week or 0.0)
-                per_source.append(rng.poisson(lam / HOURS_PER_WEEK, t1 - t0))
-        for storm, active in zip(self.storms, e.storms_active(t0), strict=True):
-            rate = storm.tickets / storm.hours if active else 0.0
-            per_source.append(rng.poisson(rate, t1 - t0))
-        counts = np.array(per_source, dtype=np.int64).reshape(len(per_source), t1 - t0)
-        n = int(counts.sum())
-        if n:
-            hours = np.tile(np.arange(t0, t1), len(per_source))
-            times = np.repeat(hours, counts.ravel()) + rng.random(n)  # a Poisson process
-            sources = np.repeat(np.arange(len(per_source)).repeat(t1 - t0), counts.ravel())
-            order = np.argsort(times, kind="stable")
-            mean = self.spec.minutes_per_ticket / 60
-            work = e.streams.get("service", day).exponential(mean, n)
-            self.queue.add(times[order], sources[order], work)
-        self._overdue(t1, day)
+                counts.append(rng.binomial(e.funnel.entered[s, :, t0:t1].sum(axis=0),
+                                           src.per_user))
+            else:  # after-sales: a rate per user in the stage, hour by hour
+                f = e.funnel
+                change = (f.entered[s, :, t0:t1] - f.moves[s, :, t0:t1]
+                          - f.drops[s, :, t0:t1]).sum(axis=0)
+                there = f.current(s, t0).sum() + np.concatenate([[0], np.cumsum(change)[:-1]])
+                lam = there * (src.per_user_per_week or 0.0) / HOURS_PER_WEEK
+                counts.append(rng.poisson(np.maximum(lam, 0.0)))
+            places.append(get(f"ticket-place:{i}", week))
+        for j, rate in enumerate(self.storm_rate):
+            i = len(self.spec.tickets) + j
+            counts.append(get(f"tickets:{i}", week).poisson(rate[t0:t1]))
+            places.append(get(f"ticket-place:{i}", week))
+        if not counts:
+            return
+        per_source = np.array(counts, dtype=np.int64).reshape(len(counts), t1 - t0)
+        hours = np.arange(t0, t1)
+        times, sources = [], []
+        for i, row in enumerate(per_source):
+            n = int(row.sum())
+            if n:  # a Poisson process inside each hour
+                times.append(np.repeat(hours, row) + places[i].random(n))
+                sources.append(np.full(n, i))
+        if not times:
+            return
+        at, src = np.concatenate(times), np.concatenate(sources)
+        order = np.argsort(at, kind="stable")
+        mean = self.spec.minutes_per_ticket / 60
+        work = get("service", week).exponential(mean, len(at))
+        self.queue.add(at[order], src[order], work)
 
-    def _overdue(self, t1: int, day: int) -> None:
+    def close_day(self, day: int) -> None:
+        """At midnight: the tickets whose patience (or complaint deadline) ran out by now."""
         e = self.engine
-        due = self.queue.overdue(t1)
+        t = day * HOURS_PER_DAY
+        if self.spec.tickets or self.storms:
+            e.draw_to(t)  # every ticket up to now; lost users leave from the state at t
+        due = self.queue.overdue(t)
         if due.late.any():
             rng = e.streams.get("lost", day)
             lost = 0
             for i, late in enumerate(due.late):
                 n = int(rng.binomial(late, self.spec.lost_if_late)) if late else 0
                 if n:
-                    lost += e.funnel.remove(self.source_stage[i], n, t1, rng)
+                    lost += e.funnel.remove(self.source_stage[i], n, t, rng)
             self.late += int(due.late.sum())
             self.lost += lost
-            e.log(TicketsLate(t1, int(due.late.sum()), lost))
+            e.log(TicketsLate(t, int(due.late.sum()), lost))
         count = int(due.complaints.sum())
         if count:
             self.complaints += count
@@ -93,4 +119,4 @@ class SupportWork(Work[SupportDuty]):
             e.reputation = max(0.0, e.reputation + delta)
             if e.rerun_reputation is not None:
                 e.rerun_reputation = max(0.0, e.rerun_reputation + delta)
-            e.log(Complaints(t1, count, round(delta, 6)))
+            e.log(Complaints(t, count, round(delta, 6)))

@@ -1,0 +1,84 @@
+"""Keyed random numbers: the ``k``-th number of a named stream, computed rather than drawn.
+
+A user's luck in the funnel — where inside the hour they arrived, how long they take, whether
+they convert — is a hash of (run, stream, stage, segment, week, ``k``), ``k`` counting the users
+of that segment at that stage in that week. Nothing is consumed from a shared generator, so:
+
+* two runs of one seed under different hours meet the same luck user for user (common random
+  numbers: a change in one stage's conversion changes only the users it tips over);
+* the numbers do not depend on how the hours are cut into chunks, nor on which other runs are
+  stepped alongside;
+* there is no generator to build per stream, per week or per run.
+
+The hash is SplitMix64's finaliser (Steele, Lea & Flood 2014) over ``key + k · golden``, the
+construction of SplitMix64 itself; its output passes BigCrush as a counter-based generator.
+"""
+
+import zlib
+
+import numpy as np
+
+_GOLDEN = 0x9E3779B97F4A7C15
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_MASK = (1 << 64) - 1
+#: Bits of a user's index that count users; the segment goes above them.
+SEGMENT_SHIFT = 40
+
+
+def _mix(z: int) -> int:
+    z = (z ^ (z >> 30)) * _M1 & _MASK
+    z = (z ^ (z >> 27)) * _M2 & _MASK
+    return z ^ (z >> 31)
+
+
+def key(*parts: int | str) -> int:
+    """A 64-bit stream key from ``parts`` (ints, or names hashed with CRC-32)."""
+    z = 0
+    for p in parts:
+        v = zlib.crc32(p.encode()) if isinstance(p, str) else p
+        if v < 0:
+            raise ValueError("keys are made of non-negative numbers")
+        while True:  # every 64-bit word of a big number counts
+            z = _mix((z + (v & _MASK) * _GOLDEN + _GOLDEN) & _MASK)
+            v >>= 64
+            if not v:
+                break
+        z = _mix((z + _GOLDEN) & _MASK)  # closes the part: (1, 2) is not (2**64 + 1,)
+    return z
+
+
+def bits(stream: int, index: np.ndarray) -> np.ndarray:
+    """64 random bits for each ``index`` (uint64) of the stream keyed ``stream`` (a new
+    array; :func:`halves` and :func:`unit` consume it)."""
+    z = index * np.uint64(_GOLDEN)
+    z += np.uint64(stream)
+    z ^= z >> np.uint64(30)
+    z *= np.uint64(_M1)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(_M2)
+    z ^= z >> np.uint64(31)
+    return z
+
+
+_TO_UNIT = 2.0**-32
+
+
+def halves(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two uniforms in (0, 1) from each 64-bit value: its high and its low 32 bits."""
+    hi = (z >> np.uint64(32)).astype(np.float64)
+    hi += 0.5
+    hi *= _TO_UNIT
+    z &= np.uint64(0xFFFFFFFF)  # z is spent: its low half is the second number
+    lo = z.astype(np.float64)
+    lo += 0.5
+    lo *= _TO_UNIT
+    return hi, lo
+
+
+def unit(z: np.ndarray) -> np.ndarray:
+    """A uniform in (0, 1) from each 64-bit value (its high 53 bits)."""
+    z >>= np.uint64(11)
+    u = z.astype(np.float64)
+    u += 0.5
+    u *= 2.0**-53
+    return u
