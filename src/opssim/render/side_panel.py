@@ -57,7 +57,9 @@ class SidePanel:
         self.sc = scenario
         self.lang = lang
         labels = {s.id: s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages}
-        self.kpi_labels = {t.kpi: labels.get(t.stage, t.kpi) for t in scenario.reviews.targets}
+        self.kpi_labels = {
+            k.name: tr("t_revenue", lang, stage=labels.get(k.stage, k.name)) if k.revenue
+            else labels.get(k.stage, k.name) for k in scenario.kpis}
         self.kpis = {k.name: k for k in scenario.kpis}
         self.departments = [(name, d.label.get(lang) if d.label else name)
                             for name, d in scenario.departments.items()]
