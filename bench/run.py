@@ -295,8 +295,62 @@ def rendering(quick: bool) -> dict[str, float]:
     say(f"render p95 at 5k dots: {out[5_000]:.2f} ms (target <= 16)")
     say("")
     frame = window_frames(screen, 300 if quick else 1200)
+    sizes = window_sizes(100 if quick else 400)
     pygame.quit()
-    return {"p95_5k": out[5_000]} | frame
+    return {"p95_5k": out[5_000]} | frame | sizes
+
+
+def window_sizes(frames: int) -> dict[str, float]:
+    """A running frame of the big company drawn at the window's own 2560×1440 pixels, against
+    the reference of the same frames drawn at 1280×720 and smooth-scaled to 2560×1440 (how the
+    window drew before it drew at its own size)."""
+    import pygame
+
+    from opssim.play.driver import Phase
+    from opssim.render import fonts, layout
+    from opssim.render.app import App
+    from opssim.scenario import default_scenario_path, load_scenario
+
+    sc = load_scenario(default_scenario_path().parent / "big-company.yaml")
+    big = pygame.Surface((2560, 1440))
+
+    def run(size: tuple[int, int], scaled: bool) -> list[float]:
+        fonts.reset()
+        layout.apply(size)
+        canvas = pygame.Surface(size)
+        app = App(sc, seed=0, lang="en", auto=False)
+        app.driver.set_speed(2)
+        times = []
+        for _ in range(frames):
+            if app.modal:
+                app.popup.close()
+                app.card.close()
+            if app.driver.phase is Phase.PLANNING:
+                app.planning.start()
+            app.step()
+            t = time.perf_counter()
+            app.draw(canvas)
+            if scaled:
+                pygame.transform.smoothscale(canvas, big.get_size(), big)
+            times.append((time.perf_counter() - t) * 1000)
+        return times
+
+    native = run((2560, 1440), scaled=False)
+    reference = run((1280, 720), scaled=True)
+    layout.apply(layout.BASE)
+    n50, n95 = np.percentile(native, [50, 95])
+    r50, r95 = np.percentile(reference, [50, 95])
+    say(f"Drawing a running frame of the big company for a 2560×1440 window ({frames} frames, "
+        "App.draw only):")
+    say("")
+    say("| how | p50 ms | p95 ms |")
+    say("|---|---:|---:|")
+    say(f"| at the window's pixels (now) | {n50:.2f} | {n95:.2f} |")
+    say(f"| reference: 1280×720, smooth-scaled | {r50:.2f} | {r95:.2f} |")
+    say("")
+    say(f"native / reference, p50: {n50 / r50:.2f}")
+    say("")
+    return {"draw_2560_p50": n50, "draw_2560_ref_p50": r50}
 
 
 def window_frames(screen, frames: int) -> dict[str, float]:
@@ -304,9 +358,9 @@ def window_frames(screen, frames: int) -> dict[str, float]:
     starter, auto-playing the plan at speed 2, split by what the frame showed."""
     import pygame
 
+    from opssim.play.driver import Phase
     from opssim.render import fonts
     from opssim.render.app import App
-    from opssim.render.driver import Phase
     from opssim.scenario import default_scenario_path, load_scenario
 
     fonts.reset()

@@ -355,3 +355,11 @@ def no_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for key in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
         monkeypatch.delenv(key, raising=False)
     yield
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh user data folder for this test (``$OPSSIM_DATA_DIR``; not created here)."""
+    d = tmp_path / "data"
+    monkeypatch.setenv("OPSSIM_DATA_DIR", str(d))
+    return d

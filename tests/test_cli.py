@@ -28,11 +28,15 @@ ONE_LINE_ERRORS = [
     (["run", "--policy", "fixed:copy=abc"], "number"),
     (["run", "--policy", "random"], "unknown policy"),
     (["play", "--lang", "fr"], "--lang"),
-    (["play", "--size", "1920x1200"], "--size"),
+    (["play", "--size", "1920x600"], "--size"),
     (["play", "--size", "big"], "--size"),
     (["play", "--load", "no-such-save.json"], "--load"),
     (["play", "--frames", "3", "--policy", "random"], "--policy"),
     (["play", "--policy", "plan"], "--policy"),
+    (["play", "--week", "0"], "--week"),
+    (["play", "--week", "99", "--frames", "3"], "--week"),
+    (["play", "--title", "--week", "2"], "--title"),
+    (["play", "--load", "save.json", "--week", "2"], "--week"),
 ]
 
 
@@ -235,6 +239,34 @@ def test_play_loads_a_save(cli, tmp_path, starter: Scenario) -> None:
     save.write_text(save.read_text().replace(sums[1], "0" * 16))
     line = assert_one_line_error(cli("play", "--load", save, env={"SDL_VIDEODRIVER": "dummy"}))
     assert "week 2: state differs" in line
+
+
+def test_play_week_starts_there_on_the_plan(cli, monkeypatch, starter: Scenario) -> None:
+    import opssim.render
+
+    seen = {}
+
+    def window(sc, **kw):
+        seen.update(kw, sc=sc)
+        return 0
+
+    monkeypatch.setattr(opssim.render, "play", window)
+    result = cli("play", "--week", "4", "--frames", "5", env={"SDL_VIDEODRIVER": "dummy"})
+    assert result.code == 0, result.err
+    at = seen["at"]
+    assert at.weeks_played == 3 and at.engine.now == 3 * 168 and seen["load"] is None
+    assert [dict(a) for a in at.engine.allocations] == [starter.plan_hours()] * 3
+
+
+def test_play_title_screenshot(cli, tmp_path) -> None:
+    shot = tmp_path / "title.png"
+    result = cli("play", "--title", "--screenshot", shot, "--size", "1024x768",
+                 env={"SDL_VIDEODRIVER": "dummy"})
+    assert result.code == 0, result.err
+    import pygame
+
+    img = pygame.image.load(shot)
+    assert img.get_size() == (1024, 768)
 
 
 def test_play_frames_on_a_policy(cli, tmp_path) -> None:

@@ -1,10 +1,9 @@
 """Layers: imports point one way, and nothing headless imports pygame.
 
 scenario/, model/ → nothing above them (model may be imported by scenario);
-sim/ → scenario, model; batch/ → sim and below; render/ → sim and below; cli → anything.
-calibrate/ (real events → a scenario) → scenario and model only, never the engine; only the
-cli imports it.
-Only render/ imports pygame or pygame_gui.
+sim/ → scenario, model; batch/ → sim and below; play/ (the presenter) → sim and below;
+render/ → play and below; cli → anything. calibrate/ (real events → a scenario) → scenario and
+model only, never the engine; only the cli imports it. Only render/ imports pygame or pygame_gui.
 """
 
 import ast
@@ -19,13 +18,14 @@ PACKAGE = Path(opssim.__file__).resolve().parent
 
 #: For each layer, the layers it must never import.
 FORBIDDEN = {
-    "scenario": {"sim", "batch", "render", "cli", "report", "calibrate"},
-    "model": {"sim", "batch", "render", "cli", "report", "scenario", "calibrate"},
-    "sim": {"batch", "render", "cli", "report", "calibrate"},
-    "batch": {"render", "cli", "report", "calibrate"},
+    "scenario": {"sim", "batch", "play", "render", "cli", "report", "calibrate"},
+    "model": {"sim", "batch", "play", "render", "cli", "report", "scenario", "calibrate"},
+    "sim": {"batch", "play", "render", "cli", "report", "calibrate"},
+    "batch": {"play", "render", "cli", "report", "calibrate"},
+    "play": {"batch", "render", "cli", "report", "calibrate"},
     "render": {"batch", "cli", "report", "calibrate"},
-    "report": {"render", "cli", "calibrate"},
-    "calibrate": {"sim", "batch", "render", "cli", "report"},
+    "report": {"play", "render", "cli", "calibrate"},
+    "calibrate": {"sim", "batch", "play", "render", "cli", "report"},
 }
 GUI = {"pygame", "pygame_gui"}
 
@@ -77,7 +77,7 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 def test_the_scan_sees_the_package() -> None:
     layers = {layer_of(p) for p in SOURCES}
-    assert {"scenario", "model", "sim", "batch", "cli", "calibrate"} <= layers
+    assert {"scenario", "model", "sim", "batch", "play", "render", "cli", "calibrate"} <= layers
     assert "opssim.batch.policy" in imports_of(PACKAGE / "batch" / "run.py"), \
         "relative imports resolve"
 

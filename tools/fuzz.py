@@ -440,7 +440,7 @@ def check_special_files(folder: Path) -> list[str]:
     link and a link loop: each must refuse at once (an alarm catches a hang). Returns the
     failures."""
     from opssim.batch.schedule import ScheduleError, load_schedule
-    from opssim.render.settings import load_settings
+    from opssim.play.settings import load_settings
     from opssim.scenario import ScenarioError, load_scenario
     from opssim.sim.record import Recording, RecordingError
 

@@ -4,8 +4,8 @@ import pygame
 import pytest
 
 from opssim.batch import parse_policy, run_engine
+from opssim.play.driver import SPEEDS, Driver, Phase
 from opssim.render import App
-from opssim.render.driver import SPEEDS, Driver, Phase
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
 

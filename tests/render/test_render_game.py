@@ -16,9 +16,9 @@ from pathlib import Path
 import pygame
 import pytest
 
-from opssim.render import fonts
+from opssim.play.driver import Phase
+from opssim.render import fonts, pen
 from opssim.render.app import App
-from opssim.render.driver import Phase
 from opssim.render.game import Game, parse_size
 from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import SIZE
@@ -139,19 +139,18 @@ def _buttons_fit(menu: Menu, outer: pygame.Rect, scene: str) -> None:
 def _shoot(game: Game, window: pygame.Surface, name: str, shots: Path) -> None:
     """Draw, check every text is on the canvas, check the top overlay's texts and buttons are
     in its panel, save the PNG."""
-    screen = pygame.Rect((0, 0), SIZE)
+    screen = pygame.Rect((0, 0), window.get_size())  # texts are traced in window pixels
     with fonts.tracing() as texts:
         game.draw(window)
     _inside(screen, texts, name)
     if game.overlays:
         top = game.overlays[-1]
-        canvas = pygame.Surface(SIZE)
         with fonts.tracing() as mine:
-            top.draw(canvas, 0.0)
-        _inside(top.rect, mine, name)
+            top.draw(window, 0.0)
+        _inside(pen.to_px(top.rect), mine, name)
         _buttons_fit(top.menu, top.rect, name)  # type: ignore[attr-defined]
     elif isinstance(game.scene, TitleScreen):
-        _buttons_fit(game.scene.menu, screen, name)
+        _buttons_fit(game.scene.menu, pygame.Rect((0, 0), SIZE), name)
     assert window.get_size() == game.size
     pygame.image.save(window, shots / f"{name}-{game.lang}-{game.size[0]}.png")
 
@@ -260,7 +259,10 @@ def test_clicks_on_a_scaled_window_hit_the_buttons(window: pygame.Surface) -> No
 
 def test_parse_size() -> None:
     assert parse_size("1920x1080") == (1920, 1080)
-    for bad in ("1920", "100x7", "1920x1200", "axb", "99999x56249"):
+    assert parse_size("1024x768") == (1024, 768)  # 4:3
+    assert parse_size("2560x1080") == (2560, 1080)  # about 21:9
+    assert parse_size("1920x1200") == (1920, 1200)  # 16:10
+    for bad in ("1920", "100x7", "1920x600", "1000x1000", "axb", "99999x56249"):
         with pytest.raises(ValueError):
             parse_size(bad)
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pygame
 import pytest
 
+from opssim.play.userdata import delete_save, list_saves
 from opssim.render import fonts
 from opssim.render.game import Game
 from opssim.render.palette import SIZE
 from opssim.render.save_screen import CONFIRM, SaveScreen
 from opssim.render.title_screen import TitleScreen
-from opssim.render.userdata import delete_save, list_saves
 from opssim.scenario import Scenario, default_scenario_path, scenario_hash
 from opssim.sim.record import Recording, file_sha256, state_checksum, weeks_of
 

@@ -20,9 +20,9 @@ from opssim.model.records import (
     SpecialistWeek,
     TicketsLate,
 )
+from opssim.play.driver import Phase
 from opssim.render import App
 from opssim.render.calendar import Calendar, end_hour, start_hour
-from opssim.render.driver import Phase
 from opssim.render.palette import SIDE
 from opssim.render.planning_panel import RECT, ROWS_H, ROWS_Y, project_fatigue
 from opssim.render.side_panel import kpi_value
@@ -185,7 +185,7 @@ def test_calendar_happenings_show_while_they_last(starter: Scenario,
     while app.engine.now < start_hour(h) + 1:
         app.step()
     assert app.calendar.active == [0]
-    assert any("Spring holiday begins" in text for _s, text, _c in app.ticker.lines)
+    assert any("“Spring holiday” begins" in text for _s, text, _c in app.ticker.lines)
     app.draw(screen)
     while app.engine.now < end_hour(h) + 1:
         app.step()

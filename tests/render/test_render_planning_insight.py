@@ -7,10 +7,10 @@ import numpy as np
 import pygame
 import pytest
 
+from opssim.play.driver import Phase
+from opssim.play.planning import verdict
 from opssim.render import App
-from opssim.render.driver import Phase
 from opssim.render.effect_hint import clear, delta, effect_lines
-from opssim.render.fan_chart import verdict
 from opssim.render.planning_panel import RECT, START, USE_PLAN
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK
@@ -134,7 +134,7 @@ def test_dragging_waits_before_looking_ahead(starter: Scenario, screen: pygame.S
     first = p.current
     p.move("copy", 14)
     app.step()
-    assert p.current is None and p._shown is first  # the old fan stays up, dimmed
+    assert p.current is None and p.shown_lookahead is first  # the old fan stays up, dimmed
     for _ in range(20):
         app.step()
     assert p.current is not None and p.current is not first

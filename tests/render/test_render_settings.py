@@ -8,16 +8,16 @@ from pathlib import Path
 import pygame
 import pytest
 
-from opssim.render import fonts
-from opssim.render.driver import AUTO_SPEED
-from opssim.render.game import Game
-from opssim.render.settings import (
+from opssim.play.driver import AUTO_SPEED
+from opssim.play.settings import (
     Settings,
     SettingsStore,
     load_settings,
     save_settings,
     settings_path,
 )
+from opssim.render import fonts
+from opssim.render.game import Game
 from opssim.scenario import default_scenario_path, load_scenario
 
 pytestmark = pytest.mark.usefixtures("data")  # every test here has its own data folder

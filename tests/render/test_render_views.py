@@ -5,9 +5,9 @@ import pygame.freetype
 import pytest
 
 from opssim.model.records import BlameEvent
+from opssim.play.driver import Phase
 from opssim.render import App
 from opssim.render.blame_popup import blame_sentence
-from opssim.render.driver import Phase
 from opssim.render.fonts import FONT_PATH
 from opssim.render.strings import STRINGS
 from opssim.scenario import Scenario

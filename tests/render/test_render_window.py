@@ -68,3 +68,35 @@ def test_no_display_is_one_line_and_exit_3() -> None:
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("opssim: play: cannot open a window (")
     assert lines[0].endswith("); to run headless use: opssim run")
+
+
+def test_a_resized_window_is_laid_out_again_with_the_run_kept(starter: Scenario) -> None:
+    from opssim.render import fonts, pen
+    from opssim.render.game import Game
+
+    pygame.display.init()
+    pygame.font.init()
+    fonts.reset()
+    try:
+        window = pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
+        game = Game(lang="en", seed=1)
+        app = game.start(starter, None)
+        app.planning.values["copy"] = 3.0
+        for _ in range(5):
+            game.step()
+        engine = app.engine
+        window = pygame.display.set_mode((1024, 768), pygame.RESIZABLE)
+        game.handle(pygame.event.Event(pygame.VIDEORESIZE, size=(1024, 768), w=1024, h=768))
+        assert game.app is app and app.engine is engine  # the same run, views rebuilt
+        assert game.size == (1024, 768) and pen.scale == 0.8
+        assert app.planning.visible and app.planning.values["copy"] == 3.0
+        with fonts.tracing() as texts:
+            game.draw(window)
+        assert texts and all(window.get_rect().contains(r) for _t, r in texts)
+        # A window drawn at a size nobody announced (a DPI change) is laid out for it too.
+        window = pygame.display.set_mode((1920, 1080), pygame.RESIZABLE)
+        game.draw(window)
+        assert game.size == (1920, 1080) and pen.scale == 1.5
+    finally:
+        pygame.quit()
+        fonts.reset()

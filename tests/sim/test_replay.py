@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from opssim.batch import parse_policy, run_engine
-from opssim.render.driver import Driver
+from opssim.play.driver import Driver
 from opssim.scenario import Scenario, default_scenario_path, load_scenario, parse_scenario
 from opssim.sim import Engine
 from opssim.sim.record import Recording, RecordingError, replay, state_checksum

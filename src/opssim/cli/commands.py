@@ -314,7 +314,16 @@ def play(
     load: Annotated[
         Path | None, typer.Option(help="open a save (a recording) at its week")
     ] = None,
-    size: Annotated[str, typer.Option(help="window size, 16:9, such as 1920x1080")] = "1280x720",
+    size: Annotated[str, typer.Option(help="window size, 4:3 to 21:9, such as 1920x1080 "
+                                           "(the window can be resized)")] = "1280x720",
+    week: Annotated[
+        int | None, typer.Option(min=1, help="start at week N: the weeks before it are "
+                                             "played on the manager's plan")
+    ] = None,
+    title: Annotated[
+        bool, typer.Option("--title", help="with --frames or --screenshot: show (and capture) "
+                                           "the title screen instead of a run")
+    ] = False,
     reduced_motion: Annotated[
         bool | None, typer.Option("--reduced-motion/--no-reduced-motion",
                                   help="no moving dots or animations, for this session "
@@ -329,6 +338,10 @@ def play(
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     if lang is not None and lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
+    if title and (scenario is not None or load is not None or week is not None):
+        fail("--title: shows the title screen, so no SCENARIO, --load or --week with it")
+    if week is not None and load is not None:
+        fail("--week: a save already starts at its own week; not with --load")
     if screenshot is not None and frames is None:
         frames = 120
     if screenshot is not None:
@@ -339,20 +352,25 @@ def play(
         window = parse_size(size)
     except ValueError as exc:
         fail(f"--size: {exc}")
+    from opssim.play.session import Session
+
+    loaded = at = None
     if load is not None:
-        from opssim.render.userdata import load_save
-        from opssim.sim.record import RecordingError, restore
+        from opssim.sim.record import RecordingError
 
         try:
-            sc_loaded, rec, _where = load_save(load)
-            restore(sc_loaded, rec)  # checked here so a bad save is one line, not a window
+            loaded = Session.load(load)  # restored once, here: a bad save is one line
         except (RecordingError, OSError) as exc:
             fail(f"--load: {display_path(load)}: {getattr(exc, 'strerror', None) or exc}")
     sc = None
     path = scenario
-    if scenario is not None or frames is not None:
+    if (scenario is not None or frames is not None or week is not None) and not title:
         path = scenario or default_scenario_path()
         sc = _load(path)
+    if week is not None and sc is not None:
+        if week > sc.weeks:
+            fail(f"--week: {path} has {sc.weeks} weeks, got {week}")
+        at = Session.at_week(sc, path, seed, week)
     decide = None
     if policy is not None:
         if frames is None or sc is None:
@@ -375,8 +393,8 @@ def play(
 
     try:
         code = play_window(sc, seed=seed, lang=lang, frames=frames, screenshot=screenshot,
-                           path=path, size=window, load=load, reduced_motion=reduced_motion,
-                           decide=decide)
+                           path=path, size=window, load=loaded, reduced_motion=reduced_motion,
+                           decide=decide, at=at)
     except PolicyError as exc:  # a bot that raised or returned nonsense mid-run
         fail(str(exc))
     raise SystemExit(code)

@@ -10,14 +10,16 @@ from collections.abc import Callable, Sequence
 import pygame
 
 from opssim.model.records import BlameEvent, Complaints, Dashboard, KpiResult, Record, Review
+from opssim.play.driver import Decide, Driver, FrameReport, Phase
+from opssim.render import pen
 from opssim.render.blame_popup import BlamePopup
 from opssim.render.calendar import Calendar
 from opssim.render.dots import Dots
-from opssim.render.driver import Decide, Driver, FrameReport, Phase
 from opssim.render.end_screen import RECT as END_RECT
 from opssim.render.end_screen import EndScreen
 from opssim.render.funnel_view import FunnelView
 from opssim.render.hud import Hud
+from opssim.render.layout import placed
 from opssim.render.palette import ACCENT, BG, FUNNEL, SHADE, SIZE
 from opssim.render.planning_panel import PlanningPanel
 from opssim.render.review_card import ReviewCard
@@ -33,7 +35,12 @@ CONFIRM = (pygame.K_RETURN, pygame.K_KP_ENTER)
 SPEED_KEYS = {pygame.K_1: 1, pygame.K_2: 2, pygame.K_3: 3,
               pygame.K_KP1: 1, pygame.K_KP2: 2, pygame.K_KP3: 3}
 #: The end screen's buttons: play again, back to the title, quit (under the scorecard).
-END_BUTTONS = pygame.Rect(END_RECT.x + 120, END_RECT.bottom - 56, END_RECT.w - 240, 40)
+END_BUTTONS = pygame.Rect(0, 0, END_RECT.w - 240, 40)
+
+
+@placed
+def _place() -> None:
+    END_BUTTONS.topleft = END_RECT.x + 120, END_RECT.bottom - 56
 
 
 class App:
@@ -187,9 +194,9 @@ class App:
             if event.key in SPEED_KEYS:
                 self.driver.set_speed(SPEED_KEYS[event.key])
                 return True
-        if event.type == pygame.MOUSEMOTION:  # the window may be scaled: canvas pixels
+        if event.type == pygame.MOUSEMOTION:  # window pixels: the panel lays out in units
             x, y = event.pos
-            self.planning.hover((round(x / self.scale), round(y / self.scale)))
+            self.planning.hover((round(x / pen.scale), round(y / pen.scale)))
         return self.gui.process(event)
 
     # -- a frame --------------------------------------------------------------------------
@@ -217,7 +224,7 @@ class App:
 
     def _absorb(self, records: Sequence[Record], *, live: bool) -> None:
         """Feed log records to the views; ``live``: they just happened, so popups may open."""
-        self.ticker.add(list(records))
+        self.ticker.add(list(records), now=self.engine.now if live else None)
         gain = self.scenario.blame.reputation.gain_per_hit
         blames: list[BlameEvent] = []
         reviewed: list[tuple[Review, float]] = []
@@ -266,9 +273,7 @@ class App:
         self.side.draw(surface, snap, self.driver.week, self.last_review, planned)
         self.ticker.draw(surface)
         if self.planning.visible:
-            shade = pygame.Surface(FUNNEL[2:], pygame.SRCALPHA)
-            shade.fill(SHADE)
-            surface.blit(shade, FUNNEL[:2])
+            pen.shade(surface, FUNNEL, SHADE)
             self.planning.draw(surface)
         self.gui.update(seconds)
         self.gui.draw(surface)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pygame
 
 from opssim.model.records import BlameEvent, Dashboard
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.palette import (
     ACCENT,
     BAD,
@@ -219,7 +219,7 @@ class BlamePopup:
         worst = min((b.verdict for b in self.blames),
                     key=lambda v: SEVERITY.index(v) if v in SEVERITY else 0)
         edge = VERDICT_COLOUR.get(worst, BAD)
-        pygame.draw.rect(surface, (5, 6, 9), r.move(6, 8), border_radius=10)
+        pen.rect(surface, (5, 6, 9), r.move(6, 8), border_radius=10)
         panel(surface, r, fill=PANEL, edge=edge, width=3)
         warning_icon(surface, r.x + 22, r.y + 20, 34, edge)
         blamed = worst in ("specialist", "shared")
@@ -233,7 +233,7 @@ class BlamePopup:
         y = r.y + 84
         for i, (b, note) in enumerate(shown):
             if i:
-                pygame.draw.line(surface, PANEL_EDGE, (r.x + PAD, y - 9), (r.right - PAD, y - 9))
+                pen.line(surface, PANEL_EDGE, (r.x + PAD, y - 9), (r.right - PAD, y - 9))
             y = self._block(surface, b, note, r.x + PAD, y) + 16
         if more:
             self._text(surface, tr("blame_more", lang, n=more), (r.x + PAD, y), 14, DIM)
@@ -280,7 +280,7 @@ class BlamePopup:
         total = sum(max(0.0, share.get(c, 0.0)) for c in CAUSES) or 1.0
         pcts = percentages(b)
         bar = pygame.Rect(x, y, INNER, BAR_H)
-        pygame.draw.rect(surface, TRACK, bar)
+        pen.rect(surface, TRACK, bar)
         left = x
         edges = [x]
         for i, cause in enumerate(CAUSES):
@@ -293,22 +293,22 @@ class BlamePopup:
                 if fonts.width(pct, 12, True) + 10 <= seg.w:  # on a plain chip over the pattern
                     chip = pygame.Rect(0, 0, fonts.width(pct, 12, True) + 6, BAR_H - 4)
                     chip.center = seg.center
-                    pygame.draw.rect(surface, CAUSE_COLOUR[cause], chip, border_radius=3)
+                    pen.rect(surface, CAUSE_COLOUR[cause], chip, border_radius=3)
                     label = fonts.draw(surface, pct, seg.center, 12, INK, bold=True,
                                        anchor="center")
                     self.drawn.append(label)
             left = right
             edges.append(right)
         for e in edges[1:-1]:  # a light seam between segments, so they part without colour
-            pygame.draw.line(surface, TEXT, (e, y), (e, y + BAR_H - 1), 2)
-        pygame.draw.rect(surface, TEXT, bar, 1)
+            pen.line(surface, TEXT, (e, y), (e, y + BAR_H - 1), 2)
+        pen.rect(surface, TEXT, bar, 1)
         y += BAR_H + 6
         top = dominant_cause(b)
         col = INNER // len(CAUSES)
         for i, cause in enumerate(CAUSES):
             lx = x + i * col
             _swatch(surface, pygame.Rect(lx, y + 3, 14, 14), cause)
-            pygame.draw.rect(surface, TEXT, (lx, y + 3, 14, 14), 1)
+            pen.rect(surface, TEXT, (lx, y + 3, 14, 14), 1)
             text = tr("cause_pct", self.lang, cause=tr(f"cause_{cause}", self.lang),
                       pct=pcts[cause])
             self._text(surface, text, (lx + 20, y + 1), 14, TEXT if cause == top else DIM,
@@ -344,14 +344,12 @@ class BlamePopup:
 def _swatch(surface: pygame.Surface, rect: pygame.Rect, cause: str) -> None:
     """``rect`` filled in ``cause``'s colour and pattern: plan solid, execution hatched, luck
     dotted (so the bar reads without colour too)."""
-    pygame.draw.rect(surface, CAUSE_COLOUR[cause], rect)
+    pen.rect(surface, CAUSE_COLOUR[cause], rect)
     if cause == "execution":
         hatch(surface, rect, INK, step=6)
     elif cause == "luck":
-        clip = surface.get_clip()
-        surface.set_clip(rect.clip(clip) if clip else rect)
-        for yy in range(rect.y + 2, rect.bottom, 5):
-            off = 2 if (yy - rect.y) // 5 % 2 else 0
-            for xx in range(rect.x + 1 + off, rect.right, 5):
-                pygame.draw.circle(surface, INK, (xx, yy), 1)
-        surface.set_clip(clip)
+        with pen.clip(surface, rect):
+            for yy in range(rect.y + 2, rect.bottom, 5):
+                off = 2 if (yy - rect.y) // 5 % 2 else 0
+                for xx in range(rect.x + 1 + off, rect.right, 5):
+                    pen.circle(surface, INK, (xx, yy), 1)

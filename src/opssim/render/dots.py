@@ -8,6 +8,7 @@ the engine's random streams are never touched.
 import numpy as np
 import pygame
 
+from opssim.render import pen
 from opssim.render.palette import DOT, DROP
 
 FLOW, DROPPED = 0, 1
@@ -15,21 +16,24 @@ FLOW, DROPPED = 0, 1
 Span = tuple[float, float]
 
 
-def _dot_surface(kind: int) -> pygame.Surface:
+def _dot_surface(kind: int, scale: float = 1.0) -> pygame.Surface:
     """A flowing user is a round dot; a dropped one is a small cross (shape, not just colour).
 
     The shapes are drawn without antialiasing, so every pixel is either fully on or off: a
     colour key (run-length encoded) shows them exactly as per-pixel alpha would, and blits
     several times faster than alpha blending.
     """
-    s = pygame.Surface((7, 7))
+    n = 2 * round(3 * scale) + 1  # odd: the dot has a centre pixel
+    c, lo, hi = n // 2, round(scale), n - 1 - round(scale)
+    s = pygame.Surface((n, n))
     key = (0, 0, 0) if (0, 0, 0) not in (DOT, DROP) else (255, 0, 255)
     s.fill(key)
     if kind == FLOW:
-        pygame.draw.circle(s, DOT, (3, 3), 2)
+        pygame.draw.circle(s, DOT, (c, c), max(2, round(2 * scale)))
     else:
-        pygame.draw.line(s, DROP, (1, 1), (5, 5), 2)
-        pygame.draw.line(s, DROP, (1, 5), (5, 1), 2)
+        w = max(2, round(2 * scale))
+        pygame.draw.line(s, DROP, (lo, lo), (hi, hi), w)
+        pygame.draw.line(s, DROP, (lo, hi), (hi, lo), w)
     s.set_colorkey(key, pygame.RLEACCEL)
     return s
 
@@ -45,7 +49,8 @@ class Dots:
         self._age = np.zeros(0, np.int32)
         self._life = np.ones(0, np.int32)
         self._kind = np.zeros(0, np.int8)
-        self._surfaces = (_dot_surface(FLOW), _dot_surface(DROPPED))
+        self._scale = 0.0
+        self._surfaces: tuple[pygame.Surface, pygame.Surface] | None = None
 
     def __len__(self) -> int:
         return len(self._age)
@@ -96,6 +101,10 @@ class Dots:
         # Positions as one flat list of ints paired up lazily: no list or tuple per dot kept
         # alive at once, so drawing allocates next to nothing for the garbage collector (a
         # list per dot set off collections that made every twentieth frame slow).
-        flat = iter((xy - 3.0).round().astype(np.int32).ravel().tolist())
+        if self._surfaces is None or self._scale != pen.scale:  # sprites at the window's scale
+            self._scale = pen.scale
+            self._surfaces = (_dot_surface(FLOW, pen.scale), _dot_surface(DROPPED, pen.scale))
+        half = self._surfaces[0].get_width() // 2
+        flat = iter((xy * pen.scale - half).round().astype(np.int32).ravel().tolist())
         surfs = map(self._surfaces.__getitem__, kinds.tolist())
         surface.fblits(zip(surfs, zip(flat, flat, strict=True), strict=True))

@@ -8,6 +8,7 @@ import numpy as np
 
 from opssim.render.palette import ACCENT, DIM, TEXT, WARN, Colour
 from opssim.render.text import duty_name, hours, num, tr
+from opssim.scenario import Scenario
 from opssim.sim.lookahead import Effect
 
 
@@ -42,13 +43,13 @@ def clear(runs: tuple[int, ...]) -> bool:
 
 def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang: str, *,
                  headline: str | None, full: float | None = None, locked: bool = False,
-                 tires: float = 0.0) -> list[Line]:
+                 tires: float = 0.0, scenario: Scenario | None = None) -> list[Line]:
     """The hint for ``duty``: ``labels`` name the KPIs (in order), ``headline`` is the KPI told
     first, with how sure its change is; the other KPIs follow on one line. ``full`` is the
     week's cap when no hour is left, ``locked`` when colleagues do the duty; ``tires`` is the
     fatigue the hour adds by the week's end (rest it takes, or overtime), said when it
     counts, since it is often why an hour shows a loss."""
-    name = duty_name(duty, lang)
+    name = duty_name(duty, lang, scenario)
     if locked:
         return [Line(tr("effect_locked", lang, duty=name), DIM)]
     if full is not None:

@@ -6,12 +6,11 @@ The band is shaded, the median a solid line, the target a dashed line; each is l
 words, so colour is never the only signal.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 import pygame
 
-from opssim.render import fonts
+from opssim.play.planning import Verdict
+from opssim.render import fonts, pen
 from opssim.render.palette import (
     ACCENT,
     BAD,
@@ -29,34 +28,6 @@ from opssim.sim.clock import HOURS_PER_DAY
 from opssim.sim.lookahead import HIGH, LOW, MEDIAN, Fan
 
 BAND: Colour = (52, 96, 150)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Where an actual landed in its fan: ``kind`` is ``hit``, ``luck`` (inside the band,
-    the median of the hours played would have hit), ``rare`` (below the band, the median
-    would have hit) or ``plan`` (even the median misses the target: the hours, not luck)."""
-
-    kind: str
-    percentile: float
-    median: float
-    actual: float
-    target: float
-
-
-def verdict(fan: Fan, kpi: str, actual: float, target: float) -> Verdict:
-    """Judge ``actual`` against ``target`` and the fan's runs of ``kpi`` at the week's end."""
-    pct = fan.percentile(kpi, actual)
-    median = float(np.quantile(fan.final(kpi), MEDIAN))
-    if actual >= target:
-        kind = "hit"
-    elif median < target:
-        kind = "plan"
-    elif pct < 100 * LOW:
-        kind = "rare"
-    else:
-        kind = "luck"
-    return Verdict(kind, pct, median, actual, target)
 
 
 def verdict_line(v: Verdict, lang: str) -> tuple[str, Colour]:
@@ -78,28 +49,28 @@ def draw_fan(surface: pygame.Surface, rect: pygame.Rect, fan: Fan, kpi: str, tar
     def pt(h: float, v: float) -> tuple[float, float]:
         return rect.x + rect.w * h / span, rect.bottom - rect.h * v / top
 
-    pygame.draw.line(surface, PANEL_EDGE, rect.bottomleft, rect.bottomright)
-    pygame.draw.line(surface, PANEL_EDGE, rect.topleft, rect.bottomleft)
+    pen.line(surface, PANEL_EDGE, rect.bottomleft, rect.bottomright)
+    pen.line(surface, PANEL_EDGE, rect.topleft, rect.bottomleft)
     fonts.draw(surface, "0", (rect.x - 4, rect.bottom), 10, FAINT, anchor="bottomright")
     for day in range(int(span // HOURS_PER_DAY) + 1):
         x = rect.x + rect.w * day * HOURS_PER_DAY / span
-        pygame.draw.line(surface, PANEL_EDGE, (x, rect.bottom), (x, rect.bottom + 3))
+        pen.line(surface, PANEL_EDGE, (x, rect.bottom), (x, rect.bottom + 3))
         if day < span // HOURS_PER_DAY:
             fonts.draw(surface, tr("fan_day", lang, day=day + 1),
                        (x + rect.w * HOURS_PER_DAY / span / 2, rect.bottom + 1), 10, FAINT,
                        anchor="midtop")
     band = [pt(h, v) for h, v in zip(hours, hi, strict=True)]
     band += [pt(h, v) for h, v in zip(hours[::-1], lo[::-1], strict=True)]
-    layer = pygame.Surface(rect.inflate(2, 2).size, pygame.SRCALPHA)  # the band's own layer
-    ox, oy = rect.x - 1, rect.y - 1
+    box = pen.to_px(rect.inflate(2, 2))
+    layer = pygame.Surface(box.size, pygame.SRCALPHA)  # the band's own layer
     pygame.draw.polygon(layer, (*BAND, 110 if stale else 200),
-                        [(x - ox, y - oy) for x, y in band])
-    surface.blit(layer, (ox, oy))
+                        [(x - box.x, y - box.y) for x, y in (pen.pt(p) for p in band)])
+    surface.blit(layer, box.topleft)
     line = [pt(h, v) for h, v in zip(hours, mid, strict=True)]
-    pygame.draw.lines(surface, DIM if stale else TEXT, False, line, 2)
+    pen.lines(surface, DIM if stale else TEXT, False, line, 2)
     ty = pt(0, target)[1]
     for x in range(rect.x, rect.right, 10):  # dashed: the target is not a run
-        pygame.draw.line(surface, WARN, (x, ty), (min(x + 5, rect.right), ty), 2)
+        pen.line(surface, WARN, (x, ty), (min(x + 5, rect.right), ty), 2)
     label(surface, tr("fan_target", lang, n=num(target)), (rect.x + 4, ty + 3), WARN,
           "topleft")  # below the line: above it is the title
     mx, my = pt(hours[len(hours) // 2], mid[len(mid) // 2])  # mid-week: clear of the target
@@ -110,7 +81,7 @@ def draw_fan(surface: pygame.Surface, rect: pygame.Rect, fan: Fan, kpi: str, tar
 def label(surface: pygame.Surface, text: str, pos: tuple[float, float], colour: Colour,
           anchor: str) -> None:
     """A small label on a backing of the panel's colour, readable over lines and the band."""
-    img = fonts.render(text, 11, colour)
-    r = img.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
-    pygame.draw.rect(surface, PANEL, r.inflate(4, 0), border_radius=2)
+    img = fonts.render(text, fonts.pixels(11), colour)
+    r = img.get_rect(**{anchor: pen.pt(pos)})
+    pygame.draw.rect(surface, PANEL, r.inflate(pen.px(4), 0), border_radius=pen.px(2))
     surface.blit(img, r)

@@ -10,7 +10,7 @@ bursts and pauses at every midnight. Both choices are fixed for the whole window
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.calendar import Calendar
 from opssim.render.dots import DROPPED, FLOW, Dots
 from opssim.render.palette import (
@@ -34,8 +34,10 @@ MAX_DOTS_PER_FRAME = 1.5
 TOP_W, BOTTOM_W = 640, 400  # band widths at the funnel's mouth and tip
 INLET = 66  # room above the first band where arrivals fall in
 GAP = 34  # the least room between two bands, where the dots flow
+MIN_GAP = 10  # ... when there are so many stages that the bands need the room
 MAX_BAND_H = 80
 MAX_GAP = 90
+ROOMY_H = 48  # a band this tall has two lines (name and count; now, dropped and share)
 
 
 class FunnelView:
@@ -52,10 +54,13 @@ class FunnelView:
         self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
         n = self.n = len(self.labels)
         x, y, _w, h = FUNNEL
-        self.cx = x + 80 + TOP_W // 2
+        self.cx = x + max(80 + TOP_W // 2, (_w - 60) // 2)  # centred when the room is wide
         top = y + INLET
         room = h - INLET - 12
-        self.band_h = min(MAX_BAND_H, (room - (n - 1) * GAP) / n)
+        gap = GAP
+        if n > 1 and (room - (n - 1) * GAP) / n < ROOMY_H:  # many stages: narrower gaps first
+            gap = max(MIN_GAP, (room - n * ROOMY_H) / (n - 1))
+        self.band_h = min(MAX_BAND_H, (room - (n - 1) * gap) / n)
         gap = min(MAX_GAP, (room - n * self.band_h) / (n - 1)) if n > 1 else 0.0
         self.gap = gap
         self.bands: list[tuple[float, float, float]] = []  # (y, top width, bottom width)
@@ -103,7 +108,8 @@ class FunnelView:
         cx = self.cx
         if kind == DROPPED:
             right = cx + (tw + bw) / 4 - 6
-            self.dots.spawn(n, (right - 6, right), (by + 8, by + self.band_h - 8),
+            inset = min(8.0, self.band_h / 3)
+            self.dots.spawn(n, (right - 6, right), (by + inset, by + self.band_h - inset),
                             (right + 50, right + 110), (by + 24, by + self.band_h + 24),
                             life=36, kind=DROPPED, stagger=4)
         elif i == 0:
@@ -150,33 +156,46 @@ class FunnelView:
         for i, (by, tw, bw) in enumerate(self.bands):
             self._band(surface, i, by, tw, bw, stages[i].reached, stages[i].now,
                        stages[i].dropped, stages[i - 1].reached if i else None, snap.noise)
-        clip = surface.get_clip()
-        surface.set_clip(pygame.Rect(FUNNEL).inflate(-4, -4))
-        self.dots.draw(surface)
-        surface.set_clip(clip)
+        with pen.clip(surface, pygame.Rect(FUNNEL).inflate(-4, -4)):
+            self.dots.draw(surface)
 
     def _band(self, surface: pygame.Surface, i: int, by: float, tw: float, bw: float,
               reached: int, now: int, dropped: int, before: int | None, noise: float) -> None:
         cx, h, lang = self.cx, self.band_h, self.lang
         fill = STAGE_FILLS[i % len(STAGE_FILLS)]
         pts = [(cx - tw / 2, by), (cx + tw / 2, by), (cx + bw / 2, by + h), (cx - bw / 2, by + h)]
-        pygame.draw.polygon(surface, fill, pts)
+        pen.polygon(surface, fill, pts)
         edge = tuple(min(255, c + 40) for c in fill)
-        pygame.draw.polygon(surface, edge, pts, 1)
+        pen.polygon(surface, edge, pts, 1)
         left = cx - bw / 2 + 14
         right = cx + bw / 2 - 14
-        fonts.draw(surface, self.labels[i], (left, by + 5), 17, TEXT, bold=True)
-        fonts.draw(surface, tr("now_dropped", lang, now=approx(now, noise, lang),
-                               dropped=approx(dropped, noise, lang)),
-                   (left, by + h - 22), 13, DIM)
-        fonts.draw(surface, approx(reached, noise, lang), (right, by + 2), 24, TEXT, bold=True,
-                   anchor="topright")
+        count = approx(reached, noise, lang)
+        detail = tr("now_dropped", lang, now=approx(now, noise, lang),
+                    dropped=approx(dropped, noise, lang))
         caption = tr("reached", lang)
         if before:
             share = reached / before
             pct = f"≈ {share:.0%}" if noise > 0 else f"{share:.1%}"  # no false precision
             caption = tr("reached_share", lang, pct=pct)
-        fonts.draw(surface, caption, (right, by + h - 21), 12, DIM, anchor="topright")
+        if h >= ROOMY_H:
+            cw = fonts.width(count, 24, bold=True)
+            fonts.draw(surface, count, (right, by + 2), 24, TEXT, bold=True, anchor="topright")
+            fonts.draw(surface, fonts.fit(self.labels[i], 17, right - left - cw - 12, bold=True),
+                       (left, by + 5), 17, TEXT, bold=True)
+            capw = fonts.width(caption, 12)
+            fonts.draw(surface, caption, (right, by + h - 21), 12, DIM, anchor="topright")
+            fonts.draw(surface, fonts.fit(detail, 13, right - left - capw - 12),
+                       (left, by + h - 22), 13, DIM)
+        else:  # one line: name, then now/dropped and the share, then the count
+            mid = by + h / 2
+            cw = fonts.draw(surface, count, (right, mid), 14, TEXT, bold=True,
+                            anchor="midright").w
+            info = fonts.fit(f"{detail} · {caption}", 11, (right - left) * 0.55 - cw)
+            iw = fonts.draw(surface, info, (right - cw - 10, mid), 11, DIM,
+                            anchor="midright").w if info != "…" else 0
+            fonts.draw(surface, fonts.fit(self.labels[i], 13, right - left - cw - iw - 22,
+                                          bold=True), (left, mid), 13, TEXT, bold=True,
+                       anchor="midleft")
         gap_y = by - self.gap / 2
         if i and self.legend:
             gx = cx - (tw + 40) / 2 - 8

@@ -1,14 +1,15 @@
 """The game around a run: the title screen, the run (:class:`App`), the Esc menu, the save
 list, the hot-reload notice; the window's size; the frame loops.
 
-Everything is drawn on a 1280×720 canvas; a window of another 16:9 size shows the canvas
-smooth-scaled, and mouse positions are divided back (pygame_gui does it for its widgets,
-which are all the game's clickable things).
+Everything is drawn straight onto the window at its own pixel size (:mod:`.layout`,
+:mod:`.pen`): a resized window is laid out again and every view rebuilt, the run kept.
 """
 
+import contextlib
 import io
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -16,24 +17,24 @@ from typing import Protocol
 import pygame
 
 from opssim.atomic import write_bytes_atomically
-from opssim.model import AllocationError
-from opssim.render import fonts
+from opssim.play.driver import Decide
+from opssim.play.session import Session
+from opssim.play.settings import Settings, SettingsStore
+from opssim.play.userdata import ScenarioEntry
+from opssim.render import fonts, layout, pen
 from opssim.render.app import FPS, App
-from opssim.render.driver import Decide
 from opssim.render.menu_screen import MenuScreen
 from opssim.render.palette import ACCENT, BAD, PANEL, SIZE, TEXT
 from opssim.render.reload_notice import ReloadNotice
 from opssim.render.save_screen import SaveScreen
 from opssim.render.scroll_menu import ScrollMenu
-from opssim.render.settings import Settings, SettingsStore
 from opssim.render.text import tr
 from opssim.render.title_screen import TitleScreen
 from opssim.render.ui import Menu
-from opssim.render.userdata import ScenarioEntry, load_save, write_save
 from opssim.safeio import display_path
 from opssim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from opssim.sim import Engine
-from opssim.sim.record import RecordingError, restore, state_checksum, weeks_of
+from opssim.sim.record import RecordingError
 
 #: Frames between two looks at the scenario file's modification time (about a second).
 POLL_FRAMES = 60
@@ -50,28 +51,35 @@ class Overlay(Protocol):
     def draw(self, surface: pygame.Surface, seconds: float) -> None: ...
 
 
+#: The smallest window the layout stays readable in (and the largest asked for).
+MIN_SIZE, MAX_SIZE = (640, 360), (7680, 4320)
+
+
 def parse_size(text: str) -> tuple[int, int]:
-    """``1920x1080`` as (1920, 1080); raises ValueError unless it is 16:9, 640×360 to 7680×4320
-    (the canvas is 16:9, and a letterbox would shift the mouse)."""
+    """``1920x1080`` as (1920, 1080); raises ValueError unless its ratio is 4:3 to 21:9 (an
+    ultrawide's 2.4:1 included) and it is 640×360 to 7680×4320."""
     try:
         w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
         raise ValueError(f"expected WIDTHxHEIGHT such as 1920x1080, got {text!r}") from None
-    if w * 9 != h * 16 or not 640 <= w <= 7680:
-        raise ValueError(f"{w}x{h}: the window must be 16:9, from 640x360 to 7680x4320")
+    if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
+        raise ValueError(f"{w}x{h}: the window must be from 640x360 to 7680x4320")
+    if not 3 * w >= 4 * h or not 5 * w <= 12 * h:
+        raise ValueError(f"{w}x{h}: the window's ratio must be from 4:3 (1440x1080) to "
+                         f"ultrawide 21:9 (up to 2.4:1, 3440x1440)")
     return w, h
 
 
 class Game:
     """The scenes of one window session."""
 
-    def __init__(self, *, lang: str, seed: int = 0, size: tuple[int, int] = SIZE,
+    def __init__(self, *, lang: str, seed: int = 0, size: tuple[int, int] = layout.BASE,
                  reduced_motion: bool = False, speed: int = 1,
                  store: SettingsStore | None = None) -> None:
         self.lang = lang
         self.seed = seed
-        self.size = size
-        self.scale = size[0] / SIZE[0]
+        self.size = (int(size[0]), int(size[1]))
+        self.scale = layout.apply(self.size)  # window pixels per layout unit
         self.reduced_motion = reduced_motion
         self.speed = speed  # the speed a played run starts at
         self.store = store  # where the player's changes are remembered (None: nowhere)
@@ -82,7 +90,23 @@ class Game:
         self._mtime: float | None = None
         self._frame = 0
         self.toast: tuple[str, tuple[int, int, int], int] | None = None
-        self.canvas = pygame.Surface(SIZE) if size != SIZE else None
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """The window is now ``size`` pixels: lay out again and rebuild every view (the run,
+        the open plan, popups and overlays are kept)."""
+        size = (max(1, size[0]), max(1, size[1]))
+        if size == self.size:
+            return
+        self.size = size
+        self.scale = layout.apply(size)
+        if isinstance(self.scene, App):
+            self.scene.relang(self.lang)
+        elif isinstance(self.scene, TitleScreen):
+            old = self.scene.menu
+            self._drop_scene()
+            self.scene = TitleScreen(self)
+            carry_focus(old, self.scene.menu)
+        self._rebuild_overlays()
 
     # -- scenes ---------------------------------------------------------------------------
 
@@ -98,14 +122,21 @@ class Game:
               seed: int | None = None, decide: Decide | None = None) -> App:
         """Play ``scenario`` (read from ``path``), from the start or from a restored engine;
         ``seed`` defaults to the engine's, else the game's."""
+        if engine is None:
+            session = Session.new(scenario, path, self.seed if seed is None else seed)
+        else:
+            session = Session(scenario, path, engine, list(checksums))
+        return self.start_session(session, auto=auto, decide=decide)
+
+    def start_session(self, session: Session, *, auto: bool = False,
+                      decide: Decide | None = None) -> App:
+        """Play ``session`` from where it stands."""
         self.overlays.clear()
         self._drop_scene()
-        self.path = path
-        self._mtime = _mtime(path)
-        if seed is None:
-            seed = engine.seed if engine is not None else self.seed
-        self.scene = app = App(scenario, seed=seed,
-                               lang=self.lang, auto=auto, engine=engine, checksums=checksums,
+        self.path = session.path
+        self._mtime = _mtime(session.path)
+        self.scene = app = App(session.scenario, seed=session.seed, lang=self.lang, auto=auto,
+                               engine=session.engine, checksums=session.checksums,
                                reduced_motion=self.reduced_motion, scale=self.scale,
                                on_end=self._end_action, decide=decide)
         if not auto:
@@ -173,10 +204,8 @@ class Game:
         app = self.app
         if app is None or not self.can_save:
             return None
-        rec = app.driver.recording(policy="window",
-                                   scenario=str(self.path.resolve()) if self.path else "")
         try:
-            path = write_save(rec, app.scenario, over)
+            path = self.session_of(app).save(over)
         except OSError as exc:  # a full disk, a read-only folder: say so, keep playing
             error = exc.strerror or type(exc).__name__
             if self.overlays and isinstance(self.overlays[-1], SaveScreen):
@@ -191,15 +220,22 @@ class Game:
     def load_from(self, path: Path) -> bool:
         """Load a save: its scenario, replayed to its week. On failure the save list says why."""
         try:
-            sc, rec, where = load_save(path)
-            engine = restore(sc, rec)
+            session = Session.load(path)
         except (RecordingError, OSError) as exc:
             if self.overlays and isinstance(self.overlays[-1], SaveScreen):
                 self.overlays[-1].fail(tr("load_failed", self.lang, error=str(exc)))
             return False
-        self.start(sc, where, engine=engine, checksums=rec.checksums)
-        self.say(tr("loaded", self.lang, week=rec.weeks + 1))
+        self.start_loaded(session)
         return True
+
+    def start_loaded(self, session: Session) -> None:
+        """Play a restored save and say which week it resumes at."""
+        self.start_session(session)
+        self.say(tr("loaded", self.lang, week=session.weeks_played + 1))
+
+    def session_of(self, app: App) -> Session:
+        """The run ``app`` plays, as a session (the driver's checksums are the weeks played)."""
+        return Session(app.scenario, self.path, app.engine, app.driver.checksums)
 
     # -- settings -------------------------------------------------------------------------
 
@@ -303,22 +339,12 @@ class Game:
             return
         if scenario_hash(sc) == scenario_hash(app.scenario):
             return  # saved without a change
-        rec = app.driver.recording()
-        engine, checksums = Engine(sc, seed=rec.seed), []
-        try:
-            if rec.weeks > sc.weeks:
-                raise AllocationError(f"{rec.weeks} weeks played, the scenario now has "
-                                      f"{sc.weeks}")
-            for _week, engine in weeks_of(sc, rec.seed, rec.inputs):
-                checksums.append(state_checksum(engine))
-            if engine.finished and len(checksums) < rec.weeks:
-                raise AllocationError("the run now ends earlier")
-        except (AllocationError, KeyError, ValueError) as exc:
-            self.start(sc, self.path, seed=rec.seed)
-            self.say(tr("reloaded_restart", self.lang, error=str(exc)), BAD)
-            return
-        self.start(sc, self.path, engine=engine, checksums=checksums)
-        self.say(tr("reloaded", self.lang, week=len(checksums) + 1))
+        session, problem = self.session_of(app).reloaded(sc)
+        self.start_session(session)
+        if problem is not None:
+            self.say(tr("reloaded_restart", self.lang, error=problem), BAD)
+        else:
+            self.say(tr("reloaded", self.lang, week=session.weeks_played + 1))
 
     # -- the frame ------------------------------------------------------------------------
 
@@ -326,6 +352,9 @@ class Game:
         """One input event, to the topmost overlay or else the scene."""
         if event.type == pygame.QUIT:
             self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE:
+            self.resize(event.size)
             return
         if self.overlays:
             self.overlays[-1].handle(event)
@@ -352,8 +381,10 @@ class Game:
             self.poll()
 
     def draw(self, window: pygame.Surface, seconds: float = 1 / FPS) -> None:
-        """Paint the scene and overlays on the canvas, then the canvas on the window."""
-        canvas = self.canvas or window
+        """Paint the scene and overlays on the window (at its own pixel size)."""
+        if window.get_size() != self.size:  # resized without an event (a test, a DPI change)
+            self.resize(window.get_size())
+        canvas = window  # outside 4:3–21:9 the layout is at the top left; scenes fill it all
         if self.scene is not None:
             self.scene.draw(canvas, seconds)
         for ov in self.overlays:
@@ -363,11 +394,9 @@ class Game:
             img = fonts.fit(text, 15, SIZE[0] - 120)
             w = fonts.width(img, 15) + 32
             r = pygame.Rect((SIZE[0] - w) // 2, SIZE[1] - 48, w, 32)
-            pygame.draw.rect(canvas, PANEL, r, border_radius=8)
-            pygame.draw.rect(canvas, colour, r, 2, border_radius=8)
+            pen.rect(canvas, PANEL, r, border_radius=8)
+            pen.rect(canvas, colour, r, 2, border_radius=8)
             fonts.draw(canvas, img, r.center, 15, TEXT, anchor="center")
-        if self.canvas is not None:
-            pygame.transform.smoothscale(self.canvas, window.get_size(), window)
 
 
 def carry_focus(old: Menu | ScrollMenu, new: Menu | ScrollMenu) -> None:
@@ -386,14 +415,17 @@ def _mtime(path: Path | None) -> float | None:
 
 
 def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int | None,
-         screenshot: Path | None, path: Path | None = None, size: tuple[int, int] = SIZE,
-         load: Path | None = None, reduced_motion: bool | None = None,
-         decide: Decide | None = None) -> int:
+         screenshot: Path | None, path: Path | None = None,
+         size: tuple[int, int] = layout.BASE,
+         load: Session | None = None, reduced_motion: bool | None = None,
+         decide: Decide | None = None, at: Session | None = None) -> int:
     """Open the window; returns the exit code.
 
-    ``scenario`` None opens the title screen; ``load`` opens a save (its scenario is the one
-    the save names). With ``frames`` the run plays the manager's plan for exactly that many
-    frames (or ``decide``'s hours) and saves the last one to ``screenshot`` (PNG) if given.
+    ``scenario`` None opens the title screen; ``load`` is a save restored (a session), and
+    ``at`` a run of ``scenario`` already played up to a week (``--week``). With ``frames``
+    the run plays the manager's plan for exactly that many frames (or ``decide``'s hours) and
+    saves the last one to ``screenshot`` (PNG) if given; with ``frames`` and no scenario the
+    title screen is shown for that many frames.
     ``lang`` and ``reduced_motion`` None mean the stored settings (:mod:`.settings`) in an
     interactive session, the defaults in a scripted one (its frames depend on its flags
     alone); given, they hold for this session and are not stored.
@@ -406,10 +438,16 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
     lang = lang if lang is not None else stored.lang
     reduced_motion = reduced_motion if reduced_motion is not None else stored.reduced_motion
     fonts.reset()
+    # High DPI on Windows as SDL expects: per-monitor awareness (SDL >= 2.24), so Windows does
+    # not stretch a low-resolution window; the game draws at whatever pixel size the window
+    # reports. (pygame's display module makes no high-DPI window on macOS: there the system
+    # scales it.)
+    os.environ.setdefault("SDL_WINDOWS_DPI_AWARENESS", "permonitorv2")
     try:
         pygame.display.init()  # no audio: the game is silent, and SDL's audio probing is noisy
         pygame.font.init()
-        screen = pygame.display.set_mode(size)
+        screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        _minimum_size()
     except pygame.error as exc:
         print(f"opssim: play: cannot open a window ({exc}); to run headless use: opssim run",
               file=sys.stderr)
@@ -421,8 +459,9 @@ def play(scenario: Scenario | None, *, seed: int, lang: str | None, frames: int 
         if store is not None and store.note:
             game.say(store.note, BAD)
         if load is not None:
-            if not game.load_from(load):
-                return 2  # the command line checked the file first; this is a race
+            game.start_loaded(load)
+        elif at is not None:
+            game.start_session(at, auto=frames is not None, decide=decide)
         elif scenario is not None:
             game.start(scenario, path, auto=frames is not None, decide=decide)
         else:
@@ -455,6 +494,19 @@ def _save_png(screen: pygame.Surface, path: Path) -> bool:
     return True
 
 
+def _minimum_size() -> None:
+    """Keep the window from being dragged smaller than the layout can be read at."""
+    window_type = getattr(pygame, "Window", None)
+    if window_type is None:
+        return
+    # An old SDL: the window can shrink further, and the layout still scales.
+    with contextlib.suppress(pygame.error, AttributeError, ValueError), \
+            warnings.catch_warnings():
+        # Deprecated for drawing through the Window; here it only sets the minimum size.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        window_type.from_display_module().minimum_size = MIN_SIZE
+
+
 def _interactive(game: Game, screen: pygame.Surface) -> None:
     clock = pygame.time.Clock()
     while game.running:
@@ -462,6 +514,7 @@ def _interactive(game: Game, screen: pygame.Surface) -> None:
         for event in pygame.event.get():
             game.handle(event)
         game.step()
+        screen = pygame.display.get_surface()  # a resize may have replaced it
         game.draw(screen, seconds)
         pygame.display.flip()
 

@@ -2,8 +2,8 @@
 
 import pygame
 
-from opssim.render import fonts
-from opssim.render.driver import Driver, Phase
+from opssim.play.driver import Driver, Phase
+from opssim.render import fonts, pen
 from opssim.render.palette import (
     ACCENT,
     BAD,
@@ -33,14 +33,14 @@ class Hud:
     def draw(self, surface: pygame.Surface, snap: Snapshot, driver: Driver) -> None:
         """The bar, left to right."""
         x, y, w, h = TOP_BAR
-        pygame.draw.rect(surface, PANEL, TOP_BAR)
-        pygame.draw.line(surface, PANEL_EDGE, (x, y + h - 1), (x + w, y + h - 1))
+        pen.rect(surface, PANEL, TOP_BAR)
+        pen.line(surface, PANEL_EDGE, (x, y + h - 1), (x + w, y + h - 1))
         fonts.draw(surface, "opssim", (16, 8), 13, ACCENT, bold=True)
         fonts.draw(surface, fonts.fit(self.title, 16, 370, bold=True), (16, 26), 16, TEXT,
                    bold=True)
         self._clock(surface, snap, driver, 400)
         self._speed(surface, driver, 712)
-        self._reputation(surface, snap, 960)
+        self._reputation(surface, snap, w - 320)  # right-aligned: wide windows keep it at the edge
 
     def _clock(self, surface: pygame.Surface, snap: Snapshot, driver: Driver, x: int) -> None:
         lang, weeks = self.lang, self.sc.weeks
@@ -68,7 +68,7 @@ class Hud:
         for i, s in enumerate((1, 2, 3)):
             r = pygame.Rect(x + i * 30, 26, 26, 22)
             on = driver.speed == s
-            pygame.draw.rect(surface, ACCENT if on else TRACK, r, border_radius=4)
+            pen.rect(surface, ACCENT if on else TRACK, r, border_radius=4)
             fonts.draw(surface, str(s), r.center, 14, (10, 14, 20) if on else DIM, bold=on,
                        anchor="center")
         sx = x + 104

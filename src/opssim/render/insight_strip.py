@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.effect_hint import effect_lines
 from opssim.render.fan_chart import draw_fan, verdict_line
 from opssim.render.palette import DIM, PANEL, PANEL_EDGE, TEXT, WARN, Colour
@@ -23,7 +23,7 @@ LEVER_W = 380  # the cause side's width; the fan takes the rest
 def draw_insight(p: "PlanningPanel", surface: pygame.Surface, area: pygame.Rect) -> None:
     """The strip of ``p`` in ``area``: cause and effect on the left, luck against plan on the
     right, under a rule."""
-    pygame.draw.line(surface, PANEL_EDGE, (area.x - 4, area.y - 8), (area.right + 4, area.y - 8))
+    pen.line(surface, PANEL_EDGE, (area.x - 4, area.y - 8), (area.right + 4, area.y - 8))
     _cause(p, surface, pygame.Rect(area.x, area.y, LEVER_W, area.h))
     fx = area.x + LEVER_W + 24
     _luck(p, surface, pygame.Rect(fx, area.y, area.right - fx, area.h))
@@ -34,13 +34,14 @@ def _cause(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
     title = tr("lever_pick", lang)
     lines = []
     if duty is not None:
-        title = tr("lever_title", lang, duty=duty_name(duty, lang))
+        title = tr("lever_title", lang, duty=duty_name(duty, lang, p.sc))
         lever = p.lever_map.levers.get(duty)
         if lever is not None and lever.lasts_weeks > 1:  # this week shows only the start
             title = tr("lever_lasts", lang, title=title, n=lever.lasts_weeks)
         la = p.current if p.engine is not None else None
         full = p.max if la is not None and not la.duties else None
         lines = effect_lines(duty, la.effect(duty) if la else None, p.kpi_labels, lang,
+                             scenario=p.sc,
                              headline=p.headline(p.week), full=full,
                              locked=duty in p.locked,
                              tires=p.extra_hour_fatigue(duty) if full is None else 0.0)
@@ -55,8 +56,8 @@ def _cause(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
         words = fonts.wrap(tr("lever_nothing", lang), 13, r.w - 40)
         box = pygame.Rect(0, 0, r.w - 24, 20 * len(words) + 12)
         box.center = map_r.center
-        pygame.draw.rect(surface, PANEL, box, border_radius=4)  # over the dim funnel
-        pygame.draw.rect(surface, PANEL_EDGE, box, 1, border_radius=4)
+        pen.rect(surface, PANEL, box, border_radius=4)  # over the dim funnel
+        pen.rect(surface, PANEL_EDGE, box, 1, border_radius=4)
         for i, text in enumerate(words):
             fonts.draw(surface, text, (box.centerx, box.y + 8 + 20 * i), 13, TEXT,
                        anchor="midtop")
@@ -73,18 +74,19 @@ def _luck(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
     label = p.kpi_labels[kpi]
     weekly = next(t for t in p.sc.reviews.targets if t.kpi == kpi).per_week is not None
     title = tr("fan_title" if weekly else "fan_title_total", lang, kpi=label)
-    fonts.draw(surface, fonts.fit(title, 13, r.w - 90, bold=True), r.topleft, 13, TEXT,
-               bold=True)
     la = p.shown_lookahead
     fan = la.fan() if la is not None else None
     stale = la is not p.current or fan is None
-    if p.engine is None:
-        return
-    if fan is None or la is not p.current:
+    busy = 0
+    if p.engine is not None and (fan is None or la is not p.current):
         pending = p.current
         pct = round(100 * pending.fan_progress) if pending is not None else 0
-        fonts.draw(surface, tr("fan_computing", lang, pct=pct), (r.right, r.y + 1), 12, WARN,
-                   anchor="topright")
+        busy = fonts.draw(surface, tr("fan_computing", lang, pct=pct), (r.right, r.y + 1), 12,
+                          WARN, anchor="topright").w + 10
+    fonts.draw(surface, fonts.fit(title, 13, r.w - max(busy, 10), bold=True), r.topleft, 13,
+               TEXT, bold=True)
+    if p.engine is None:
+        return
     lines: list[tuple[str, Colour]] = []
     if p.last_verdict is not None:
         text, colour = verdict_line(p.last_verdict, lang)

@@ -8,7 +8,7 @@ words (``← users enter``, ``↑ conversion``, ...); the others stay dim.
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.palette import ACCENT, FAINT, STAGE_FILLS, TEXT, TRACK, Colour
 from opssim.render.text import duty_name, tr
 from opssim.scenario import Scenario
@@ -17,7 +17,8 @@ from opssim.scenario.levers import Lever, levers
 TAG_W = 170  # room right of the bars for the tags
 
 
-def tags(lever: Lever, all_levers: dict[str, Lever], lang: str) -> dict[str, list[str]]:
+def tags(lever: Lever, all_levers: dict[str, Lever], lang: str,
+         scenario: Scenario | None = None) -> dict[str, list[str]]:
     """For each stage ``lever`` moves, the words that say how (direct effects first)."""
     out: dict[str, list[str]] = {}
     enters = f"lever_enters_{lever.channel}" if lever.channel else "lever_enters"
@@ -28,7 +29,8 @@ def tags(lever: Lever, all_levers: dict[str, Lever], lang: str) -> dict[str, lis
     for other in lever.via:
         if other in all_levers:
             for s in all_levers[other].direct:
-                out.setdefault(s, []).append(tr("lever_via", lang, duty=duty_name(other, lang)))
+                name = duty_name(other, lang, scenario)
+                out.setdefault(s, []).append(tr("lever_via", lang, duty=name))
     return out
 
 
@@ -36,6 +38,7 @@ class LeverMap:
     """The stages of ``scenario`` as a small funnel; :meth:`draw` highlights one duty's."""
 
     def __init__(self, scenario: Scenario, lang: str) -> None:
+        self.sc = scenario
         self.lang = lang
         self.stages = [(s.id, s.label.get(lang) if s.label else s.id)
                        for s in scenario.funnel.stages]
@@ -45,7 +48,7 @@ class LeverMap:
         """The stages lit for ``duty`` and their tags (none for no duty)."""
         if duty is None or duty not in self.levers:
             return {}
-        return tags(self.levers[duty], self.levers, self.lang)
+        return tags(self.levers[duty], self.levers, self.lang, self.sc)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, duty: str | None) -> None:
         """The funnel in ``rect``, ``duty``'s stages lit."""
@@ -60,9 +63,9 @@ class LeverMap:
             r = pygame.Rect(rect.x + (bar_w - w) // 2, y, w, row)
             on = sid in lit
             fill: Colour = STAGE_FILLS[i % len(STAGE_FILLS)] if on else TRACK
-            pygame.draw.rect(surface, fill, r, border_radius=3)
+            pen.rect(surface, fill, r, border_radius=3)
             if on:
-                pygame.draw.rect(surface, ACCENT, r.inflate(4, 4), 2, border_radius=4)
+                pen.rect(surface, ACCENT, r.inflate(4, 4), 2, border_radius=4)
             if row >= 11:
                 fonts.draw(surface, fonts.fit(label, size, w - 8, bold=on), (r.centerx, r.centery),
                            size, TEXT if on else FAINT, bold=on, anchor="center")

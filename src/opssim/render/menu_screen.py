@@ -5,18 +5,25 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
+from opssim.render.layout import centre, placed
 from opssim.render.palette import ACCENT, DIM, FAINT, SHADE, SIZE, TEXT, WARN
 from opssim.render.text import tr
 from opssim.render.ui import Gui
 from opssim.render.widgets import panel
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 RECT = pygame.Rect(0, 0, 440, 560)
-RECT.center = (SIZE[0] // 2, SIZE[1] // 2)
-BUTTONS = pygame.Rect(RECT.x + 50, RECT.y + 70, RECT.w - 100, 42)
+BUTTONS = pygame.Rect(0, 0, RECT.w - 100, 42)
+
+
+@placed
+def _place() -> None:
+    RECT.topleft = centre(*RECT.size)
+    BUTTONS.topleft = RECT.x + 50, RECT.y + 70
+
 GAP = 10
 SAVE = 1  # index of the save item
 
@@ -24,7 +31,7 @@ SAVE = 1  # index of the save item
 class MenuScreen:
     """A column of buttons over the shaded run."""
 
-    def __init__(self, game: "Game") -> None:
+    def __init__(self, game: "Shell") -> None:
         self.game = game
         lang = self.lang = game.lang
         self.rect = RECT
@@ -50,9 +57,7 @@ class MenuScreen:
 
     def draw(self, surface: pygame.Surface, seconds: float) -> None:
         """The shade, the panel, the buttons and the notes."""
-        shade = pygame.Surface(SIZE, pygame.SRCALPHA)
-        shade.fill(SHADE)
-        surface.blit(shade, (0, 0))
+        pen.shade(surface, (0, 0, *SIZE), SHADE)
         panel(surface, RECT, edge=ACCENT, width=2)
         lang = self.lang
         fonts.draw(surface, tr("menu", lang), (RECT.centerx, RECT.y + 22), 22, TEXT, bold=True,

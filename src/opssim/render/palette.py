@@ -3,10 +3,13 @@ or shape (✓/▲/▼ marks, hatching for overtime, crosses for dropped users)."
 
 from typing import Final
 
+import pygame
+
 Colour = tuple[int, int, int]
 Rect = tuple[int, int, int, int]
 
-SIZE: Final = (1280, 720)
+#: The layout's size in units (see :mod:`opssim.render.layout`, which updates it in place).
+SIZE: Final[list[int]] = [1280, 720]
 
 BG: Final[Colour] = (18, 22, 30)
 PANEL: Final[Colour] = (29, 35, 47)
@@ -29,8 +32,9 @@ STAGE_FILLS: Final[tuple[Colour, ...]] = (
     (48, 108, 70), (60, 104, 60), (74, 100, 54),
 )
 
-# Layout (x, y, w, h).
-TOP_BAR: Final[Rect] = (0, 0, 1280, 56)
-FUNNEL: Final[Rect] = (16, 64, 860, 500)
-TICKER: Final[Rect] = (16, 572, 860, 140)
-SIDE: Final[Rect] = (888, 64, 376, 648)
+# The run's regions in units, at 1280×720; :func:`opssim.render.layout.apply` moves them in
+# place for other window shapes.
+TOP_BAR: Final = pygame.Rect(0, 0, 1280, 56)
+FUNNEL: Final = pygame.Rect(16, 64, 860, 500)
+TICKER: Final = pygame.Rect(16, 572, 860, 140)
+SIDE: Final = pygame.Rect(888, 64, 376, 648)

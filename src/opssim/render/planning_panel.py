@@ -11,15 +11,14 @@ Left / Right move the focused slider by 1 h (with Shift, 5 h); Enter presses the
 button, or starts the week from a slider.
 """
 
-from collections import OrderedDict
 from collections.abc import Callable
 
 import pygame
 
-from opssim.model import AllocationError
-from opssim.render import fonts
-from opssim.render.fan_chart import Verdict, verdict
+from opssim.play.planning import Note, PlanningModel, Verdict, project_fatigue
+from opssim.render import fonts, pen
 from opssim.render.insight_strip import draw_insight
+from opssim.render.layout import placed
 from opssim.render.lever_map import LeverMap
 from opssim.render.palette import (
     ACCENT,
@@ -49,14 +48,19 @@ from opssim.render.widgets import (
     warning_icon,
 )
 from opssim.scenario import Scenario
-from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim import Engine
 from opssim.sim.lookahead import Lookahead
-from opssim.sim.specialist import DEFAULT_SKILL, SpecialistState
 
 # The panel covers the funnel and the log below it: planning is modal, and the look-ahead
 # needs the room.
-RECT = pygame.Rect(FUNNEL[0] + 12, FUNNEL[1] + 10, FUNNEL[2] - 24,
-                   TICKER[1] + TICKER[3] - FUNNEL[1] - 16)
+RECT = pygame.Rect(0, 0, 0, 0)
+
+
+@placed
+def _place() -> None:
+    RECT.update(FUNNEL.x + 12, FUNNEL.y + 10, FUNNEL.w - 24, TICKER.bottom - FUNNEL.y - 16)
+
+
 ROWS_Y = 78  # first row, from the panel's top
 ROWS_H = 272  # room for the rows: eight duties at 34 px
 MAX_ROW_H = 46
@@ -67,40 +71,15 @@ VALUE_X = 562
 SKILL_X = 668  # centre of the skill column
 BUTTON_W = 230
 USE_PLAN, START = "use_plan", "start"  # focus ids of the two buttons
-
-#: Look-ahead steps (a simulated day of a fork, a few ms each) per frame while planning, and
-#: the wall-clock budget a played frame gives them (a slow machine gets its numbers later,
-#: never different ones). A scripted run takes a fixed number, so its frames are reproducible.
-STEPS_PER_FRAME = 4
-FRAME_BUDGET = 0.007
-AUTO_STEPS_PER_FRAME = 3
-#: Frames the sliders must rest before a new look-ahead starts (dragging is not planning).
-DEBOUNCE_FRAMES = 12
-#: Look-aheads kept per week, so going back to an earlier plan is instant.
-CACHE_SIZE = 8
-
-
-def project_fatigue(sc: Scenario, fatigue: float, alloc: dict[str, float], *,
-                    weekend: bool) -> float:
-    """Fatigue at the end of a week worked on ``alloc``, starting from ``fatigue``.
-
-    A throwaway :class:`SpecialistState` runs the engine's own rule (the weekend first when
-    ``weekend``), so the projection cannot drift from the simulation; the engine is not touched.
-    """
-    st = SpecialistState(sc.specialist, sc.duties.present())
-    st.fatigue = fatigue
-    if weekend:
-        st.weekend()
-    mine = {d: alloc.get(d, 0.0) for d in sc.duty_ids}
-    tiring = {"ground": sc.duties.ground.fatigue_per_hour}
-    st.work_week(mine, tiring)
-    return st.fatigue
-
+#: The colour of each tone of the model's notes.
+TONE: dict[str, Colour] = {"bad": BAD, "warn": WARN, "good": GOOD, "info": ACCENT}
+__all__ = ["RECT", "START", "USE_PLAN", "PlanningPanel", "project_fatigue"]
 
 class PlanningPanel:
-    """Sliders over ``0..max_hours`` whose total is clamped to ``max_hours``.
+    """The view of a :class:`~opssim.play.planning.PlanningModel`: a slider per duty (the
+    model clamps), the buttons, the keyboard's focus and the mouse's hover.
 
-    With ``engine`` (the run, paused at the week boundary while the panel is up) the panel
+    With ``engine`` (the run, paused at the week boundary while the panel is up) the model
     looks ahead on forks of it; without, it only plans.
     """
 
@@ -109,21 +88,14 @@ class PlanningPanel:
                  engine: Engine | None = None) -> None:
         self.sc = scenario
         self.lang = lang
-        self.on_start = on_start
+        self.model = PlanningModel(scenario, on_start, engine)
         self.engine = engine
-        self.max = scenario.specialist.max_hours
-        self.plan = scenario.plan_hours()
-        self.values: dict[str, float] = {d: float(self.plan.get(d, 0.0)) for d in scenario.duty_ids}
-        self.locked = dict(scenario.company.locked)
-        self.rows = list(scenario.duties.present())  # the game's order, locked included
+        self.max = self.model.max
+        self.plan = self.model.plan
+        self.locked = self.model.locked
+        self.rows = self.model.rows
         self.row_h = min(MAX_ROW_H, ROWS_H // max(1, len(self.rows)))
-        self.week = 0
-        self.fatigue = 0.0
-        self.skills: dict[str, float] = {}
         self.visible = False
-        self.auto = False
-        self.message: tuple[str, Colour] | None = None
-        self._projection: tuple[tuple[float, ...], float] | None = None
         self.sliders: dict[str, Slider] = {}
         for duty in scenario.duty_ids:
             ry = self.row_y(duty)
@@ -146,13 +118,39 @@ class PlanningPanel:
         self.lever_map = LeverMap(scenario, lang)
         self.kpi_labels = {t.kpi: self.lever_map.stages[scenario.stage_index(t.stage)][1]
                            for t in scenario.reviews.targets}
-        self._cache: OrderedDict[tuple[float, ...], Lookahead] = OrderedDict()
-        self._shown: Lookahead | None = None  # the look-ahead drawn (maybe of older values)
-        self._started: Lookahead | None = None  # the plan the week was started on
-        self._frames = 0
-        self._changed_at = -DEBOUNCE_FRAMES
-        self.last_verdict: Verdict | None = None
         self.close()
+
+    # -- the model, as the views read it --------------------------------------------------
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The hours on the sliders (the model's)."""
+        return self.model.values
+
+    @values.setter
+    def values(self, values: dict[str, float]) -> None:
+        self.model.values = values
+
+    @property
+    def week(self) -> int:
+        """The 0-based week being planned."""
+        return self.model.week
+
+    @property
+    def auto(self) -> bool:
+        """Whether the run plays itself (the panel only shows its plan)."""
+        return self.model.auto
+
+    @property
+    def message(self) -> tuple[str, Colour] | None:
+        """The model's note in words and its colour, if any."""
+        return self._words(self.model.note)
+
+    def _words(self, note: Note | None) -> tuple[str, Colour] | None:
+        if note is None:
+            return None
+        values = {k: hours(v) if isinstance(v, float) else v for k, v in note.values.items()}
+        return tr(note.key, self.lang, **values), TONE[note.tone]
 
     def row_y(self, duty: str) -> int:
         """The top of ``duty``'s row on screen."""
@@ -167,71 +165,44 @@ class PlanningPanel:
         ``fatigue`` and ``skills`` are the specialist's now, for the projection and the skill
         column.
         """
-        self.week, self.auto, self.visible = week, auto, True
-        self.fatigue, self.skills = fatigue, dict(skills or {})
-        if auto:
-            self.values = {d: float(self.plan.get(d, 0.0)) for d in self.values}
+        self.model.open(week, auto=auto, fatigue=fatigue, skills=skills)
+        self.visible = True
         for duty, s in self.sliders.items():
             s.show()
             s.value = self.values[duty]
         for b in self.buttons:
             b.show()
-        self.message = None
-        self._projection = None
-        self._cache.clear()  # last week's look-aheads start from another state
-        self._shown = None
-        self._changed_at = self._frames - DEBOUNCE_FRAMES  # the first look-ahead starts now
-        self.last_verdict = self._judge_last_week(week)
 
     def close(self) -> None:
-        """Hide the panel and its widgets; the week starts on the values shown (keep its fan
-        to judge the week by when it is over)."""
-        if self.visible and self.engine is not None and not self.engine.finished:
-            started = self._cache.get(self._key()) or self._lookahead()
-            started.fan_only()
-            self._started = started
+        """Hide the panel and its widgets; the week starts on the values shown."""
+        self.model.close()
         self.visible = False
         self.hovered = None
         for w in [*self.sliders.values(), *self.buttons]:
             w.hide()
 
     def move(self, duty: str, value: float) -> None:
-        """A slider moved: keep whole hours and clamp the total to the week's maximum."""
-        value = float(round(value))
-        others = sum(v for d, v in self.values.items() if d != duty)
-        if others + value > self.max:
-            value = max(0.0, self.max - others)
-            self.sliders[duty].value = value
-            self.message = tr("plan_capped", self.lang, max=hours(self.max)), BAD
-        else:
-            self.message = None
-        if value != self.values[duty]:
-            self._changed_at = self._frames
-        self.values[duty] = value
+        """A slider moved: the model keeps whole hours and clamps the total."""
+        kept = self.model.move(duty, value)
+        if kept != round(value):
+            self.sliders[duty].value = kept
         self.focus = duty  # a dragged slider has the focus, as if tabbed to
 
     def nudge(self, duty: str, step: float) -> None:
         """Move ``duty``'s slider by ``step`` hours (clamped like a drag)."""
-        self.move(duty, min(self.max, max(0.0, self.values[duty] + step)))
+        self.move(duty, self.values[duty] + step)
         self.sliders[duty].value = self.values[duty]
 
     def use_plan(self) -> None:
         """Set every slider to the manager's plan."""
+        self.model.use_plan()
         for duty, s in self.sliders.items():
-            if self.values[duty] != float(self.plan.get(duty, 0.0)):
-                self._changed_at = self._frames
-            self.values[duty] = float(self.plan.get(duty, 0.0))
             s.value = self.values[duty]
-        self.message = None
 
     def start(self) -> None:
         """Commit the values (an engine error is shown, not raised)."""
-        if not self.visible:
-            return
-        try:
-            self.on_start(dict(self.values))
-        except AllocationError as exc:
-            self.message = tr("bad_plan", self.lang, error=str(exc)), BAD
+        if self.visible:
+            self.model.start()
 
     def key(self, event: pygame.event.Event) -> bool:
         """A key while the panel is up: focus, hours, Enter. True when the panel used it."""
@@ -276,107 +247,42 @@ class PlanningPanel:
             return self.hovered
         return self.focus if self.focus in self.sliders else None
 
+    def tick(self) -> None:
+        """A frame: the model's look-ahead, the shown duty's effect first."""
+        self.model.tick(self.shown_duty)
+
+    # -- read through to the model (the look-ahead strip reads these) ----------------------
+
     def projected_fatigue(self) -> float:
-        """Fatigue at the end of the week on the current values (cached per values)."""
-        key = tuple(self.values.values())
-        if self._projection is None or self._projection[0] != key:
-            end = project_fatigue(self.sc, self.fatigue, self.values, weekend=self.week > 0)
-            self._projection = key, end
-        return self._projection[1]
+        """Fatigue at the end of the week on the current values."""
+        return self.model.projected_fatigue()
 
     def extra_hour_fatigue(self, duty: str) -> float:
         """How much more fatigue one more hour on ``duty`` leaves at the week's end."""
-        more = {**self.values, duty: self.values.get(duty, 0.0) + 1}
-        end = project_fatigue(self.sc, self.fatigue, more, weekend=self.week > 0)
-        return end - self.projected_fatigue()
-
-    # -- look-ahead -----------------------------------------------------------------------
-
-    def _key(self) -> tuple[float, ...]:
-        return tuple(self.values[d] for d in self.sc.duty_ids)
-
-    def _lookahead(self) -> Lookahead:
-        """A new look-ahead of the values shown, from the run as it is (at the boundary)."""
-        assert self.engine is not None
-        la = Lookahead(self.engine, self.values, self.sc.duty_ids)
-        self._cache[self._key()] = la
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return la
-
-    def tick(self) -> None:
-        """A frame: a few steps of look-ahead (the plan on the panel first, else the fan of
-        the week under way, to judge it by at its end)."""
-        self._frames += 1
-        eng = self.engine
-        if eng is None:
-            return
-        if self.visible and not eng.finished:
-            key = self._key()
-            la = self._cache.get(key)
-            if la is None and self._frames - self._changed_at >= DEBOUNCE_FRAMES:
-                la = self._lookahead()
-            if la is not None:
-                self._cache.move_to_end(key)
-                self._shown = la
-                la.prefer(self.shown_duty)
-                if not la.done:
-                    self._work(la)
-                    return
-        if self._started is not None and not self._started.done:
-            self._work(self._started)
-
-    def _work(self, la: Lookahead) -> None:
-        if self.auto:
-            la.work(AUTO_STEPS_PER_FRAME)
-        else:
-            la.work(STEPS_PER_FRAME, FRAME_BUDGET)
+        return self.model.extra_hour_fatigue(duty)
 
     @property
     def shown_lookahead(self) -> Lookahead | None:
         """The look-ahead drawn: of the values shown, or of older ones until theirs is ready."""
-        return self._shown
+        return self.model.shown_lookahead
 
     @property
     def current(self) -> Lookahead | None:
         """The look-ahead of exactly the values shown, if one has started."""
-        return self._cache.get(self._key())
+        return self.model.current
+
+    @property
+    def last_verdict(self) -> Verdict | None:
+        """Where last week's actual landed in its own fan."""
+        return self.model.last_verdict
 
     def headline(self, week: int) -> str:
-        """The KPI the fan shows in ``week``: the first weekly one reviewed then, else the
-        first weekly one, else the first."""
-        kpis = self.sc.kpis
-        weekly = [k for k in kpis if k.weekly]
-        due = [k for k in weekly if k.from_week <= week + 1 <= k.to_week]
-        return (due or weekly or list(kpis))[0].name
+        """The KPI the fan shows in ``week``."""
+        return self.model.headline(week)
 
     def chart_target(self, la: Lookahead, kpi: str) -> float:
-        """The line to beat by the week's end: the weekly goal for the hours since the review
-        period began (one week's unless reviews are further apart), or for a total its pace."""
-        target = next(k for k in self.sc.kpis if k.name == kpi)
-        end = min((la.week + 1) * HOURS_PER_WEEK, self.sc.weeks * HOURS_PER_WEEK)
-        if target.weekly:
-            return target.goal(la.starts[kpi], end)
-        start, stop = target.counted(0, target.to_week * HOURS_PER_WEEK)
-        return la.targets[kpi] * max(0, min(end, stop) - start) / max(1, stop - start)
-
-    def _judge_last_week(self, week: int) -> Verdict | None:
-        """Where the week just played landed in the fan of the hours it was played on."""
-        la, eng = self._started, self.engine
-        self._started = None
-        if la is None or eng is None or week == 0 or la.week != week - 1:
-            return None
-        played = eng.allocations[week - 1] if len(eng.allocations) >= week else None
-        if played is None or any(played.get(d, 0.0) != h for d, h in la.hours.items()):
-            return None
-        fan = la.finish().fan()  # normally done while the week ran
-        if fan is None:
-            return None
-        kpi = self.headline(week - 1)
-        target = next(k for k in self.sc.kpis if k.name == kpi)
-        start, stop = target.counted(la.starts[kpi], week * HOURS_PER_WEEK)
-        actual = target.value(eng.entered(target.stage, start, stop))
-        return verdict(fan, kpi, actual, self.chart_target(la, kpi))
+        """The line to beat by the week's end."""
+        return self.model.chart_target(la, kpi)
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -385,9 +291,7 @@ class PlanningPanel:
         if not self.visible:
             return
         lang, sc = self.lang, self.sc
-        shade = pygame.Surface(TICKER[2:], pygame.SRCALPHA)  # the app shades only the funnel
-        shade.fill(SHADE)
-        surface.blit(shade, TICKER[:2])
+        pen.shade(surface, TICKER, SHADE)  # the app shades only the funnel
         panel(surface, RECT, edge=ACCENT, width=2)
         x, y = RECT.x, RECT.y
         fonts.draw(surface, tr("plan_title", lang, week=self.week + 1, weeks=sc.weeks),
@@ -403,9 +307,9 @@ class PlanningPanel:
         for i, duty in enumerate(self.rows):
             ry = self.row_y(duty)
             if i:
-                pygame.draw.line(surface, PANEL_EDGE, (x + 16, ry), (RECT.right - 16, ry))
+                pen.line(surface, PANEL_EDGE, (x + 16, ry), (RECT.right - 16, ry))
             if duty == self.hovered:
-                pygame.draw.rect(surface, TRACK, (x + 8, ry + 1, RECT.w - 16, self.row_h - 1),
+                pen.rect(surface, TRACK, (x + 8, ry + 1, RECT.w - 16, self.row_h - 1),
                                  border_radius=4)
             if duty == self.focus:
                 focus_ring(surface, pygame.Rect(x + 6, ry, RECT.w - 12, self.row_h + 1))
@@ -422,15 +326,15 @@ class PlanningPanel:
     def _name(self, surface: pygame.Surface, duty: str, ry: int, colour: Colour) -> None:
         lang, h = self.lang, self.row_h
         top = ry + max(0, (h - 34) // 2)
-        fonts.draw(surface, fonts.fit(duty_name(duty, lang), 15, NAME_W, bold=True),
+        fonts.draw(surface, fonts.fit(duty_name(duty, lang, self.sc), 15, NAME_W, bold=True),
                    (RECT.x + 20, top - 1), 15, colour, bold=True)
-        fonts.draw(surface, fonts.fit(duty_hint(duty, lang), 12, NAME_W), (RECT.x + 20, top + 17),
-                   12, DIM)
-        skill = self.skills.get(duty, self.sc.specialist.skills.get(duty, DEFAULT_SKILL))
+        fonts.draw(surface, fonts.fit(duty_hint(duty, lang, self.sc), 12, NAME_W),
+                   (RECT.x + 20, top + 17), 12, DIM)
+        skill = self.model.skill(duty)
         cx, cy = RECT.x + SKILL_X, ry + h // 2
-        fonts.draw(surface, tr("skill_pct", lang, pct=round(100 * skill)), (cx, cy - 2), 13,
-                   colour, anchor="midbottom")
-        bar(surface, (cx - 20, cy + 3, 40, 4), skill, ACCENT)
+        fonts.draw(surface, tr("skill_pct", lang, pct=round(100 * skill)), (cx, cy + 2), 12,
+                   colour, anchor="midbottom")  # clear of the row's top line
+        bar(surface, (cx - 20, cy + 5, 40, 4), skill, ACCENT)
 
     def _row(self, surface: pygame.Surface, duty: str, ry: int) -> None:
         lang, h = self.lang, self.row_h
@@ -452,12 +356,12 @@ class PlanningPanel:
         lang, h = self.lang, self.row_h
         self._name(surface, duty, ry, DIM)
         r = pygame.Rect(RECT.x + SLIDER_X, ry + (h - 24) // 2, SLIDER_W, 24)
-        pygame.draw.rect(surface, TRACK, r, border_radius=4)
+        pen.rect(surface, TRACK, r, border_radius=4)
         hatch(surface, r.inflate(-2, -2), (52, 60, 76), step=8)
         label = tr("locked_row", lang)
         lw = fonts.width(label, 13) + 18
         lx = r.centerx - lw // 2
-        pygame.draw.rect(surface, TRACK, (lx - 6, r.y + 3, lw + 12, r.h - 6), border_radius=3)
+        pen.rect(surface, TRACK, (lx - 6, r.y + 3, lw + 12, r.h - 6), border_radius=3)
         lock_icon(surface, lx, r.centery - 7, DIM)
         fonts.draw(surface, label, (lx + 18, r.centery), 13, DIM, anchor="midleft")
         fonts.draw(surface, tr("h", lang, h=hours(self.locked[duty])),
@@ -477,27 +381,20 @@ class PlanningPanel:
                   label=tr("contract", lang))
         end = self.projected_fatigue()
         loss = round(100 * spec.fatigue.quality_loss_at_max * end / 100)
-        now = self.fatigue
+        now = self.model.fatigue
         colour = WARN if end > now + 0.5 else fatigue_colour(end)  # rising, or how high
         fonts.draw(surface, fonts.fit(tr("plan_fatigue", lang, now=f"{now:.0f}", end=f"{end:.0f}",
-                                         loss=loss), 13, w), (x, fy + 44), 13, colour)
+                                         loss=loss), 13, w), (x, fy + 47), 13, colour)
         msg = self.message or self._default_message()
         if msg:
             text, colour = msg
             mx = x
             if colour in (WARN, BAD):
-                warning_icon(surface, x, fy + 69, 14, colour)
+                warning_icon(surface, x, fy + 72, 14, colour)
                 mx += 22
-            fonts.draw(surface, fonts.fit(text, 14, w - (mx - x)), (mx, fy + 66), 14, colour)
+            fonts.draw(surface, fonts.fit(text, 14, w - (mx - x)), (mx, fy + 69), 14, colour)
 
     def _default_message(self) -> tuple[str, Colour] | None:
-        spec = self.sc.specialist
-        over = sum(self.values.values()) - spec.contract_hours
-        if over > 0:
-            return tr("plan_overtime", self.lang, h=hours(over),
-                      contract=hours(spec.contract_hours)), WARN
-        if self.auto:
-            return tr("auto_plan", self.lang), ACCENT
-        return tr("plan_ok", self.lang), GOOD
+        return self._words(self.model.default_note())
 
     # -- the look-ahead strip -------------------------------------------------------------

@@ -5,26 +5,32 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from opssim.render import fonts
+from opssim.render import fonts, pen
+from opssim.render.layout import centre, placed
 from opssim.render.palette import ACCENT, BAD, DIM, SHADE, SIZE, TEXT
 from opssim.render.text import tr
 from opssim.render.ui import Gui
 from opssim.render.widgets import panel, warning_icon
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 RECT = pygame.Rect(0, 0, 1000, 470)
-RECT.center = (SIZE[0] // 2, SIZE[1] // 2)
 MAX_LINES = 10
 LINE = 24
-BUTTON = pygame.Rect(RECT.centerx - 140, RECT.bottom - 62, 280, 40)
+BUTTON = pygame.Rect(0, 0, 280, 40)
+
+
+@placed
+def _place() -> None:
+    RECT.topleft = centre(*RECT.size)
+    BUTTON.topleft = RECT.centerx - 140, RECT.bottom - 62
 
 
 class ReloadNotice:
     """The error lines of a scenario that failed to reload, closed by Enter, Esc or a click."""
 
-    def __init__(self, game: "Game", errors: list[str]) -> None:
+    def __init__(self, game: "Shell", errors: list[str]) -> None:
         self.game = game
         lang = self.lang = game.lang
         self.rect = RECT
@@ -41,9 +47,7 @@ class ReloadNotice:
 
     def draw(self, surface: pygame.Surface, seconds: float) -> None:
         """The shade, the panel and the lines (cut to the panel's width)."""
-        shade = pygame.Surface(SIZE, pygame.SRCALPHA)
-        shade.fill(SHADE)
-        surface.blit(shade, (0, 0))
+        pen.shade(surface, (0, 0, *SIZE), SHADE)
         panel(surface, RECT, edge=BAD, width=3)
         lang = self.lang
         x, w = RECT.x + 30, RECT.w - 60

@@ -5,7 +5,7 @@ which explains the miss.)"""
 import pygame
 
 from opssim.model.records import Review
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.palette import DIM, FUNNEL, GOOD, PANEL, TEXT
 from opssim.render.text import num, signed, tr
 from opssim.render.widgets import panel
@@ -58,7 +58,7 @@ class ReviewCard:
         h = 118 + ROW * len(rv.results) + 40
         r = self.rect = pygame.Rect(0, 0, WIDTH, h)
         r.center = (FUNNEL[0] + FUNNEL[2] // 2, FUNNEL[1] + FUNNEL[3] // 2)
-        pygame.draw.rect(surface, (5, 6, 9), r.move(6, 8), border_radius=10)
+        pen.rect(surface, (5, 6, 9), r.move(6, 8), border_radius=10)
         panel(surface, r, fill=PANEL, edge=GOOD, width=3)
         x, inner = r.x + PAD, WIDTH - 2 * PAD
         fonts.draw(surface, "✓", (x, r.y + 14), 30, GOOD, bold=True)

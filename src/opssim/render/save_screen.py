@@ -7,35 +7,42 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from opssim.render import fonts
+from opssim.play.userdata import SaveEntry, delete_save, list_saves, saves_dir
+from opssim.render import fonts, pen
 from opssim.render.confirm_box import ConfirmBox
+from opssim.render.layout import centre, placed
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, SHADE, SIZE, TEXT, TRACK
 from opssim.render.scroll_menu import ScrollMenu
 from opssim.render.text import tr
 from opssim.render.ui import Gui
-from opssim.render.userdata import SaveEntry, delete_save, list_saves, saves_dir
 from opssim.render.widgets import panel
 
 if TYPE_CHECKING:
-    from opssim.render.game import Game
+    from opssim.render.shell import Shell
 
 RECT = pygame.Rect(0, 0, 800, 600)
-RECT.center = (SIZE[0] // 2, SIZE[1] // 2)
-ROWS = pygame.Rect(RECT.x + 50, RECT.y + 76, RECT.w - 100, 38)
+ROWS = pygame.Rect(0, 0, RECT.w - 100, 38)
 GAP = 8
 MAX_ROWS = 9  # rows shown at a time, the back button below them
 DEL_W = 76  # the delete button beside the focused row
-ROW = pygame.Rect(ROWS.x, ROWS.y, ROWS.w - DEL_W - 8, ROWS.h)  # a save's row, left of it
+ROW = pygame.Rect(0, 0, ROWS.w - DEL_W - 8, ROWS.h)  # a save's row, left of the delete button
 #: Delete, and Backspace for keyboards without a Delete key (there is no text field here).
 DELETE_KEYS = (pygame.K_DELETE, pygame.K_BACKSPACE)
 CONFIRM = pygame.Rect(0, 0, 600, 200)
-CONFIRM.center = RECT.center
+
+
+@placed
+def _place() -> None:
+    RECT.topleft = centre(*RECT.size)
+    ROWS.topleft = RECT.x + 50, RECT.y + 76
+    ROW.topleft = ROWS.topleft
+    CONFIRM.center = RECT.center
 
 
 class SaveScreen:
     """``mode`` is ``save`` or ``load``."""
 
-    def __init__(self, game: "Game", mode: str) -> None:
+    def __init__(self, game: "Shell", mode: str) -> None:
         self.game = game
         self.mode = mode
         self.lang = game.lang
@@ -154,9 +161,7 @@ class SaveScreen:
     def draw(self, surface: pygame.Surface, seconds: float) -> None:
         """The shade, the panel, the rows, where the list stands, a message line and hints;
         the confirmation over them."""
-        shade = pygame.Surface(SIZE, pygame.SRCALPHA)
-        shade.fill(SHADE)
-        surface.blit(shade, (0, 0))
+        pen.shade(surface, (0, 0, *SIZE), SHADE)
         panel(surface, RECT, edge=ACCENT, width=2)
         lang = self.lang
         fonts.draw(surface, tr(f"saves_title_{self.mode}", lang), (RECT.x + 30, RECT.y + 22), 22,
@@ -180,7 +185,7 @@ class SaveScreen:
         fonts.draw(surface, fonts.fit(tr("saves_keys", lang), 12, w),
                    (RECT.x + 30, RECT.bottom - 24), 12, FAINT)
         if self.confirm is not None:
-            surface.blit(shade, (0, 0))
+            pen.shade(surface, (0, 0, *SIZE), SHADE)
             self.confirm.draw(surface, seconds)
 
     def fail(self, text: str) -> None:

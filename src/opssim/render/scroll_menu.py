@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pygame
 
+from opssim.render import pen
 from opssim.render.text import tr
 from opssim.render.ui import Gui, Menu, Widget, focus_key
 
@@ -184,7 +185,7 @@ class ScrollMenu:
         else:
             return
         x, y = r.x - 6, r.centery
-        pygame.draw.polygon(surface, colour, [(x - 10, y - 7), (x, y), (x - 10, y + 7)])
+        pen.polygon(surface, colour, [(x - 10, y - 7), (x, y), (x - 10, y + 7)])
 
     def draw_marker(self, surface: pygame.Surface, track: tuple[int, int, int],
                     thumb: tuple[int, int, int], right: int | None = None) -> None:
@@ -194,7 +195,7 @@ class ScrollMenu:
             return
         a = self.area
         x = (right if right is not None else a.right) + MARKER_GAP
-        pygame.draw.rect(surface, track, (x, a.y, MARKER_W, a.h), border_radius=2)
+        pen.rect(surface, track, (x, a.y, MARKER_W, a.h), border_radius=2)
         h = max(16, round(a.h * self.rows / self.count))
         y = a.y + round((a.h - h) * self.top / (self.count - self.rows))
-        pygame.draw.rect(surface, thumb, (x, y, MARKER_W, h), border_radius=2)
+        pen.rect(surface, thumb, (x, y, MARKER_W, h), border_radius=2)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pygame
 
 from opssim.model.records import KpiResult
-from opssim.render import fonts
+from opssim.render import fonts, pen
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SIDE, TEXT, WARN, Colour
 from opssim.render.text import approx, duty_name, hours, noise_pct, num, tr
 from opssim.render.widgets import bar, hours_bar, panel, tick, warning_icon
@@ -18,6 +18,12 @@ PAD = 12
 GAP = 6
 TITLE_H = 32
 GRID_ROW = 16
+#: A KPI's height: with last review's line (up to three KPIs), without, and on one line.
+KPI_FULL_H, KPI_H, KPI_COMPACT_H = 72, 50, 26
+PROMO_LINES = 2  # promotion skills listed one per line; the rest are counted
+DEPT_ROW = 17
+WORK_MIN_H = TITLE_H + 48 + 21 + 2 * DEPT_ROW  # work in progress, two rows of departments
+MARKS = {"hit": "✓", "pace": "▲", "behind": "▼", "grace": "·"}
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,8 @@ class SidePanel:
         locked = scenario.company.locked
         self.colleagues = (
             tr("colleagues", lang, list=" · ".join(
-                f"{duty_name(d, lang)} {tr('h', lang, h=hours(h))}" for d, h in locked.items()
-                if d in present))
+                f"{duty_name(d, lang, scenario)} {tr('h', lang, h=hours(h))}"
+                for d, h in locked.items() if d in present))
             if any(d in present for d in locked) else None
         )
 
@@ -78,7 +84,9 @@ class SidePanel:
         x, y, w, h = SIDE
         bottom = y + h
         alloc = dict(snap.allocation) if planned is None else planned
-        y = self._targets(surface, pygame.Rect(x, y, w, 0), snap, week, last)
+        # The targets take what the other sections leave (they shrink, then are counted).
+        rest = self._you_h() + TITLE_H + 46 + WORK_MIN_H + 3 * GAP
+        y = self._targets(surface, pygame.Rect(x, y, w, 0), snap, week, last, h - rest)
         y = self._you(surface, pygame.Rect(x, y + GAP, w, 0), snap, alloc)
         y = self._support(surface, pygame.Rect(x, y + GAP, w, 0), snap)
         return self._work(surface, pygame.Rect(x, y + GAP, w, 0), snap, bottom)
@@ -86,19 +94,73 @@ class SidePanel:
     # -- targets --------------------------------------------------------------------------
 
     def _targets(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot, week: int,
-                 last: LastReview | None) -> int:
+                 last: LastReview | None, room: int) -> int:
         n = len(snap.kpis)
-        kpi_h = 72 if n <= 3 else 50  # past three KPIs, the last-review lines give way
-        r.h = TITLE_H + kpi_h * n + 2
+        kpi_h = KPI_FULL_H if n <= 3 else KPI_H  # past three KPIs, the last-review lines go
+        if TITLE_H + kpi_h * n + 2 > room:
+            kpi_h = KPI_H if TITLE_H + KPI_H * n + 2 <= room else KPI_COMPACT_H
+        shown = n
+        if TITLE_H + kpi_h * n + 2 > room:  # not even one line each: count the rest
+            shown = max(1, (room - TITLE_H - 2 - 20) // kpi_h)
+        r.h = TITLE_H + kpi_h * shown + 2 + (20 if shown < n else 0)
         y = panel(surface, r, tr("targets", self.lang))
         if snap.noise > 0:
-            fonts.draw(surface, tr("targets_estimated", self.lang, pct=noise_pct(snap.noise)),
+            title_w = fonts.width(tr("targets", self.lang), 15, bold=True)
+            fonts.draw(surface, fonts.fit(tr("targets_estimated", self.lang,
+                                             pct=noise_pct(snap.noise)), 13,
+                                          r.w - 2 * PAD - title_w - 12),
                        (r.right - PAD, r.y + 10), 13, WARN, anchor="topright")
-        for kpi in snap.kpis:
-            self._kpi(surface, r.x + PAD, y, r.w - 2 * PAD, kpi, snap, week,
-                      last if kpi_h > 50 else None)
+        for kpi in snap.kpis[:shown]:
+            if kpi_h == KPI_COMPACT_H:
+                self._kpi_line(surface, r.x + PAD, y, r.w - 2 * PAD, kpi, snap, week)
+            else:
+                self._kpi(surface, r.x + PAD, y, r.w - 2 * PAD, kpi, snap, week,
+                          last if kpi_h > KPI_H else None)
             y += kpi_h
+        if shown < n:
+            fonts.draw(surface, fonts.fit(tr("kpi_more", self.lang, n=n - shown), 12,
+                                          r.w - 2 * PAD), (r.x + PAD, y), 12, DIM)
         return r.bottom
+
+    def _status(self, kpi: KpiView, snap: Snapshot, week: int) -> tuple[str, str, Colour,
+                                                                         float, float]:
+        """What a KPI's bar says: its state (hit, pace, behind, grace), the words, the colour,
+        the share of the target reached and the share of its period gone."""
+        lang, sc = self.lang, self.sc
+        every = sc.reviews.every_weeks
+        k = self.kpis[kpi.kpi]
+        if kpi.per_week:
+            start = (min(week, sc.weeks - 1) // every) * every * HOURS_PER_WEEK
+            length = min(every * HOURS_PER_WEEK, sc.weeks * HOURS_PER_WEEK - start)
+        else:
+            start, stop = k.counted(0, sc.weeks * HOURS_PER_WEEK)
+            length = max(1, stop - start)
+        pace = max(0.0, min(1.0, (snap.t - start) / length))
+        share = kpi.actual / kpi.target if kpi.target else 1.0
+        if kpi.per_week and week + 1 > k.to_week:
+            return "grace", tr("kpi_over", lang, week=k.to_week), DIM, share, pace
+        if kpi.actual >= kpi.target:
+            return "hit", tr("kpi_hit", lang), GOOD, share, pace
+        if week + 1 < k.from_week:
+            return "grace", tr("kpi_grace", lang, week=k.from_week), DIM, share, pace
+        if share >= pace - 0.02:
+            return "pace", tr("kpi_on_pace", lang), GOOD, share, pace
+        return ("behind", tr("kpi_behind", lang, need=num(kpi.target - kpi.actual)), WARN,
+                share, pace)
+
+    def _kpi_line(self, surface: pygame.Surface, x: int, y: int, w: int, kpi: KpiView,
+                  snap: Snapshot, week: int) -> None:
+        """A KPI on one line (many targets): a mark for its state, its name, its value and a
+        thin bar."""
+        state, _words, colour, share, pace = self._status(kpi, snap, week)
+        label = self.kpi_labels.get(kpi.kpi, kpi.kpi)
+        value = kpi_value(kpi, snap.noise, self.lang)
+        vw = fonts.draw(surface, value, (x + w, y), 13, TEXT, bold=True, anchor="topright").w
+        mark = MARKS[state]
+        fonts.draw(surface, mark, (x, y), 13, colour, bold=True)
+        fonts.draw(surface, fonts.fit(label, 13, w - vw - 30), (x + 16, y), 13, TEXT)
+        bar(surface, (x, y + 20, w, 3), share, colour if colour != DIM else ACCENT)
+        tick(surface, x + round(w * pace), y + 18, y + 24, DIM)
 
     def _kpi(self, surface: pygame.Surface, x: int, y: int, w: int, kpi: KpiView,
              snap: Snapshot, week: int, last: LastReview | None) -> None:
@@ -106,26 +168,10 @@ class SidePanel:
         every = sc.reviews.every_weeks
         label = self.kpi_labels.get(kpi.kpi, kpi.kpi)
         if kpi.per_week:
-            start = (min(week, sc.weeks - 1) // every) * every * HOURS_PER_WEEK
-            length = min(every * HOURS_PER_WEEK, sc.weeks * HOURS_PER_WEEK - start)
             title = tr("kpi_week" if every == 1 else "kpi_period", lang, stage=label)
         else:
-            start, stop = self.kpis[kpi.kpi].counted(0, sc.weeks * HOURS_PER_WEEK)
-            length = max(1, stop - start)
             title = tr("kpi_total", lang, stage=label, weeks=self.kpis[kpi.kpi].to_week)
-        pace = max(0.0, min(1.0, (snap.t - start) / length))
-        share = kpi.actual / kpi.target if kpi.target else 1.0
-        first, last_week = self.kpis[kpi.kpi].from_week, self.kpis[kpi.kpi].to_week
-        if kpi.per_week and week + 1 > last_week:
-            status, colour = tr("kpi_over", lang, week=last_week), DIM
-        elif kpi.actual >= kpi.target:
-            status, colour = tr("kpi_hit", lang), GOOD
-        elif week + 1 < first:
-            status, colour = tr("kpi_grace", lang, week=first), DIM
-        elif share >= pace - 0.02:
-            status, colour = tr("kpi_on_pace", lang), GOOD
-        else:
-            status, colour = tr("kpi_behind", lang, need=num(kpi.target - kpi.actual)), WARN
+        _state, status, colour, share, pace = self._status(kpi, snap, week)
         value = kpi_value(kpi, snap.noise, lang)
         vw = fonts.width(value, 16, bold=True)
         fonts.draw(surface, fonts.fit(title, 14, w - vw - 10, bold=True), (x, y), 14, TEXT,
@@ -133,7 +179,7 @@ class SidePanel:
         fonts.draw(surface, value, (x + w, y - 1), 16, TEXT, bold=True, anchor="topright")
         bar(surface, (x, y + 24, w, 9), share, colour if colour != DIM else ACCENT)
         tick(surface, x + round(w * pace), y + 21, y + 36, DIM)
-        fonts.draw(surface, status, (x, y + 35), 13, colour)
+        fonts.draw(surface, fonts.fit(status, 13, w), (x, y + 35), 13, colour)
         res = last.results.get(kpi.kpi) if last else None
         if res is not None and last is not None:
             mark = tr("mark_hit" if res.hit else "mark_miss", lang)
@@ -143,14 +189,21 @@ class SidePanel:
 
     # -- the specialist -------------------------------------------------------------------
 
+    def _you_h(self) -> int:
+        """The height of the specialist's section."""
+        sc = self.sc
+        rows = (len(sc.duty_ids) + 1) // 2
+        promo = len(sc.blame.promotion.skills)
+        lines = promo if promo <= PROMO_LINES else PROMO_LINES + 1
+        return (TITLE_H + 38 + rows * GRID_ROW + 6 + (17 if self.colleagues else 0) + 24 + 19
+                + 18 * lines + 8)
+
     def _you(self, surface: pygame.Surface, r: pygame.Rect, snap: Snapshot,
              alloc: dict[str, float]) -> int:
         lang, sc = self.lang, self.sc
         spec = sc.specialist
-        rows = (len(sc.duty_ids) + 1) // 2
         promo = promotion_skills(sc, snap)
-        r.h = (TITLE_H + 38 + rows * GRID_ROW + 6 + (17 if self.colleagues else 0) + 24 + 19
-               + 18 * len(promo) + 8)
+        r.h = self._you_h()
         y = panel(surface, r, tr("you", lang))
         x, w = r.x + PAD, r.w - 2 * PAD
         total = sum(alloc.values())
@@ -169,11 +222,11 @@ class SidePanel:
             cx = x + (i % 2) * (col + 16)
             cy = y + (i // 2) * GRID_ROW
             h = alloc.get(duty, 0.0)
-            fonts.draw(surface, fonts.fit(duty_name(duty, lang), 12, col - 40), (cx, cy), 12,
-                       DIM if h else FAINT)
-            fonts.draw(surface, tr("h", lang, h=hours(h)), (cx + col, cy), 12,
-                       TEXT if h else FAINT, anchor="topright")
-        y += rows * GRID_ROW + 6
+            hw = fonts.draw(surface, tr("h", lang, h=hours(h)), (cx + col, cy), 12,
+                            TEXT if h else FAINT, anchor="topright").w
+            fonts.draw(surface, fonts.fit(duty_name(duty, lang, sc), 12, col - hw - 8), (cx, cy),
+                       12, DIM if h else FAINT)
+        y += (len(sc.duty_ids) + 1) // 2 * GRID_ROW + 6
         if self.colleagues:
             fonts.draw(surface, fonts.fit(self.colleagues, 12, w), (x, y), 12, DIM)
             y += 17
@@ -195,13 +248,22 @@ class SidePanel:
         fonts.draw(surface, fonts.fit(" · ".join(parts), 13, w), (x, y), 13,
                    WARN if budget_low else TEXT)
         y += 19
+        if len(promo) > PROMO_LINES:  # the unmet first; the rest counted on a line
+            promo.sort(key=lambda p: p[2] >= p[1])
+            more = len(promo) - PROMO_LINES
+            promo = promo[:PROMO_LINES]
+        else:
+            more = 0
         for duty, need, have in promo:
             met = have >= need
             key = "promo_met" if met else "promo_needs"
-            text = tr(key, lang, skill=duty_name(duty, lang), need=round(100 * need),
+            text = tr(key, lang, skill=duty_name(duty, lang, sc), need=round(100 * need),
                       have=round(100 * have))
             fonts.draw(surface, fonts.fit(text, 12, w), (x, y), 12, GOOD if met else WARN)
             y += 18
+        if more:
+            fonts.draw(surface, fonts.fit(tr("promo_more", lang, n=more), 12, w), (x, y), 12,
+                       DIM)
         return r.bottom
 
     # -- support and work -----------------------------------------------------------------
@@ -245,13 +307,21 @@ class SidePanel:
             bar(surface, (bx, y + 7, x + w - bx, 8), pct / 100, ACCENT)
         y += 25
         if self.departments:
-            pygame.draw.line(surface, FAINT, (x, y - 2), (x + w, y - 2))
+            pen.line(surface, FAINT, (x, y - 2), (x + w, y - 2))
             fonts.draw(surface, tr("departments", lang), (x, y + 2), 12, DIM, bold=True)
             y += 21
             queues = dict(snap.departments)
             two = len(self.departments) > 3
+            cols = 2 if two else 1
             col = (w - 16) // 2 if two else w
-            for i, (name, label) in enumerate(self.departments):
+            shown = self.departments
+            room_rows = max(1, (bottom - 8 - y) // DEPT_ROW)
+            more: list[tuple[str, str]] = []
+            if -(-len(shown) // cols) > room_rows:  # too many: the busiest, then a count
+                busiest = sorted(shown, key=lambda d: -queues.get(d[0], 0))
+                keep = max(0, (room_rows - 1) * cols)
+                shown, more = busiest[:keep], busiest[keep:]
+            for i, (name, label) in enumerate(shown):
                 cx = x + (i % 2) * (col + 16) if two else x
                 cy = y + (i // 2 if two else i) * 17
                 q = queues.get(name, 0)
@@ -262,10 +332,14 @@ class SidePanel:
                 if not two:  # one box per request: a queue you can count at a glance
                     boxes = min(q, 8)
                     for k in range(boxes):
-                        pygame.draw.rect(surface, colour,
+                        pen.rect(surface, colour,
                                          (cx + col - tw - 16 - k * 9, cy + 7, 7, 7), 1)
                     room -= boxes * 9 + 6 if boxes else 0
                 fonts.draw(surface, fonts.fit(label, 13, room), (cx, cy), 13, TEXT)
-            rows = (len(self.departments) + 1) // 2 if two else len(self.departments)
-            y += rows * 17
+            y += -(-len(shown) // cols) * DEPT_ROW
+            if more:
+                waiting = sum(queues.get(name, 0) for name, _ in more)
+                fonts.draw(surface, fonts.fit(tr("dept_more", lang, n=len(more), q=waiting), 12,
+                                              w), (x, y), 12, DIM)
+                y += DEPT_ROW
         return y

@@ -7,6 +7,8 @@ Scenario text (titles, stage labels) comes from the scenario itself, not from he
 import math
 
 from opssim.render.strings import STRINGS
+from opssim.scenario import Scenario
+from opssim.scenario.schema.base import Text
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 
 
@@ -17,16 +19,29 @@ def tr(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def duty_name(duty: str, lang: str) -> str:
-    """A duty's display name (its id when unknown)."""
+def duty_name(duty: str, lang: str, scenario: Scenario | None = None) -> str:
+    """A duty's display name: the scenario's own label for it, else the game's (its id when
+    unknown)."""
+    own = _own(scenario, duty, "label")
+    if own is not None:
+        return own.get(lang)
     key = f"duty_{duty}"
     return tr(key, lang) if key in STRINGS else duty
 
 
-def duty_hint(duty: str, lang: str) -> str:
-    """One line on what a duty's hours buy ('' when unknown)."""
+def duty_hint(duty: str, lang: str, scenario: Scenario | None = None) -> str:
+    """One line on what a duty's hours buy: the scenario's own, else the game's ('' when
+    unknown)."""
+    own = _own(scenario, duty, "hint")
+    if own is not None:
+        return own.get(lang)
     key = f"hint_{duty}"
     return tr(key, lang) if key in STRINGS else ""
+
+
+def _own(scenario: Scenario | None, duty: str, field: str) -> Text | None:
+    spec = scenario.duties.get(duty) if scenario is not None else None
+    return getattr(spec, field, None) if spec is not None else None
 
 
 def outcome_name(outcome: str | None, lang: str) -> str:

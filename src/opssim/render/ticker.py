@@ -50,7 +50,8 @@ from opssim.render.widgets import panel
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_DAY, HOURS_PER_WEEK
 
-LINES = 6
+LINES = 6  # lines kept at 1280×720; a taller log shows more (up to MAX_LINES)
+MAX_LINES = 16
 LINE_H = 17
 TEXT_X = 130
 
@@ -67,13 +68,19 @@ class Ticker:
         self.calendar = calendar
         self.departments = {name: d.label.get(lang) if d.label else name
                             for name, d in scenario.departments.items()}
-        self.lines: deque[tuple[str, str, Colour]] = deque(maxlen=LINES)
+        self.lines: deque[tuple[str, str, Colour]] = deque(maxlen=MAX_LINES)
+        self.now: float | None = None  # the clock as the last records arrived
         # Late tickets and complaints of one day share a line, so a busy queue does not flood
         # the log: (kind, day, counts...) of the last line when it is such a line.
         self._merge: tuple[type, int, tuple[float, ...]] | None = None
 
-    def add(self, records: list[Record]) -> None:
-        """Turn the new records worth telling into lines (flows are shown by the funnel)."""
+    def add(self, records: list[Record], now: float | None = None) -> None:
+        """Turn the new records worth telling into lines (flows are shown by the funnel).
+
+        ``now`` is the clock when they arrive: a line is never stamped later than the clock
+        shows (the engine logs a day's late tickets and complaints at the day's end while
+        the clock still stands inside it)."""
+        self.now = now
         for r in records:
             if isinstance(r, Happening):
                 self.calendar.note(r)
@@ -104,8 +111,11 @@ class Ticker:
             self.lines.append((self._stamp(r.t), text, BAD))
 
     def _stamp(self, t: int) -> str:
-        """Hour ``t`` as week, day and time, all counted from the start of the run: a week's
-        last hour rolls over to the next week's first (W4 D7 24:00 reads W5 D1 00:00)."""
+        """Hour ``t`` as week, day and time, all counted from the start of the run (never
+        past the clock): a week's last hour rolls over to the next week's first (W4 D7 24:00
+        reads W5 D1 00:00)."""
+        if self.now is not None and t > self.now:
+            t = int(self.now)
         week = t // HOURS_PER_WEEK
         day = (t % HOURS_PER_WEEK) // HOURS_PER_DAY
         return tr("stamp", self.lang, week=week + 1, day=day + 1, hour=t % HOURS_PER_DAY)
@@ -182,13 +192,14 @@ class Ticker:
 
     def draw(self, surface: pygame.Surface) -> None:
         """The panel with the newest line at the bottom."""
-        x, y, w, _h = TICKER
+        x, y, w, h = TICKER
         ty = panel(surface, TICKER, tr("log", self.lang)) - 6
         note = tr("auto_note" if self.auto else "help", self.lang)
         fonts.draw(surface, note, (x + w - 12, y + 9), 13, FAINT, anchor="topright")
         if not self.lines and not self.auto:
             fonts.draw(surface, tr("log_empty", self.lang), (x + 12, ty), 13, DIM)
-        for i, (stamp, text, colour) in enumerate(self.lines):
+        room = max(1, (h - 34) // LINE_H)  # the lines the panel has room for, newest last
+        for i, (stamp, text, colour) in enumerate(list(self.lines)[-room:]):
             ly = ty + i * LINE_H
             fonts.draw(surface, stamp, (x + 12, ly), 13, DIM)
             fonts.draw(surface, fonts.fit(text, 13, w - TEXT_X - 12), (x + TEXT_X, ly), 13,

@@ -11,48 +11,67 @@ from typing import Any, Protocol
 import pygame
 import pygame_gui
 
+from opssim.render import pen
 from opssim.render.fonts import ASSETS
 
 THEME_PATH = ASSETS / "theme.json"
 
 
-def load_theme(path: Path = THEME_PATH) -> dict[str, Any]:
-    """The theme as a dict, with font paths made absolute (they are relative to assets/)."""
+#: Theme values that are lengths in pixels: scaled with the window like everything else.
+LENGTHS = ("size", "shape_corner_radius", "border_width", "sliding_button_width",
+           "arrow_button_width")
+
+
+def load_theme(path: Path = THEME_PATH, scale: float = 1.0) -> dict[str, Any]:
+    """The theme as a dict, with font paths made absolute (they are relative to assets/) and
+    lengths (font sizes, corners, borders) at ``scale`` pixels per unit."""
     theme = json.loads(path.read_text(encoding="utf-8"))
     for block in theme.values():
-        font = block.get("font") if isinstance(block, dict) else None
+        if not isinstance(block, dict):
+            continue
+        font = block.get("font")
         for entry in font if isinstance(font, list) else [font] if font else []:
             for key in ("regular_path", "bold_path", "italic_path", "bold_italic_path"):
                 if key in entry and not Path(entry[key]).is_absolute():
                     entry[key] = str(ASSETS / entry[key])
+            if "size" in entry:
+                entry["size"] = str(max(6, round(float(entry["size"]) * scale)))
+        misc = block.get("misc", {})
+        for key in LENGTHS:
+            if key in misc and key != "size":
+                misc[key] = str(max(1, round(float(misc[key]) * scale)))
     return theme
 
 
 class Gui:
-    """A pygame_gui manager for a window of ``size``, in ``lang``."""
+    """A pygame_gui manager for a layout of ``size`` units, in ``lang``, drawn at the
+    window's pixels per unit (:data:`opssim.render.pen.scale`; ``scale`` is ignored and kept
+    for callers). Rectangles given and read back are in units; mouse events come in window
+    pixels, as pygame_gui expects."""
 
-    def __init__(self, size: tuple[int, int], lang: str, scale: float = 1.0) -> None:
-        self.manager = pygame_gui.UIManager(size, load_theme(), starting_language=lang,
+    def __init__(self, size: tuple[int, int] | list[int], lang: str,
+                 scale: float | None = None) -> None:
+        self.scale = pen.scale  # window pixels per unit
+        self.manager = pygame_gui.UIManager(pen.to_px((0, 0, *size)).size,
+                                            load_theme(scale=self.scale),
+                                            starting_language=lang,
                                             enable_live_theme_updates=False)
-        # The game draws on a fixed canvas scaled to the window: mouse positions come in
-        # window pixels, and pygame_gui divides them back (clicks and hover alike).
-        self.manager.mouse_pos_scale_factor = [1 / scale, 1 / scale]
-        self.scale = scale  # window pixels per canvas pixel
         self._on_button: dict[Any, Callable[[], None]] = {}
         self._on_slider: dict[Any, Callable[[float], None]] = {}
 
     def slider(self, rect: pygame.Rect, value: float, top: float,
                on_move: Callable[[float], None]) -> "Slider":
         """A horizontal slider over ``0..top`` in whole steps; ``on_move(value)`` when moved."""
-        el = pygame_gui.elements.UIHorizontalSlider(rect, value, (0, top), self.manager,
-                                                    click_increment=1)
+        el = pygame_gui.elements.UIHorizontalSlider(pen.to_px(rect), value, (0, top),
+                                                    self.manager, click_increment=1)
         self._on_slider[el] = on_move
         return Slider(el)
 
     def button(self, rect: pygame.Rect, text: str, on_press: Callable[[], None],
                object_id: str | None = None) -> "Widget":
         """A push button; ``on_press()`` when clicked."""
-        el = pygame_gui.elements.UIButton(rect, text, self.manager, object_id=object_id)
+        el = pygame_gui.elements.UIButton(pen.to_px(rect), text, self.manager,
+                                          object_id=object_id)
         self._on_button[el] = on_press
         return Widget(el)
 
@@ -119,13 +138,13 @@ class Widget:
             self.element.hide()
 
     def move_to(self, pos: tuple[int, int]) -> None:
-        """Put its top-left corner at ``pos`` on the canvas."""
-        self.element.set_relative_position(pos)
+        """Put its top-left corner at ``pos`` (units)."""
+        self.element.set_relative_position(pen.pt(pos))
 
     @property
     def rect(self) -> pygame.Rect:
-        """Where it is on the canvas."""
-        return pygame.Rect(self.element.rect)
+        """Where it is, in units."""
+        return pen.to_units(pygame.Rect(self.element.rect))
 
     @property
     def text(self) -> str:
@@ -209,7 +228,7 @@ class Menu:
             return
         r = self.buttons[self.index].rect
         x, y = r.x - 6, r.centery
-        pygame.draw.polygon(surface, colour, [(x - 10, y - 7), (x, y), (x - 10, y + 7)])
+        pen.polygon(surface, colour, [(x - 10, y - 7), (x, y), (x - 10, y + 7)])
 
     def hide(self) -> None:
         """Hide every button."""

@@ -16,6 +16,7 @@ from .base import (
     Money,
     PositiveHours,
     Probability,
+    Text,
     UnitHours,
     Users,
     exactly_one,
@@ -27,6 +28,18 @@ from .base import (
 SHARE_CURVE = {"properties": {"max": {"maximum": 1.0}}}
 
 Count = Annotated[int, Field(ge=1, le=1000)]
+
+
+class Duty(Model):
+    """What every duty may carry: the author's own name for it and one line on what its
+    hours buy in this scenario (trade-show booths rather than flyers, say)."""
+
+    label: Text | None = Field(
+        None, description="the duty's name in this scenario; absent: the game's own name"
+    )
+    hint: Text | None = Field(
+        None, description="one line on what its hours buy here; absent: the game's own line"
+    )
 
 
 class Need(Model):
@@ -65,7 +78,7 @@ class Quality(Model):
     )
 
 
-class CopyDuty(Model):
+class CopyDuty(Duty):
     """Copywriting: hours produce pieces (landing pages, posts) of random quality that lift
     conversion and bring organic users until they go stale. x of the curves: the live pieces
     weighted by their quality."""
@@ -98,7 +111,7 @@ class EventLift(Model):
     )
 
 
-class EventsDuty(Model):
+class EventsDuty(Duty):
     """Events: planning hours and a department's help lead to a launch; a live event brings a
     spike and a lift; data collected afterwards becomes evidence."""
 
@@ -142,7 +155,7 @@ class TicketSource(Model):
         return self
 
 
-class SupportDuty(Model):
+class SupportDuty(Duty):
     """Customer service: a ticket queue served by support hours; late answers lose users and
     very late ones become complaints."""
 
@@ -162,7 +175,7 @@ class SupportDuty(Model):
     )
 
 
-class GroundDuty(Model):
+class GroundDuty(Duty):
     """Ground promotion: flyers and street work bring local users of lower intent at once;
     street surveys yield research points; the work is tiring."""
 
@@ -180,7 +193,7 @@ class GroundDuty(Model):
     )
 
 
-class ResearchDuty(Model):
+class ResearchDuty(Duty):
     """User research: points that sharpen the targeting of copy and events."""
 
     points_per_hour: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
@@ -204,7 +217,7 @@ class Deal(Model):
     cost: Money = Field(0.0, description="budget spent when the deal is signed")
 
 
-class PartnersDuty(Model):
+class PartnersDuty(Duty):
     """Market cooperation: negotiation hours give a weekly chance to sign a partner."""
 
     chance: Curve = Field(description="weekly chance to sign, x = hours (max at most 1)",
@@ -224,7 +237,7 @@ class Noise(Model):
     )
 
 
-class AnalysisDuty(Model):
+class AnalysisDuty(Duty):
     """Data analysis: clearer dashboards, evidence against blame, and the skill promotion needs."""
 
     noise: Noise = Field(Noise(), description="how noisy the dashboard is, and how hours clear it")
@@ -234,7 +247,7 @@ class AnalysisDuty(Model):
     needs: Need | None = Field(None, description="a data export before the week's analysis counts")
 
 
-class CoordinationDuty(Model):
+class CoordinationDuty(Duty):
     """Department liaison: chasing other teams shortens their response times."""
 
     speedup: Curve = Field(

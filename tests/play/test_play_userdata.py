@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from opssim.render.userdata import (
+from opssim.play.userdata import (
     data_dir,
     list_saves,
     list_scenarios,

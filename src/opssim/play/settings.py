@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from opssim.atomic import write_text_atomically
-from opssim.render.userdata import data_dir
+from opssim.play.userdata import data_dir
 from opssim.safeio import display_path, loads_json, read_regular
 
 FILE_NAME = "settings.json"
