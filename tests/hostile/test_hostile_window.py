@@ -15,11 +15,11 @@ from pathlib import Path
 import pygame
 import pytest
 
+from opssim.play.settings import load_settings
+from opssim.play.userdata import list_saves
 from opssim.render import fonts
 from opssim.render.game import SIZE, Game
 from opssim.render.save_screen import SaveScreen
-from opssim.play.settings import load_settings
-from opssim.play.userdata import list_saves
 from opssim.scenario import default_scenario_path, load_scenario, scenario_hash
 from opssim.sim.record import Recording, file_sha256, state_checksum, weeks_of
 
