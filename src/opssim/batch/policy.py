@@ -45,7 +45,7 @@ from .schedule import ScheduleError, load_schedule, parse_hours, parse_inline_sc
 HEAVY_SHARE = 0.8
 
 #: Seconds one decision of a bot may take by default (a bot takes milliseconds).
-DEFAULT_TIME_LIMIT = 10.0
+from opssim.limits import DEFAULT_TIME_LIMIT  # noqa: E402  (shown by the cli's help)
 
 #: Hours per duty, as a plain mapping.
 Hours = Mapping[str, float]

@@ -11,17 +11,9 @@ from typing import Annotated
 import typer
 
 from opssim.atomic import write_text_atomically
-from opssim.batch import PolicyError, parse_policy
-from opssim.batch.policy import DEFAULT_TIME_LIMIT, decide_week
 from opssim.cli.common import BotTimeOpt, ScenarioArg, _has_display, _load, app, fail, on_path
+from opssim.limits import DEFAULT_TIME_LIMIT
 from opssim.safeio import check_output, display_path
-from opssim.scenario import (
-    ScenarioError,
-    default_scenario_path,
-    load_located,
-    load_scenario,
-)
-from opssim.sim import Snapshot
 
 
 @app.command()
@@ -45,7 +37,9 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario headless to the end and print the result."""
+    from opssim.batch import PolicyError, parse_policy
     from opssim.batch.run import RunSummary, run_engine, summarize
+    from opssim.scenario import default_scenario_path
     from opssim.sim.record import Recording, state_checksum
 
     if record is not None:
@@ -179,6 +173,7 @@ def validate(
     ] = "text",
 ) -> None:
     """Check scenario files; print every problem as FILE:LINE:COL: path: message."""
+    from opssim.scenario import ScenarioError, load_scenario
     if fmt not in ("text", "json"):
         fail(f"validate: --format: expected text or json, got {fmt!r}")
     bad = 0
@@ -273,6 +268,7 @@ def lint(
     expectation fails (or, with --strict, on any warning)."""
     from opssim.batch.lint import default_workers
     from opssim.batch.lint import lint as lint_scenario
+    from opssim.scenario import ScenarioError, load_located
 
     located, broken = [], False
     for f in files:
@@ -336,6 +332,10 @@ def play(
     bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
+    from opssim.batch import PolicyError, parse_policy
+    from opssim.batch.policy import decide_week
+    from opssim.scenario import default_scenario_path
+    from opssim.sim import Snapshot
     if lang is not None and lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
     if title and (scenario is not None or load is not None or week is not None):

@@ -3,16 +3,12 @@
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from opssim.scenario import (
-    Scenario,
-    ScenarioError,
-    default_scenario_path,
-    load_scenario,
-)
+if TYPE_CHECKING:  # the help imports no scenario machinery: only commands that run do
+    from opssim.scenario import Scenario
 
 app = typer.Typer(
     name="opssim",
@@ -49,7 +45,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-def _load(path: Path | None) -> Scenario:
+def _load(path: Path | None) -> "Scenario":
+    from opssim.scenario import ScenarioError, default_scenario_path, load_scenario
+
     try:
         return load_scenario(path or default_scenario_path())
     except ScenarioError as exc:

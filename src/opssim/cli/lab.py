@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from opssim.batch import PolicyError, parse_policy
-from opssim.batch.policy import DEFAULT_TIME_LIMIT
 from opssim.cli.common import BotTimeOpt, ScenarioArg, _load, _say, app, fail, on_path
+from opssim.limits import DEFAULT_TIME_LIMIT
 from opssim.safeio import display_path
 
 SeedsOpt = Annotated[
@@ -57,6 +56,7 @@ class _LabRef:
 @contextmanager
 def _lab_errors(ref: _LabRef) -> Iterator[None]:
     """Turn the lab's failures into one line each: bad input 2, lost workers 1, Ctrl-C 130."""
+    from opssim.batch import PolicyError
     from opssim.batch.executor import ExecutorError
     from opssim.batch.params import ParamError
     from opssim.batch.runner import LabError
@@ -147,6 +147,7 @@ def sweep(
     bot_time_limit: BotTimeOpt = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Sweep scenario parameters and/or hours: a table per point and a sensitivity ranking."""
+    from opssim.batch import parse_policy
     from opssim.batch.montecarlo import check_resumable
     from opssim.batch.params import parse_param
     from opssim.batch.rows import columns
