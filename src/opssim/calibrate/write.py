@@ -147,7 +147,7 @@ def scenario_text(cal: Calibration, scenario_id: str, folder: Path) -> str:
         f"calibrated by `opssim calibrate` from {cal.source} ({cal.date_range});\n# the "
         "duties, calendar and targets come from the small-company template, moved onto these "
         "stages and\n# scaled to their flow: a starting point to balance (`opssim balance`).")
-    yaml = YAML()
+    yaml = YAML(typ="rt")  # round trip: plain data and comments, never Python objects
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     data = yaml.load(text)

@@ -102,10 +102,7 @@ class Game:
         if isinstance(self.scene, App):
             self.scene.relang(self.lang)
         elif isinstance(self.scene, TitleScreen):
-            old = self.scene.menu
-            self._drop_scene()
-            self.scene = TitleScreen(self)
-            carry_focus(old, self.scene.menu)
+            self._rebuild_title()
         self._rebuild_overlays()
 
     # -- scenes ---------------------------------------------------------------------------
@@ -250,10 +247,7 @@ class Game:
         if isinstance(self.scene, App):
             self.scene.relang(lang)
         elif isinstance(self.scene, TitleScreen):
-            old = self.scene.menu
-            self._drop_scene()
-            self.scene = TitleScreen(self)
-            carry_focus(old, self.scene.menu)
+            self._rebuild_title()
         self._rebuild_overlays()
         pygame.display.set_caption(self.caption)
 
@@ -264,11 +258,15 @@ class Game:
         if isinstance(self.scene, App):
             self.scene.set_reduced_motion(self.reduced_motion)
         elif isinstance(self.scene, TitleScreen):
-            old = self.scene.menu
-            self._drop_scene()
-            self.scene = TitleScreen(self)
-            carry_focus(old, self.scene.menu)
+            self._rebuild_title()
         self._rebuild_overlays()
+
+    def _rebuild_title(self) -> None:
+        """The title screen drawn again (a new size, language or motion), its focus kept."""
+        old = self.scene.menu
+        self._drop_scene()
+        self.scene = TitleScreen(self)
+        carry_focus(old, self.scene.menu)
 
     def _rebuild_overlays(self) -> None:
         old, self.overlays = self.overlays, []
