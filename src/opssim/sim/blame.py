@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from opssim.model import AllocationError
 from opssim.model.records import KpiResult
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.replicas import replicate
 
 if TYPE_CHECKING:
     from opssim.sim.engine import Engine
@@ -45,13 +46,7 @@ def rerun(start: "Engine", allocations: Sequence[Mapping[str, float]],
           run_index: int | None = None) -> "Engine":
     """The period from ``start`` (a fork taken at its first hour) re-run with one allocation
     per week; returns the finished copy. ``run_index`` switches to other random numbers."""
-    twin = start.fork(run_index)
-    twin.attribution = False
-    first = int(start.now) // HOURS_PER_WEEK
-    for i, hours in enumerate(allocations):
-        twin.set_allocation(hours)
-        twin.advance_to((first + i + 1) * HOURS_PER_WEEK)
-    return twin
+    return replicate(start, allocations, [run_index])[0]
 
 
 def attribute(engine: "Engine", week: int, missed: Sequence[KpiResult],
@@ -77,7 +72,8 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
     # with reviews inside it (a total, from the first hour) the re-run could be fired where
     # the run went on: the engine follows that re-run's reputation to know it was not.
     with_plan = engine if _played_the_plan(engine, first, week, mine) else rerun(start, plan)
-    luck = [rerun(start, plan, LUCK_RUN_INDEX + k) for k in range(engine.scenario.blame.luck_runs)]
+    runs = engine.scenario.blame.luck_runs
+    luck = replicate(start, plan, [LUCK_RUN_INDEX + k for k in range(runs)])
     # The re-run under the player's own hours reproduces the run exactly (the tests check
     # it), so it is only re-run on request.
     as_played = rerun(start, mine) if verify else None
