@@ -217,9 +217,34 @@ def monte_carlo(quick: bool) -> dict[str, float]:
         f"{eff:.2f}")
     label = "monte carlo 1000" if seeds == 1000 else "monte carlo 1000 (projected)"
     say(f"{label}: {1000 / rate:.0f} s   (target <= 30)")
-    say("ratio replicas(32)/single: not measured — the engine has no replication axis yet "
-        "(keyed luck makes one possible: README, How it works)   (target <= 4)")
     return {"mc_1000": 1000 / rate}
+
+
+# -- 3a. replicas -----------------------------------------------------------------------------
+
+def replicas(quick: bool) -> dict[str, float]:
+    """32 luck replications of one review period, stepped together, against one."""
+    from opssim.sim.replicas import replicate
+
+    scenario = full_scenario(100_000)
+    run = Engine(scenario, 3, attribution=False)
+    run.advance_to(4 * HOURS_PER_WEEK)
+    start = run.fork()
+    plan = [scenario.plan_hours()] * scenario.reviews.every_weeks
+    luck = [1_000_000 + k for k in range(32)]
+    best = best_of({
+        "single": lambda: replicate(start, plan, luck[:1]),
+        "together": lambda: replicate(start, plan, luck),
+        "apart": lambda: [replicate(start, plan, [k]) for k in luck],
+    }, 1 if quick else 3)
+    say("## 3a. Replicas (32 luck replications of one review period of the full starter at "
+        "100k users, weeks 5–6, stepped together; best of 3)")
+    say("")
+    say(f"one: {best['single'] * 1000:.0f} ms, 32 together: {best['together'] * 1000:.0f} ms, "
+        f"32 one after another: {best['apart'] * 1000:.0f} ms")
+    r = best["together"] / best["single"]
+    say(f"ratio replicas(32)/single: {r:.1f}   (target <= 4)")
+    return {"replicas": r}
 
 
 # -- 3b. commands -----------------------------------------------------------------------------
@@ -474,7 +499,7 @@ def main() -> None:
         print(line)
     start = time.perf_counter()
     figures: dict[str, float] = {}
-    for section in (throughput, scaling, monte_carlo, commands, rendering, blame,
+    for section in (throughput, scaling, monte_carlo, replicas, commands, rendering, blame,
                     calibration):
         figures |= section(args.quick)
         say("")

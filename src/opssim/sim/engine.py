@@ -435,8 +435,15 @@ class Engine:
 
     def _flow(self, t0: int, t1: int) -> None:
         """Draw hours ``[t0, t1)``, which lie within one week."""
+        arrivals, convert = self.inputs(t0, t1)
+        self.funnel.flow(t0, t1, arrivals, convert)
+        self.drawn(t0, t1)
+
+    def inputs(self, t0: int, t1: int) -> tuple[np.ndarray, np.ndarray]:
+        """What the funnel's draw of hours ``[t0, t1)`` (within one week) takes: arrivals
+        from outside per (stage, segment, hour), and each hour's chance to move on."""
         week = t0 // HOURS_PER_WEEK
-        f, get = self.funnel, self.streams.get
+        get = self.streams.get
         changes = self._changes
         while len(changes) > 1 and changes[1][0] <= t0:  # no longer in force
             changes.pop(0)
@@ -445,15 +452,24 @@ class Engine:
         rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
         convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
         rate[self._seg["ground"]] *= self._ground_cover[t0:t1]
-        arrivals = np.zeros((f.n_stages, len(self.segments), t1 - t0), dtype=np.int64)
+        arrivals = np.zeros((self.funnel.n_stages, len(self.segments), t1 - t0), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)
         # leaves every other source's arrivals as they were: common random numbers.
         for g in np.flatnonzero(rate.any(axis=1)):
             name = self.segments[g]
             arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(rate[g])
-        f.flow(t0, t1, arrivals, convert)
+        return arrivals, convert
+
+    def drawn(self, t0: int, t1: int) -> None:
+        """The funnel has drawn hours ``[t0, t1)``: the tickets of those hours follow."""
         self._drawn_to = t1
-        cast(SupportWork, self.works["support"]).flow(t0, t1, week)
+        cast(SupportWork, self.works["support"]).flow(t0, t1, t0 // HOURS_PER_WEEK)
+
+    def run_before(self, t: float) -> None:
+        """Process every event before hour ``t`` (none at ``t``; the clock stays put)."""
+        env = self.env
+        while not self.finished and env.peek() < t:
+            env.step()
 
     def _convert(self) -> np.ndarray:
         """Chance per (stage, segment) that a user deciding at the stage moves on."""

@@ -28,6 +28,8 @@ same users — the engine draws lazily, when something reads the funnel or is ab
 rate — and two runs of one seed under other hours meet the same luck, user for user.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from opssim.scenario.schema import Delay
@@ -87,30 +89,7 @@ class FunnelState:
         """
         if convert.ndim == 2:
             convert = np.broadcast_to(convert[:, :, None], (*convert.shape, t1 - t0))
-        week = t0 // HOURS_PER_WEEK
-        assert (t1 - 1) // HOURS_PER_WEEK == week, "a chunk lies within one week"
-        if week != self._week:
-            self._week = week
-            self._entered_now[:] = 0
-            self._decided_now[:] = 0
-        converts = convert.any(axis=(1, 2))
-        for s in range(self.n_stages):
-            cohort = arrivals[s]
-            if s > 0:
-                cohort = cohort + self.moves[s - 1, :, t0:t1]
-            self.entered[s, :, t0:t1] = cohort
-            self._schedule(s, cohort, t0, week)
-            due = self.due[s, :, t0:t1]
-            p = convert[s]
-            if converts[s] and due.any():
-                moving = self._decide(s, due, p, week, t0)
-                self.moves[s, :, t0:t1] = moving
-                self.drops[s, :, t0:t1] += due - moving
-            else:
-                if self.tracer is not None:
-                    self._trace_decisions(s, due, None, t0)
-                self.drops[s, :, t0:t1] += due
-            self.drops[s, :, t0:t1] += self.gone[s, :, t0:t1]
+        FunnelGroup([self], stacked=False).flow(t0, t1, arrivals[None], convert[None])
 
     def rekey(self, root: int) -> None:
         """Draw the users not yet drawn with the luck keyed by ``root``."""
@@ -125,90 +104,6 @@ class FunnelState:
             k = self._keys[purpose, s, week] = key(self.root, purpose, s, week)
         return k
 
-    def _users(self, counts: np.ndarray, seen: np.ndarray) -> np.ndarray:
-        """Each user's index in the keyed streams, for the users ``counts[g, j]`` taken
-        segment-major: the segment above, the user's count this week below (``seen[g]``
-        counts on). One ``repeat`` of a cell-level offset, so a user costs three operations."""
-        flat = counts.ravel()
-        n_seg, hours = counts.shape
-        per_seg = counts.sum(axis=1).astype(np.uint64)
-        seg_start = np.cumsum(per_seg) - per_seg  # users before each segment's first
-        offset = ((np.arange(n_seg, dtype=np.uint64) << np.uint64(SEGMENT_SHIFT)) + seen
-                  - seg_start).repeat(hours)
-        index = np.arange(int(flat.sum()), dtype=np.uint64)
-        index += np.repeat(offset, flat)
-        seen += per_seg
-        return index
-
-    def _schedule(self, s: int, cohort: np.ndarray, t0: int, week: int) -> None:
-        """Give each user entering stage ``s`` (``cohort[g, j]`` in hour ``t0 + j``) the hour
-        of their decision (and of their churn, first if sooner)."""
-        spec = self.exits[s]
-        churn = self.churn_hours[s]
-        if not cohort.any():
-            return
-        if spec is None and churn is None:  # they stay: decided after the horizon
-            self.due[s, :, self.horizon] += cohort.sum(axis=1)
-            if self.tracer is not None:
-                seg, j = np.divmod(np.repeat(np.arange(cohort.size), cohort.ravel()),
-                                   cohort.shape[1])
-                at = (t0 + j).astype(float)
-                self.tracer.entered(s, seg, at, np.full(len(at), np.inf), j,
-                                    np.ones(len(at), dtype=bool))
-            return
-        n_seg, hours = cohort.shape
-        index = self._users(cohort, self._entered_now[s])
-        place, u = halves(bits(self._key("enter", s, week), index))
-        if spec is None:
-            wait = np.full(len(index), np.inf)
-        else:
-            u2 = unit(bits(self._key("enter2", s, week), index)) if needs_two(spec) else None
-            wait = from_uniforms(spec, u, u2)
-        churned = None
-        if churn is not None:
-            leave = np.log(unit(bits(self._key("churn", s, week), index)))
-            leave *= -churn
-            churned = leave < wait
-            np.minimum(wait, leave, out=wait)
-        if self.tracer is not None:
-            seg, j = np.divmod(np.repeat(np.arange(n_seg * hours), cohort.ravel()), hours)
-            entered_at = t0 + j + place
-            decides_at = entered_at + wait
-            self.tracer.entered(s, seg, entered_at, decides_at,
-                                np.minimum(np.floor(decides_at), self.horizon),
-                                churned if churned is not None else np.zeros(len(j), bool))
-        # The decision's hour after the entry hour, and the histogram slot: segment-major
-        # rows of ``window`` hours from t0, the last hour being the overflow bin.
-        width = self.horizon + 1 - t0
-        place += wait
-        np.floor(place, out=place)
-        np.minimum(place, width, out=place)  # past the horizon (inf included): overflow
-        after = place.astype(np.int64)
-        window = min(width, hours + int(after.max()))
-        row, j = np.divmod(np.arange(n_seg * hours), hours)
-        start = row * window + j
-        slot = np.repeat(start, cohort.ravel())
-        slot += after
-        np.minimum(slot, np.repeat(row * window + window - 1, cohort.ravel()), out=slot)
-        if churned is None:
-            self._add(self.due, s, t0, slot, n_seg, window)
-        else:
-            self._add(self.due, s, t0, slot[~churned], n_seg, window)
-            self._add(self.gone, s, t0, slot[churned], n_seg, window)
-
-    def _decide(self, s: int, due: np.ndarray, p: np.ndarray, week: int,
-                t0: int) -> np.ndarray:
-        """Of ``due[g, j]`` users deciding, those who move on: each whose keyed uniform falls
-        under the chance ``p[g, j]`` of their segment in their hour."""
-        n_seg, hours = due.shape
-        index = self._users(due, self._decided_now[s])
-        cell = np.repeat(np.arange(n_seg * hours), due.ravel())
-        u = unit(bits(self._key("decide", s, week), index))
-        ok = u < np.ravel(p)[cell]
-        if self.tracer is not None:
-            self._trace_decisions(s, due, ok, t0)
-        return np.bincount(cell[ok], minlength=n_seg * hours).reshape(n_seg, hours)
-
     def _trace_decisions(self, s: int, due: np.ndarray, ok: np.ndarray | None,
                          t0: int) -> None:
         """Tell the tracer who decided what, cell by cell (``ok`` None: nobody moved on)."""
@@ -220,13 +115,6 @@ class FunnelState:
             n = int(flat[c])
             moved = ok[ends[c] - n:ends[c]] if ok is not None else np.zeros(n, dtype=bool)
             self.tracer.decided(s, g, t0 + j, moved)
-
-    @staticmethod
-    def _add(hist: np.ndarray, s: int, t0: int, key: np.ndarray, n_seg: int,
-             window: int) -> None:
-        if len(key):
-            binned = np.bincount(key, minlength=n_seg * window).reshape(n_seg, window)
-            hist[s, :, t0:t0 + window] += binned
 
     def current(self, s: int, now: int) -> np.ndarray:
         """Users per segment at stage ``s`` at hour ``now``: reached, not moved on, not dropped."""
@@ -262,3 +150,165 @@ class FunnelState:
         self.drops[s, :, t] += np.bincount(seg, weights=take, minlength=self.n_segments).astype(
             np.int64)
         return n
+
+
+class FunnelGroup:
+    """Funnels of one shape drawn together: each numpy call serves every member.
+
+    Members are the funnels of replicas of one run (other seeds, other luck, other hours);
+    each keeps its own keyed luck, so a member's users are the same drawn alone or in a group
+    (the tests check it). :meth:`stack` makes the members' histograms views of one array per
+    histogram, with the members along its first axis; ``stacked=False`` wraps one funnel's
+    own arrays (a group of one, as :meth:`FunnelState.flow` draws).
+    """
+
+    def __init__(self, members: Sequence[FunnelState], stacked: bool = True) -> None:
+        self.members = list(members)
+        first = self.members[0]
+        self.exits, self.churn_hours, self.horizon = first.exits, first.churn_hours, first.horizon
+        self.n_stages = first.n_stages
+        if not stacked:
+            assert len(self.members) == 1
+            for name in ("entered", "due", "gone", "moves", "drops",
+                         "_entered_now", "_decided_now"):
+                setattr(self, name, getattr(first, name)[None])
+            return
+        assert all(f.tracer is None for f in self.members), "a traced funnel is drawn alone"
+        for name in ("entered", "due", "gone", "moves", "drops", "_entered_now", "_decided_now"):
+            block = np.stack([getattr(f, name) for f in self.members])
+            setattr(self, name, block)
+            for r, f in enumerate(self.members):
+                setattr(f, name, block[r])
+
+    def flow(self, t0: int, t1: int, arrivals: np.ndarray, convert: np.ndarray) -> None:
+        """Draw hours ``[t0, t1)`` (within one week) of every member: ``arrivals[r]`` and
+        ``convert[r]`` (shaped as :meth:`FunnelState.flow` takes them) are member ``r``'s."""
+        week = t0 // HOURS_PER_WEEK
+        assert (t1 - 1) // HOURS_PER_WEEK == week, "a chunk lies within one week"
+        for f in self.members:
+            if week != f._week:
+                f._week = week
+                f._entered_now[:] = 0
+                f._decided_now[:] = 0
+        for s in range(self.n_stages):
+            cohort = arrivals[:, s]
+            if s > 0:
+                cohort = cohort + self.moves[:, s - 1, :, t0:t1]
+            self.entered[:, s, :, t0:t1] = cohort
+            self._schedule(s, cohort, t0, week)
+            due = self.due[:, s, :, t0:t1]
+            p = convert[:, s]
+            if p.any() and due.any():
+                moving = self._decide(s, due, p, week, t0)
+                self.moves[:, s, :, t0:t1] = moving
+                self.drops[:, s, :, t0:t1] += due - moving
+            else:
+                if self._tracer is not None:
+                    self.members[0]._trace_decisions(s, due[0], None, t0)
+                self.drops[:, s, :, t0:t1] += due
+            self.drops[:, s, :, t0:t1] += self.gone[:, s, :, t0:t1]
+
+    @property
+    def _tracer(self) -> Tracer | None:
+        return self.members[0].tracer if len(self.members) == 1 else None
+
+    def _users(self, counts: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each user's index in the keyed streams, for the users ``counts[r, g, j]`` taken
+        member-major, then segment-major: the segment above, the user's count this week
+        below (``seen[r, g]`` counts on); and how many users each member has. One ``repeat``
+        of a cell-level offset, so a user costs three operations."""
+        _, n_seg, hours = counts.shape
+        flat = counts.ravel()
+        per_row = counts.sum(axis=2).astype(np.uint64)  # (member, segment)
+        row_start = np.cumsum(per_row) - per_row.ravel()  # users before each row's first
+        shift = np.arange(n_seg, dtype=np.uint64) << np.uint64(SEGMENT_SHIFT)
+        offset = ((shift + seen).ravel() - row_start).repeat(hours)
+        index = np.arange(int(per_row.sum()), dtype=np.uint64)
+        index += np.repeat(offset, flat)
+        seen += per_row
+        return index, per_row.sum(axis=1).astype(np.int64)
+
+    def _stream(self, purpose: str, s: int, week: int, per_member: np.ndarray,
+                ) -> int | np.ndarray:
+        """Each user's stream key for ``purpose`` at stage ``s``: their member's."""
+        if len(self.members) == 1:
+            return self.members[0]._key(purpose, s, week)
+        keys = np.array([f._key(purpose, s, week) for f in self.members], dtype=np.uint64)
+        return np.repeat(keys, per_member)
+
+    def _schedule(self, s: int, cohort: np.ndarray, t0: int, week: int) -> None:
+        """Give each user entering stage ``s`` (``cohort[r, g, j]`` in hour ``t0 + j``) the
+        hour of their decision (and of their churn, first if sooner)."""
+        spec = self.exits[s]
+        churn = self.churn_hours[s]
+        if not cohort.any():
+            return
+        tracer = self._tracer
+        if spec is None and churn is None:  # they stay: decided after the horizon
+            self.due[:, s, :, self.horizon] += cohort.sum(axis=2)
+            if tracer is not None:
+                seg, j = np.divmod(np.repeat(np.arange(cohort[0].size), cohort[0].ravel()),
+                                   cohort.shape[2])
+                at = (t0 + j).astype(float)
+                tracer.entered(s, seg, at, np.full(len(at), np.inf), j,
+                               np.ones(len(at), dtype=bool))
+            return
+        n_rep, n_seg, hours = cohort.shape
+        rows = n_rep * n_seg
+        index, per_member = self._users(cohort, self._entered_now[:, s])
+        place, u = halves(bits(self._stream("enter", s, week, per_member), index))
+        if spec is None:
+            wait = np.full(len(index), np.inf)
+        else:
+            u2 = (unit(bits(self._stream("enter2", s, week, per_member), index))
+                  if needs_two(spec) else None)
+            wait = from_uniforms(spec, u, u2)
+        churned = None
+        if churn is not None:
+            leave = np.log(unit(bits(self._stream("churn", s, week, per_member), index)))
+            leave *= -churn
+            churned = leave < wait
+            np.minimum(wait, leave, out=wait)
+        if tracer is not None:
+            seg, j = np.divmod(np.repeat(np.arange(n_seg * hours), cohort.ravel()), hours)
+            entered_at = t0 + j + place
+            decides_at = entered_at + wait
+            tracer.entered(s, seg, entered_at, decides_at,
+                           np.minimum(np.floor(decides_at), self.horizon),
+                           churned if churned is not None else np.zeros(len(j), bool))
+        # The decision's hour after the entry hour, and the histogram slot: rows (member,
+        # segment) of ``window`` hours from t0, the last hour being the overflow bin.
+        width = self.horizon + 1 - t0
+        place += wait
+        np.floor(place, out=place)
+        np.minimum(place, width, out=place)  # past the horizon (inf included): overflow
+        after = place.astype(np.int64)
+        window = min(width, hours + int(after.max()))
+        row, j = np.divmod(np.arange(rows * hours), hours)
+        start = row * window + j
+        slot = np.repeat(start, cohort.ravel())
+        slot += after
+        np.minimum(slot, np.repeat(row * window + window - 1, cohort.ravel()), out=slot)
+        if churned is None:
+            self._add(self.due, s, t0, slot, window)
+        else:
+            self._add(self.due, s, t0, slot[~churned], window)
+            self._add(self.gone, s, t0, slot[churned], window)
+
+    def _decide(self, s: int, due: np.ndarray, p: np.ndarray, week: int,
+                t0: int) -> np.ndarray:
+        """Of ``due[r, g, j]`` users deciding, those who move on: each whose keyed uniform
+        falls under the chance ``p[r, g, j]`` of their member, segment and hour."""
+        index, per_member = self._users(due, self._decided_now[:, s])
+        cell = np.repeat(np.arange(due.size), due.ravel())
+        u = unit(bits(self._stream("decide", s, week, per_member), index))
+        ok = u < np.ravel(p)[cell]
+        if self._tracer is not None:
+            self.members[0]._trace_decisions(s, due[0], ok, t0)
+        return np.bincount(cell[ok], minlength=due.size).reshape(due.shape)
+
+    def _add(self, hist: np.ndarray, s: int, t0: int, slot: np.ndarray, window: int) -> None:
+        if len(slot):
+            n_rep, _, n_seg, _ = hist.shape
+            binned = np.bincount(slot, minlength=n_rep * n_seg * window)
+            hist[:, s, :, t0:t0 + window] += binned.reshape(n_rep, n_seg, window)

@@ -47,11 +47,11 @@ def key(*parts: int | str) -> int:
     return z
 
 
-def bits(stream: int, index: np.ndarray) -> np.ndarray:
+def bits(stream: int | np.ndarray, index: np.ndarray) -> np.ndarray:
     """64 random bits for each ``index`` (uint64) of the stream keyed ``stream`` (a new
     array; :func:`halves` and :func:`unit` consume it)."""
     z = index * np.uint64(_GOLDEN)
-    z += np.uint64(stream)
+    z += np.asarray(stream, dtype=np.uint64)
     z ^= z >> np.uint64(30)
     z *= np.uint64(_M1)
     z ^= z >> np.uint64(27)

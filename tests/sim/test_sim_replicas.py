@@ -1,0 +1,78 @@
+"""Replicas stepped together: the same numbers as each stepped alone (only faster)."""
+
+import numpy as np
+import pytest
+
+from opssim.scenario import Scenario
+from opssim.scenario.schema import Delay
+from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim.funnel import FunnelGroup, FunnelState
+from opssim.sim.replicas import replicate, step
+
+HISTOGRAMS = ("entered", "due", "gone", "moves", "drops")
+
+
+def same_run(a: Engine, b: Engine) -> None:
+    for name in HISTOGRAMS:
+        assert np.array_equal(getattr(a.funnel, name), getattr(b.funnel, name)), name
+    assert repr(a.events) == repr(b.events)
+    assert a.reputation == b.reputation
+
+
+@pytest.mark.parametrize("week", [0, 2])
+def test_luck_replications_together_are_each_alone(starter: Scenario, week: int) -> None:
+    run = Engine(starter, 4, attribution=False)
+    run.advance_to(week * HOURS_PER_WEEK)
+    plan = [starter.plan_hours()] * 2
+    luck = [1_000_000 + k for k in range(3)]
+    together = replicate(run, plan, [*luck, None])
+    for k, twin in zip([*luck, None], together, strict=True):
+        same_run(twin, replicate(run, plan, [k])[0])
+    # Other luck is other luck, and None is the run's own: the run played on is its twin.
+    assert not np.array_equal(together[0].funnel.moves, together[1].funnel.moves)
+    for w in (week + 1, week + 2):
+        run.set_allocation(starter.plan_hours())
+        run.advance_to(w * HOURS_PER_WEEK)
+    run.truth()
+    together[-1].truth()
+    for name in HISTOGRAMS:
+        assert np.array_equal(getattr(run.funnel, name), getattr(together[-1].funnel, name))
+
+
+def test_hours_of_their_own(starter: Scenario) -> None:
+    """Replicas with other hours (a look-ahead's variants) also step together exactly."""
+    run = Engine(starter, 1, attribution=False)
+    more = dict(starter.plan_hours())
+    more["support"] = more.get("support", 0) + 5
+    twins = [run.fork(), run.fork()]
+    step(twins, [HOURS_PER_WEEK, 2 * HOURS_PER_WEEK],
+         [[starter.plan_hours()] * 2, [more] * 2])
+    alone = run.fork()
+    alone.set_allocation(more)
+    alone.advance_to(HOURS_PER_WEEK)
+    alone.set_allocation(more)
+    alone.advance_to(2 * HOURS_PER_WEEK)
+    same_run(twins[1], alone)
+
+
+def test_a_group_draws_each_member_as_alone() -> None:
+    """Funnels of other roots and other arrivals, drawn as one group or one by one."""
+    def funnel(root: int) -> FunnelState:
+        return FunnelState([Delay(exponential=24.0), Delay(fixed=3.0), None], 2, 400,
+                           [None, 50.0, None], root)
+
+    hours = 168
+    rng = np.random.default_rng(0)
+    arrivals = rng.poisson(20, (3, 3, 2, hours)) * (np.arange(3)[None, :, None, None] == 0)
+    convert = rng.uniform(0.2, 0.8, (3, 3, 2, hours))
+    alone = [funnel(r) for r in (5, 6, 7)]
+    for f, a, c in zip(alone, arrivals, convert, strict=True):
+        f.flow(0, 100, a[:, :, :100], c[:, :, :100])
+        f.flow(100, hours, a[:, :, 100:], c[:, :, 100:])
+    members = [funnel(r) for r in (5, 6, 7)]
+    group = FunnelGroup(members)
+    group.flow(0, hours, arrivals, convert)
+    for a, b in zip(alone, members, strict=True):
+        for name in HISTOGRAMS:
+            assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert members[0].entered.base is group.entered  # the members' arrays are views
