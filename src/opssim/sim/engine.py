@@ -199,11 +199,14 @@ class Engine:
             env.step()
         self._clock = max(self._clock, t)
 
-    def fork(self, run_index: int | None = None) -> "Engine":
+    def fork(self, run_index: int | None = None,
+             arrays: Mapping[int, np.ndarray] | None = None) -> "Engine":
         """An independent copy of this run at this moment, on a clock of its own.
 
         Driving the copy never touches this run. With ``run_index`` the copy draws from other
         random streams from now on (for an expected value rather than the same luck).
+        ``arrays`` maps ``id`` of arrays of this run to the copies to use (already filled):
+        how replicas get their funnels as views of one block (``FunnelGroup.blocks``).
         """
         env = simpy.Environment(initial_time=self.env.now)
         # The scenario is frozen and shared; the log starts empty; everything else is copied.
@@ -215,6 +218,7 @@ class Engine:
                                    id(self.streams): streams,
                                    # weeks gone by are never changed: their hours are shared
                                    id(self.allocations): list(self.allocations)}
+        memo |= arrays or {}
         twin = copy.deepcopy(self, memo)
         twin.agenda.rearm(env)
         twin.funnel.rekey(streams.key)  # other streams: other keyed luck too

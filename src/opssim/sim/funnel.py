@@ -152,6 +152,10 @@ class FunnelState:
         return n
 
 
+#: A funnel's arrays: its histograms and its keyed counters.
+ARRAYS = ("entered", "due", "gone", "moves", "drops", "_entered_now", "_decided_now")
+
+
 class FunnelGroup:
     """Funnels of one shape drawn together: each numpy call serves every member.
 
@@ -169,16 +173,32 @@ class FunnelGroup:
         self.n_stages = first.n_stages
         if not stacked:
             assert len(self.members) == 1
-            for name in ("entered", "due", "gone", "moves", "drops",
-                         "_entered_now", "_decided_now"):
+            for name in ARRAYS:
                 setattr(self, name, getattr(first, name)[None])
             return
         assert all(f.tracer is None for f in self.members), "a traced funnel is drawn alone"
-        for name in ("entered", "due", "gone", "moves", "drops", "_entered_now", "_decided_now"):
-            block = np.stack([getattr(f, name) for f in self.members])
+        for name in ARRAYS:
+            if all(getattr(f, name).base is getattr(first, name).base is not None
+                   for f in self.members):
+                block = getattr(first, name).base  # already views of one block
+                assert block.shape[0] == len(self.members)
+            else:
+                block = np.stack([getattr(f, name) for f in self.members])
             setattr(self, name, block)
             for r, f in enumerate(self.members):
                 setattr(f, name, block[r])
+
+    @staticmethod
+    def blocks(funnel: FunnelState, n: int) -> list[dict[int, np.ndarray]]:
+        """For ``n`` copies of ``funnel`` made with one block per histogram (copied once):
+        a deep-copy memo that gives each copy its views (``Engine.fork(shared=...)``)."""
+        memos: list[dict[int, np.ndarray]] = [{} for _ in range(n)]
+        for name in ARRAYS:
+            a = getattr(funnel, name)
+            block = np.repeat(a[None], n, axis=0)
+            for r in range(n):
+                memos[r][id(a)] = block[r]
+        return memos
 
     def flow(self, t0: int, t1: int, arrivals: np.ndarray, convert: np.ndarray) -> None:
         """Draw hours ``[t0, t1)`` (within one week) of every member: ``arrivals[r]`` and

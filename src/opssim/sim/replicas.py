@@ -27,8 +27,11 @@ def replicate(start: "Engine", allocations: Sequence[Mapping[str, float]],
     ``start``), each driven with ``allocations[i]`` in week ``i`` from ``start``'s week on.
     The copies judge their reviews without attribution."""
     twins = []
-    for index in run_indices:
-        twin = start.fork(index)
+    # Several replicas' funnels are views of one block per histogram, filled once.
+    views = (FunnelGroup.blocks(start.funnel, len(run_indices)) if len(run_indices) > 1
+             else [None])
+    for index, arrays in zip(run_indices, views * (len(run_indices) // len(views)), strict=True):
+        twin = start.fork(index, arrays)
         twin.attribution = False
         twins.append(twin)
     first = int(start.now) // HOURS_PER_WEEK
