@@ -9,7 +9,7 @@ and between two such events the users' moves are drawn in bulk with numpy
 import copy
 import math
 from collections.abc import Iterator, Mapping
-from typing import cast
+from typing import Any
 
 import numpy as np
 import simpy
@@ -23,17 +23,11 @@ from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
 from opssim.sim.observe import observe
 from opssim.sim.review import review
+from opssim.sim.runstate import RunState
 from opssim.sim.snapshot import KpiView, Snapshot, StageView, SupportView
 from opssim.sim.specialist import SpecialistState
 from opssim.sim.streams import Streams
 from opssim.sim.work import WORKS, Work
-from opssim.sim.work.analysis import AnalysisWork
-from opssim.sim.work.coordination import CoordinationWork
-from opssim.sim.work.copy import CopyWork
-from opssim.sim.work.events import EventsWork
-from opssim.sim.work.partners import PartnersWork
-from opssim.sim.work.research import ResearchWork
-from opssim.sim.work.support import SupportWork
 from opssim.sim.workweek import Block, layout, on_day, worked
 
 #: The engine's version, carried by recordings: a run's numbers depend on it. 2: decisions at
@@ -54,6 +48,19 @@ def churn_hours(sc: Scenario) -> list[float | None]:
     return out
 
 
+class _OfState:
+    """An engine attribute that is its :class:`RunState`'s, for the engine's readers."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, engine: "Engine | None", owner: type | None = None) -> Any:
+        return self if engine is None else getattr(engine.state, self.name)
+
+    def __set__(self, engine: "Engine", value: Any) -> None:
+        setattr(engine.state, self.name, value)
+
+
 class Engine:
     """One run of ``scenario`` from ``seed``: a command interface over a SimPy simulation.
 
@@ -61,6 +68,16 @@ class Engine:
     (what the player sees), :meth:`truth` (the exact state) and :attr:`events`, the
     append-only log of :class:`~opssim.model.records.Record`.
     """
+
+    # The run's standing lives in ``state``; these read and write it there.
+    reputation = _OfState()
+    rerun_reputation = _OfState()
+    evidence = _OfState()
+    research_points = _OfState()
+    budget = _OfState()
+    blame_count = _OfState()
+    outcome = _OfState()
+    finished = _OfState()
 
     def __init__(
         self,
@@ -118,17 +135,8 @@ class Engine:
         self.allocation = self._build_allocation(sc.plan_hours())
         self._pending: Allocation | None = None
         self._plan: dict[str, float] | None = None
-        self.reputation = sc.blame.reputation.start
-        #: The reputation a re-run of the plan from the first hour would have now (its
-        #: reviews judge without attribution); None once such a re-run could have been
-        #: fired. While it lives, a run played to the plan is its own re-run (blame.py).
-        self.rerun_reputation: float | None = self.reputation
-        self.evidence = 0.0
-        self.research_points = 0.0
-        self.budget = sc.company.budget
-        self.blame_count = 0
-        self.outcome: str | None = None
-        self.finished = False
+        #: Reputation, evidence, research, budget and outcome (:class:`RunState`).
+        self.state = RunState(sc.blame.reputation.start, sc.company.budget, self.log)
         self._drawn_to = 0
         self._clock = 0.0
         self.last_review = 0
@@ -145,6 +153,8 @@ class Engine:
         self.works: dict[str, Work] = {
             duty: WORKS[duty](self, d.get(duty)) for duty in d.present()
         }
+        #: The duties that draw with the funnel (support's tickets), found once.
+        self._drawing = [w for w in self.works.values() if type(w).flow is not Work.flow]
         self.departments = Departments(
             dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
@@ -245,8 +255,7 @@ class Engine:
         return self.works[owner]
 
     def _speedup(self) -> float:
-        coordination = self.works.get("coordination")
-        return cast(CoordinationWork, coordination).speedup() if coordination else 0.0
+        return sum((w.speedup() for w in self.works.values()), 0.0)
 
     def log(self, record: Record) -> None:
         """Append ``record`` to the event log."""
@@ -296,25 +305,9 @@ class Engine:
         locked = self.scenario.company.locked
         return locked[duty] if duty in locked else self.allocation.get(duty)
 
-    def spend(self, amount: float) -> bool:
-        """Pay ``amount`` from the budget; False (and nothing paid) when it is short."""
-        if self.budget is None or amount <= 0:
-            return True
-        if amount > self.budget + 1e-9:
-            return False
-        self.budget = max(0.0, self.budget - amount)
-        return True
-
-    def affordable(self, cost_per_hour: float) -> float:
-        """Hours the budget can still pay for at ``cost_per_hour``."""
-        return math.inf if self.budget is None else self.budget / cost_per_hour
-
     def targeting(self) -> float:
         """Research's relative boost to copy and events, now."""
-        research = self.works.get("research")
-        if research is None:
-            return 0.0
-        return cast(ResearchWork, research).targeting(self.research_points)
+        return sum((w.targeting(self.state.research_points) for w in self.works.values()), 0.0)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -325,8 +318,7 @@ class Engine:
 
     def noise(self) -> float:
         """The dashboard's noise now (log-scale sd): zero when the scenario has no analysis."""
-        analysis = self.works.get("analysis")
-        return cast(AnalysisWork, analysis).noise if analysis else 0.0
+        return sum((w.noise() for w in self.works.values()), 0.0)
 
     def truth(self) -> Snapshot:
         """The exact state at the current hour."""
@@ -339,11 +331,12 @@ class Engine:
             StageView(sid, reached[s], reached[s] - moved[s] - dropped[s], dropped[s])
             for s, sid in enumerate(self.stage_ids)
         )
-        support = cast(SupportWork, self.works["support"])
-        q = support.queue
-        copy = cast(CopyWork, self.works["copy"])
-        events = cast(EventsWork, self.works["events"])
-        partners = self.works.get("partners")
+        # What the duties show: each declares its own fields; absent duties show nothing.
+        shown: dict[str, Any] = {"support": SupportView(0, 0, 0, 0, 0, 0), "pieces_live": 0,
+                                 "event_live": False, "event_progress": 0.0,
+                                 "partners_active": 0}
+        for work in self.works.values():
+            shown |= work.view(now)
         return Snapshot(
             t=self.now,
             week=min(now // HOURS_PER_WEEK, self.scenario.weeks),
@@ -351,18 +344,7 @@ class Engine:
             stages=stages,
             allocation=tuple(self.allocation.hours.items()),
             kpis=tuple(self._kpis(now)),
-            support=SupportView(
-                waiting=q.waiting(now),
-                arrived=int(np.searchsorted(q.arrival, now)),
-                answered=q.answered(now),
-                late=support.late,
-                users_lost=support.lost,
-                complaints=support.complaints,
-            ),
-            pieces_live=len(copy.live_quality),
-            event_live=events.live,
-            event_progress=events.planning_share,
-            partners_active=cast(PartnersWork, partners).active if partners else 0,
+            **shown,
             departments=tuple(
                 (name, self.departments.queue_length(name)) for name in self.departments.specs
             ),
@@ -398,7 +380,8 @@ class Engine:
         if day % 7 < self.scenario.specialist.workweek.days:
             tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
             self.specialist.work_day(mine, tiring)
-        cast(SupportWork, self.works["support"]).close_day(day)
+        for work in self.works.values():
+            work.close_day(day)
         if day + 1 < self.horizon // HOURS_PER_DAY:
             self.agenda.schedule(HOURS_PER_DAY, "engine", "_day", day + 1)
 
@@ -467,7 +450,8 @@ class Engine:
     def drawn(self, t0: int, t1: int) -> None:
         """The funnel has drawn hours ``[t0, t1)``: the tickets of those hours follow."""
         self._drawn_to = t1
-        cast(SupportWork, self.works["support"]).flow(t0, t1, t0 // HOURS_PER_WEEK)
+        for work in self._drawing:
+            work.flow(t0, t1, t0 // HOURS_PER_WEEK)
 
     def run_before(self, t: float) -> None:
         """Process every event before hour ``t`` (none at ``t``; the clock stays put)."""

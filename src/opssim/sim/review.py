@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from opssim.model.records import BlameEvent, Dashboard, KpiResult, Review, RunEnded
+from opssim.model.records import BlameEvent, Dashboard, KpiResult, Review
 from opssim.sim.blame import attribute, verdict
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.observe import factors
@@ -98,6 +98,4 @@ def promoted(engine: "Engine") -> bool:
 
 def end_run(engine: "Engine", outcome: str) -> None:
     """Finish the run with ``outcome``; the engine processes nothing after this."""
-    engine.outcome = outcome
-    engine.finished = True
-    engine.log(RunEnded(engine.hour, outcome, engine.reputation))
+    engine.state.end(engine.hour, outcome)

@@ -1,16 +1,12 @@
 """Data analysis: clearer dashboards and evidence, once the data team's export is in."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from opssim.model.records import AnalysisReady
 from opssim.scenario.schema import AnalysisDuty
 from opssim.sim.workweek import Block, worked
 
-if TYPE_CHECKING:
-    from opssim.sim.engine import Engine
-
-from .base import Work
+from .base import Context, Work
 
 
 class AnalysisWork(Work[AnalysisDuty]):
@@ -19,17 +15,17 @@ class AnalysisWork(Work[AnalysisDuty]):
 
     duty = "analysis"
 
-    def __init__(self, engine: "Engine", spec: AnalysisDuty) -> None:
+    def __init__(self, engine: Context, spec: AnalysisDuty) -> None:
         super().__init__(engine, spec)
         self.week_hours = 0.0
         self.ready = False
         self.banked = 0.0
-        self.noise = spec.noise.sd_without
+        self.sd = spec.noise.sd_without
         self._week = -1
 
     def start_week(self, week: int, hours: float) -> None:
         self.week_hours, self.ready, self.banked = hours, False, 0.0
-        self.noise = self.spec.noise.sd_without
+        self.sd = self.spec.noise.sd_without
         self._week = week
         if hours <= 0:
             return
@@ -46,15 +42,19 @@ class AnalysisWork(Work[AnalysisDuty]):
     def _ready(self) -> None:
         e = self.engine
         self.ready = True
-        self.noise = self.spec.noise.sd_without * (1 - self.spec.noise.reduction(self.week_hours))
-        e.evidence += self.banked
-        e.log(AnalysisReady(e.hour, round(self.banked, 6), round(self.noise, 6)))
+        self.sd = self.spec.noise.sd_without * (1 - self.spec.noise.reduction(self.week_hours))
+        e.state.evidence += self.banked
+        e.log(AnalysisReady(e.hour, round(self.banked, 6), round(self.sd, 6)))
         self.banked = 0.0
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         points = (self.spec.evidence_per_hour * worked(blocks)
                   * self.engine.specialist.speed("analysis"))
         if self.ready:
-            self.engine.evidence += points
+            self.engine.state.evidence += points
         else:
             self.banked += points
+
+    def noise(self) -> float:
+        """The dashboard's noise: lower once this week's analysis is ready."""
+        return self.sd

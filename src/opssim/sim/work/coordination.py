@@ -1,13 +1,8 @@
 """Department liaison: the week's chasing shortens other teams' response times."""
 
-from typing import TYPE_CHECKING
-
 from opssim.scenario.schema import CoordinationDuty
 
-if TYPE_CHECKING:
-    from opssim.sim.engine import Engine
-
-from .base import Work
+from .base import Context, Work
 
 
 class CoordinationWork(Work[CoordinationDuty]):
@@ -15,7 +10,7 @@ class CoordinationWork(Work[CoordinationDuty]):
 
     duty = "coordination"
 
-    def __init__(self, engine: "Engine", spec: CoordinationDuty) -> None:
+    def __init__(self, engine: Context, spec: CoordinationDuty) -> None:
         super().__init__(engine, spec)
         self.week_hours = 0.0
 

@@ -1,7 +1,6 @@
 """Copywriting: pieces of random quality that lift conversion and bring users until stale."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -10,10 +9,7 @@ from opssim.scenario.schema import CopyDuty
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.workweek import Block, finishing
 
-if TYPE_CHECKING:
-    from opssim.sim.engine import Engine
-
-from .base import Work
+from .base import Context, Work
 
 
 class CopyWork(Work[CopyDuty]):
@@ -21,7 +17,7 @@ class CopyWork(Work[CopyDuty]):
 
     duty = "copy"
 
-    def __init__(self, engine: "Engine", spec: CopyDuty) -> None:
+    def __init__(self, engine: Context, spec: CopyDuty) -> None:
         super().__init__(engine, spec)
         self.progress = 0.0
         self.written = 0
@@ -31,6 +27,9 @@ class CopyWork(Work[CopyDuty]):
     def weight(self) -> float:
         """Live pieces weighted by quality: the x of copy's curves."""
         return float(sum(self.live_quality))
+
+    def view(self, now: int) -> dict[str, int]:
+        return {"pieces_live": len(self.live_quality)}
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         done, self.progress = finishing(self.progress, blocks, self.spec.hours_per_piece)

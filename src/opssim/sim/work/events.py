@@ -3,17 +3,13 @@
 import math
 from collections import deque
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from opssim.model.records import EventCancelled, EventData, EventEnded, EventLaunched
 from opssim.scenario.schema import EventsDuty
 from opssim.sim.clock import HOURS_PER_DAY
 from opssim.sim.workweek import Block, after, finishing, worked
 
-if TYPE_CHECKING:
-    from opssim.sim.engine import Engine
-
-from .base import Work
+from .base import Context, Work
 
 
 class EventsWork(Work[EventsDuty]):
@@ -21,7 +17,7 @@ class EventsWork(Work[EventsDuty]):
 
     duty = "events"
 
-    def __init__(self, engine: "Engine", spec: EventsDuty) -> None:
+    def __init__(self, engine: Context, spec: EventsDuty) -> None:
         super().__init__(engine, spec)
         self.progress = 0.0
         self.live = False
@@ -32,6 +28,9 @@ class EventsWork(Work[EventsDuty]):
     def planning_share(self) -> float:
         """Progress of the next event's planning, 0..1."""
         return self.progress / self.spec.planning_hours
+
+    def view(self, now: int) -> dict[str, bool | float]:
+        return {"event_live": self.live, "event_progress": self.planning_share}
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         e = self.engine
@@ -46,7 +45,7 @@ class EventsWork(Work[EventsDuty]):
             hours -= spent
             if item[1] <= 1e-9:
                 self.to_collect.popleft()
-                e.evidence += self.spec.evidence
+                e.state.evidence += self.spec.evidence
                 e.log(EventData(e.hour, True, self.spec.evidence))
         # Data collection takes the day's first hours; planning goes on in the rest.
         planning = after(blocks, worked(blocks) - hours)
@@ -72,7 +71,7 @@ class EventsWork(Work[EventsDuty]):
         e, spec = self.engine, self.spec
         self.ready -= 1
         e.sync()
-        if not e.spend(spec.cost):
+        if not e.state.spend(spec.cost):
             e.log(EventCancelled(e.hour, "budget"))
             return
         strength = (1 + e.targeting()) * e.specialist.freshness
@@ -96,7 +95,7 @@ class EventsWork(Work[EventsDuty]):
             deadline = e.hour + spec.collect_within_days * HOURS_PER_DAY
             self.to_collect.append([deadline, spec.data_collection_hours])
         elif spec.evidence > 0:  # nothing to collect: the data comes with the event
-            e.evidence += spec.evidence
+            e.state.evidence += spec.evidence
             e.log(EventData(e.hour, True, spec.evidence))
         while self.ready and not self.live:
             self._launch()

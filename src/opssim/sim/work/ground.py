@@ -21,8 +21,8 @@ class GroundWork(Work[GroundDuty]):
         if hours <= 0:
             return
         if spec.cost_per_hour > 0:
-            paid = min(hours, e.affordable(spec.cost_per_hour))
-            e.spend(paid * spec.cost_per_hour)
+            paid = min(hours, e.state.affordable(spec.cost_per_hour))
+            e.state.spend(paid * spec.cost_per_hour)
             if paid < hours:
                 blocks, hours = _first(blocks, paid), paid
         days = e.scenario.specialist.workweek.days
@@ -31,7 +31,7 @@ class GroundWork(Work[GroundDuty]):
         e.sync()
         e.set_rate("ground", per_hour_worked)
         e.set_cover("ground", coverage(blocks, e.hour, e.horizon))
-        e.research_points += spec.research_points_per_hour * hours
+        e.state.research_points += spec.research_points_per_hour * hours
 
 
 def _first(blocks: Sequence[Block], hours: float) -> list[Block]:

@@ -1,17 +1,13 @@
 """Market cooperation: a weekly chance to sign a partner who brings a channel for some weeks."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from opssim.model.records import PartnerEnded, PartnerSigned
 from opssim.scenario.schema import PartnersDuty
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.workweek import Block
 
-if TYPE_CHECKING:
-    from opssim.sim.engine import Engine
-
-from .base import Work
+from .base import Context, Work
 
 
 class PartnersWork(Work[PartnersDuty]):
@@ -19,7 +15,7 @@ class PartnersWork(Work[PartnersDuty]):
 
     duty = "partners"
 
-    def __init__(self, engine: "Engine", spec: PartnersDuty) -> None:
+    def __init__(self, engine: Context, spec: PartnersDuty) -> None:
         super().__init__(engine, spec)
         self.week_hours = 0.0
         self.active = 0
@@ -27,12 +23,15 @@ class PartnersWork(Work[PartnersDuty]):
     def start_week(self, week: int, hours: float) -> None:
         self.week_hours = hours
 
+    def view(self, now: int) -> dict[str, int]:
+        return {"partners_active": self.active}
+
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         if day % 7 != 6 or self.week_hours <= 0:
             return
         e = self.engine
         chance = min(1.0, self.spec.chance(self.week_hours) * e.specialist.freshness)
-        if e.streams.get("partners", day).random() < chance and e.spend(self.spec.deal.cost):
+        if e.streams.get("partners", day).random() < chance and e.state.spend(self.spec.deal.cost):
             self._sign()
 
     def _sign(self) -> None:

@@ -15,7 +15,7 @@ class ResearchWork(Work[ResearchDuty]):
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         speed = self.engine.specialist.speed("research")
-        self.engine.research_points += self.spec.points_per_hour * worked(blocks) * speed
+        self.engine.state.research_points += self.spec.points_per_hour * worked(blocks) * speed
 
     def targeting(self, points: float) -> float:
         """Relative boost to copy quality and event effects from ``points``."""

@@ -3,20 +3,17 @@ support's working blocks; late answers lose users, very late ones become complai
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from opssim.model.records import Complaints, TicketsLate
+from opssim.model.records import TicketsLate
 from opssim.scenario.schema import SupportDuty
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.snapshot import SupportView
 from opssim.sim.tickets import TicketQueue
 from opssim.sim.workweek import Block
 
-if TYPE_CHECKING:
-    from opssim.sim.engine import Engine
-
-from .base import Work
+from .base import Context, Work
 
 
 class SupportWork(Work[SupportDuty]):
@@ -29,7 +26,7 @@ class SupportWork(Work[SupportDuty]):
 
     duty = "support"
 
-    def __init__(self, engine: "Engine", spec: SupportDuty) -> None:
+    def __init__(self, engine: Context, spec: SupportDuty) -> None:
         super().__init__(engine, spec)
         self.storms = [h for h in engine.scenario.calendar if h.tickets > 0]
         self.queue = TicketQueue(
@@ -46,6 +43,17 @@ class SupportWork(Work[SupportDuty]):
         self.late = 0
         self.lost = 0
         self.complaints = 0
+
+    def view(self, now: int) -> dict[str, SupportView]:
+        q = self.queue
+        return {"support": SupportView(
+            waiting=q.waiting(now),
+            arrived=int(np.searchsorted(q.arrival, now)),
+            answered=q.answered(now),
+            late=self.late,
+            users_lost=self.lost,
+            complaints=self.complaints,
+        )}
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         # The day's speed (skill and fatigue) applies in each of its blocks; none between.
@@ -115,8 +123,4 @@ class SupportWork(Work[SupportDuty]):
         count = int(due.complaints.sum())
         if count:
             self.complaints += count
-            delta = -self.spec.reputation_per_complaint * count
-            e.reputation = max(0.0, e.reputation + delta)
-            if e.rerun_reputation is not None:
-                e.rerun_reputation = max(0.0, e.rerun_reputation + delta)
-            e.log(Complaints(t, count, round(delta, 6)))
+            e.state.complaints(t, count, self.spec.reputation_per_complaint)
