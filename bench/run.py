@@ -232,10 +232,10 @@ def replicas(quick: bool) -> dict[str, float]:
     start = run.fork()
     plan = [scenario.plan_hours()] * scenario.reviews.every_weeks
     luck = [1_000_000 + k for k in range(32)]
-    best = best_of({
-        "single": lambda: replicate(start, plan, luck[:1]),
-        "together": lambda: replicate(start, plan, luck),
-        "apart": lambda: [replicate(start, plan, [k]) for k in luck],
+    best = best_of({  # a fresh start each time: replicate() reuses the copies of a start
+        "single": lambda: replicate(start.fork(), plan, luck[:1]),
+        "together": lambda: replicate(start.fork(), plan, luck),
+        "apart": lambda: [replicate(start.fork(), plan, [k]) for k in luck],
     }, 1 if quick else 3)
     say("## 3a. Replicas (32 luck replications of one review period of the full starter at "
         "100k users, weeks 5–6, stepped together; best of 3)")

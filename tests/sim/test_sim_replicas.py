@@ -76,3 +76,20 @@ def test_a_group_draws_each_member_as_alone() -> None:
         for name in HISTOGRAMS:
             assert np.array_equal(getattr(a, name), getattr(b, name)), name
     assert members[0].entered.base is group.entered  # the members' arrays are views
+
+
+def test_asked_again_the_copies_play_on(starter: Scenario) -> None:
+    """Blame asks for a total's re-runs from the first hour at every review: the second ask
+    steps the first ask's copies on, with the numbers of copies made afresh."""
+    run = Engine(starter, 2, attribution=False)
+    plan = [starter.plan_hours()] * 4
+    luck = [1_000_000, 1_000_001]
+    early = replicate(run, plan[:2], luck)
+    later = replicate(run, plan, luck)
+    assert [id(e) for e in later] == [id(e) for e in early]  # played on, not made again
+    for a, b in zip(later, replicate(run.fork(), plan, luck), strict=True):
+        assert a.now == b.now == 4 * HOURS_PER_WEEK
+        same_run(a, b)
+    # Other hours than before: made afresh.
+    other = [dict(starter.plan_hours(), support=0.0)] * 4
+    assert replicate(run, other, luck)[0] is not early[0]

@@ -9,6 +9,7 @@ luck is keyed per replica, and its draws do not depend on how the hours are cut)
 stepping them together is purely a matter of speed.
 """
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,20 +24,52 @@ if TYPE_CHECKING:
 
 def replicate(start: "Engine", allocations: Sequence[Mapping[str, float]],
               run_indices: Sequence[int | None]) -> list["Engine"]:
-    """One finished copy of ``start`` per entry of ``run_indices`` (None: the same luck as
-    ``start``), each driven with ``allocations[i]`` in week ``i`` from ``start``'s week on.
-    The copies judge their reviews without attribution."""
+    """One copy of ``start`` per entry of ``run_indices`` (None: the same luck as ``start``),
+    each driven with ``allocations[i]`` in week ``i`` from ``start``'s week on, to the end of
+    the last. The copies judge their reviews without attribution.
+
+    Asked again from the same ``start`` with the same run indices and allocations that
+    continue the earlier ones (blame's re-runs of a total from the first hour, review after
+    review), the copies made then are stepped on from where they stopped rather than made
+    again: the numbers are the same, the weeks already played are not played twice. So read
+    what you need from the copies before the next call.
+    """
+    key = (start.now, tuple(run_indices))
+    mine = _made.setdefault(start, {})
+    found = mine.get(key)
+    if found is not None and _continues(found[0], allocations):
+        done, twins = found
+    else:
+        done, twins = [], _fork(start, run_indices)
+    first = int(start.now) // HOURS_PER_WEEK
+    weeks = [(first + i + 1) * HOURS_PER_WEEK for i in range(len(done), len(allocations))]
+    todo = list(allocations[len(done):])
+    step(twins, weeks, [todo] * len(twins))
+    mine[key] = ([dict(a) for a in allocations], twins)
+    return twins
+
+
+#: The copies :func:`replicate` made from each start, by the start's hour and the run indices,
+#: with the hours of the weeks they have played.
+_made: "weakref.WeakKeyDictionary[Engine, dict[tuple, tuple[list[dict], list[Engine]]]]" = (
+    weakref.WeakKeyDictionary())
+
+
+def _continues(done: Sequence[Mapping[str, float]],
+               allocations: Sequence[Mapping[str, float]]) -> bool:
+    return len(done) <= len(allocations) and all(
+        dict(a) == dict(b) for a, b in zip(done, allocations, strict=False))
+
+
+def _fork(start: "Engine", run_indices: Sequence[int | None]) -> list["Engine"]:
     twins = []
     # Several replicas' funnels are views of one block per histogram, filled once.
     views = (FunnelGroup.blocks(start.funnel, len(run_indices)) if len(run_indices) > 1
-             else [None])
-    for index, arrays in zip(run_indices, views * (len(run_indices) // len(views)), strict=True):
+             else [None] * len(run_indices))
+    for index, arrays in zip(run_indices, views, strict=True):
         twin = start.fork(index, arrays)
         twin.attribution = False
         twins.append(twin)
-    first = int(start.now) // HOURS_PER_WEEK
-    weeks = [(first + i + 1) * HOURS_PER_WEEK for i in range(len(allocations))]
-    step(twins, weeks, [list(allocations)] * len(twins))
     return twins
 
 
