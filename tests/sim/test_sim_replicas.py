@@ -93,3 +93,19 @@ def test_asked_again_the_copies_play_on(starter: Scenario) -> None:
     # Other hours than before: made afresh.
     other = [dict(starter.plan_hours(), support=0.0)] * 4
     assert replicate(run, other, luck)[0] is not early[0]
+
+
+def test_forked_just_after_a_midnight_removal(starter: Scenario) -> None:
+    """Late tickets take users at midnight, at the hour the draw has reached: replicas made
+    then (their funnels copied up to that hour only) still match a plain fork."""
+    run = Engine(starter, 3, attribution=False)
+    run.set_allocation(starter.plan_hours())
+    for t in range(24, 3 * HOURS_PER_WEEK, 24):
+        run.advance_to(t + 0.5)  # the midnight's work done, the clock inside the hour
+        if run.funnel.drops[:, :, run._drawn_to].any():
+            break
+    else:
+        pytest.fail("no users lost at a midnight in three weeks")
+    plan = [starter.plan_hours()] * 2
+    together = replicate(run, plan, [5, 6])
+    same_run(together[0], replicate(run.fork(), plan, [5])[0])

@@ -25,3 +25,12 @@ def test_copies_continue_the_same_streams() -> None:
     assert np.array_equal(twin.get("conversions", 5).random(2),
                           streams.get("conversions", 5).random(2))
     assert not np.array_equal(first, twin.get("conversions", 5).random(2))
+
+
+def test_days_one_by_one_then_in_blocks_match_seedsequence() -> None:
+    """The first days of a stream are computed one by one, later ones in blocks: both are
+    numpy's SeedSequence words, bit for bit."""
+    streams = Streams(12345, 1_000_007)
+    for day in [*range(20), 64, 130, 5, 2**31 + 5]:
+        mine = streams.fresh("lost", day).random(3)
+        assert np.array_equal(mine, Streams.reference(12345, 1_000_007, "lost", day).random(3))

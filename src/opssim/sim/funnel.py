@@ -38,6 +38,9 @@ from opssim.sim.delays import from_uniforms, needs_two
 from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, unit
 from opssim.sim.trace import Sink, Tracer
 
+#: The dtype of the funnel's histograms.
+COUNT = np.int32
+
 
 class FunnelState:
     """Histograms of ``n_stages`` stages × ``n_segments`` segments × ``horizon + 1`` hours.
@@ -55,11 +58,14 @@ class FunnelState:
         self.horizon = horizon
         self.churn_hours = churn_hours or [None] * self.n_stages
         shape = (self.n_stages, n_segments, horizon + 1)
-        self.entered = np.zeros(shape, dtype=np.int64)
+        # 32-bit counts where a cell holds one hour's users of one source at one stage (far
+        # below 2**31 within the schema's caps): less memory to copy at every fork. ``due``
+        # gathers all of a source's users who stay in its overflow bin: 64 bits.
+        self.entered = np.zeros(shape, dtype=COUNT)
         self.due = np.zeros(shape, dtype=np.int64)
-        self.gone = np.zeros(shape, dtype=np.int64)
-        self.moves = np.zeros(shape, dtype=np.int64)
-        self.drops = np.zeros(shape, dtype=np.int64)
+        self.gone = np.zeros(shape, dtype=COUNT)
+        self.moves = np.zeros(shape, dtype=COUNT)
+        self.drops = np.zeros(shape, dtype=COUNT)
         self.root = root
         # Users who entered, and who decided, at each (stage, segment) so far this week: the
         # next user's count in the keyed streams.
@@ -189,13 +195,20 @@ class FunnelGroup:
                 setattr(f, name, block[r])
 
     @staticmethod
-    def blocks(funnel: FunnelState, n: int) -> list[dict[int, np.ndarray]]:
-        """For ``n`` copies of ``funnel`` made with one block per histogram (copied once):
-        a deep-copy memo that gives each copy its views (``Engine.fork(shared=...)``)."""
+    def blocks(funnel: FunnelState, n: int, drawn: int) -> list[dict[int, np.ndarray]]:
+        """For ``n`` copies of ``funnel`` (drawn up to hour ``drawn``) made with one block
+        per histogram, filled once: a deep-copy memo that gives each copy its views
+        (``Engine.fork(arrays=...)``). Users who reached, moved or dropped are all before
+        ``drawn`` (removals at ``drawn`` itself), so only those hours are copied: the rest of
+        a fresh block is zeros, and costs nothing until drawn."""
         memos: list[dict[int, np.ndarray]] = [{} for _ in range(n)]
         for name in ARRAYS:
             a = getattr(funnel, name)
-            block = np.repeat(a[None], n, axis=0)
+            if name in ("entered", "moves", "drops"):
+                block = np.zeros((n, *a.shape), dtype=a.dtype)
+                block[..., :drawn + 1] = a[..., :drawn + 1]
+            else:
+                block = np.repeat(a[None], n, axis=0)
             for r in range(n):
                 memos[r][id(a)] = block[r]
         return memos

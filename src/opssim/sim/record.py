@@ -63,7 +63,7 @@ def state_checksum(engine: Engine) -> str:
     h.update(repr(engine.truth()).encode())
     f = engine.funnel
     for arr in (f.entered, f.moves, f.drops):
-        h.update(np.ascontiguousarray(arr[:, :, :now]).tobytes())
+        h.update(np.ascontiguousarray(arr[:, :, :now], dtype=np.int64).tobytes())
     h.update(repr(engine.events).encode())
     return h.hexdigest()[:16]
 

@@ -64,7 +64,8 @@ def _continues(done: Sequence[Mapping[str, float]],
 def _fork(start: "Engine", run_indices: Sequence[int | None]) -> list["Engine"]:
     twins = []
     # Several replicas' funnels are views of one block per histogram, filled once.
-    views = (FunnelGroup.blocks(start.funnel, len(run_indices)) if len(run_indices) > 1
+    views = (FunnelGroup.blocks(start.funnel, len(run_indices), start._drawn_to)
+             if len(run_indices) > 1
              else [None] * len(run_indices))
     for index, arrays in zip(run_indices, views, strict=True):
         twin = start.fork(index, arrays)

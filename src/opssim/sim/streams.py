@@ -27,6 +27,7 @@ _INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
 _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 _POOL = 4
 _BLOCK = 64  # days of seed words computed at once (a 12-week run has 84)
+_ONE_BY_ONE = 12  # days of a stream computed one by one before its blocks are
 
 
 def _words(x: int) -> list[int]:
@@ -76,7 +77,7 @@ class _SeedWords(ISeedSequence):
 class _Prefix:
     """The SeedSequence pool after mixing every entropy word but the day's (the last)."""
 
-    __slots__ = ("_blocks", "const", "pool")
+    __slots__ = ("_asked", "_blocks", "const", "pool")
 
     def __init__(self, root: int, run_index: int, crc: int) -> None:
         entropy = _words(root)
@@ -93,6 +94,7 @@ class _Prefix:
                 pool[dst] = _mix(pool[dst], h(entropy[src]))
         self.pool, self.const = pool, h.const
         self._blocks: dict[int, np.ndarray] = {}  # seed words of _BLOCK days at a time
+        self._asked = 0  # days asked for outside the blocks so far
 
     def seed_words(self, day: int) -> np.ndarray:
         """The 4 uint64 words ``SeedSequence(...).generate_state(4, np.uint64)`` gives."""
@@ -101,9 +103,30 @@ class _Prefix:
         block = day // _BLOCK
         words = self._blocks.get(block)
         if words is None:
+            # A few days one by one in plain Python (a replica lives a week or two and asks
+            # for few); a block of days at once, vectorised, for a stream asked for often.
+            self._asked += 1
+            if self._asked <= _ONE_BY_ONE:
+                return self._one(day)
             days = np.arange(block * _BLOCK, (block + 1) * _BLOCK, dtype=np.uint64)
             words = self._blocks[block] = self._block(days, [days])
         return words[day - block * _BLOCK]
+
+    def _one(self, day: int) -> np.ndarray:
+        """:meth:`_block` for one day below 2**32, with Python ints."""
+        pool, const = list(self.pool), self.const
+        for dst in range(_POOL):
+            value = (const ^ day) & _MASK
+            const = (const * _MULT_A) & _MASK
+            value = (value * const) & _MASK
+            pool[dst] = _mix(pool[dst], value ^ (value >> 16))
+        out, const = [], _INIT_B
+        for i in range(8):
+            value = pool[i % _POOL] ^ const
+            const = (const * _MULT_B) & _MASK
+            value = (value * const) & _MASK
+            out.append(value ^ (value >> 16))
+        return np.array([out[i] | (out[i + 1] << 32) for i in range(0, 8, 2)], dtype=np.uint64)
 
     def _block(self, days: "np.ndarray | list[int]", entropy: list) -> np.ndarray:
         """Seed words for each of ``days`` (vectorised: uint64 arithmetic, masked to 32 bits)."""
