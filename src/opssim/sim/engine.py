@@ -22,6 +22,7 @@ from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
 from opssim.sim.observe import observe
+from opssim.sim.rates import Rates
 from opssim.sim.review import review
 from opssim.sim.runstate import RunState
 from opssim.sim.snapshot import KpiView, Snapshot, StageView, SupportView
@@ -34,8 +35,6 @@ from opssim.sim.workweek import Block, layout, on_day, worked
 #: the moment of transition, delays inside the hour, work in working blocks, churn in time.
 ENGINE_VERSION = 2
 
-#: Segments (sources of users) that duties add after the scenario's channels.
-DUTY_SEGMENTS = ("copy", "events", "ground", "partners")
 
 
 def churn_hours(sc: Scenario) -> list[float | None]:
@@ -98,37 +97,14 @@ class Engine:
         self._duty_ids = sc.duty_ids  # the scenario is frozen: looked up once, not daily
 
         d = sc.duties
-        partners = d.partners
-        self.segments = (*(c.id for c in sc.channels), *DUTY_SEGMENTS)
-        self._seg = {name: i for i, name in enumerate(self.segments)}
-        idx = sc.stage_index
-        self._entry = np.array(
-            [idx(c.enters) for c in sc.channels]
-            + [
-                idx(d.copy_.reach.enters) if d.copy_.reach else 0,
-                idx(d.events.spike.enters) if d.events.spike else 0,
-                idx(d.ground.enters),
-                idx(partners.deal.enters) if partners else 0,
-            ]
-        )
-        self._intent = np.array(
-            [c.intent for c in sc.channels]
-            + [1.0, 1.0, d.ground.intent, partners.deal.intent if partners else 1.0]
-        )
-        self._rate = np.zeros(len(self.segments))  # users per hour, per segment
-        self._rate[: len(sc.channels)] = [c.per_week / HOURS_PER_WEEK for c in sc.channels]
-        # Calendar happenings scale these segments' arrivals.
-        self._scaled = np.zeros(len(self.segments), dtype=bool)
-        self._scaled[: len(sc.channels)] = True
-        self._scaled[self._seg["partners"]] = True
-        self._base = np.array([s.convert or 0.0 for s in sc.funnel.stages])
+        #: The rates the funnel's draw reads, hour by hour (:class:`Rates`).
+        self.rates = Rates(sc, self.horizon)
+        self.segments = self.rates.segments
         stages = sc.funnel.stages
         self.funnel = FunnelState(
             [*(s.delay_hours for s in stages[1:]), None], len(self.segments), self.horizon,
             churn_hours(sc), self.streams.key,
         )
-        #: Share of each hour that ground promotion is worked (its users arrive then).
-        self._ground_cover = np.zeros(self.horizon + 1)
         self.blocks: tuple[Block, ...] = ()  # this week's working blocks
 
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
@@ -141,7 +117,6 @@ class Engine:
         self._clock = 0.0
         self.last_review = 0
         self.weeks_closed = 0
-        self._active: list[int] = []  # indices of calendar happenings under way
         self.allocations: list[dict[str, float]] = []  # hours per duty, week by week
         #: Re-run missed review periods to attribute them (the main run is never disturbed).
         self.attribution = attribution
@@ -159,10 +134,7 @@ class Engine:
             dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
 
-        #: Rates from each hour on: ``(hour, users per hour per segment, chance to move on per
-        #: stage and segment)``, appended whenever an event changes them; the draw reads them.
-        self._changes: list[tuple[int, np.ndarray, np.ndarray]] = []
-        self._dirty = False
+        self._dirty = False  # rates changed during the event under way
         self._refresh()
 
         # Scheduled first, each review precedes every other event at its hour (SimPy breaks
@@ -273,14 +245,8 @@ class Engine:
 
     def _refresh(self) -> None:
         self._dirty = False
-        rate = self._rate.copy()
-        for i in self._active:
-            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
-        change = (self.hour, rate, self._convert())
-        if self._changes and self._changes[-1][0] == self.hour:
-            self._changes[-1] = change
-        else:
-            self._changes.append(change)
+        lift = sum((w.lift for w in self.works.values()), np.zeros(len(self.stage_ids)))
+        self.rates.change(self.hour, lift)
 
     def draw_to(self, t: int) -> None:
         """Draw the users of every hour before ``t``, a week at most at a time (the funnel's
@@ -291,14 +257,13 @@ class Engine:
 
     def set_rate(self, segment: str, users_per_hour: float) -> None:
         """Users per hour arriving through a duty's ``segment``."""
-        self._rate[self._seg[segment]] = max(0.0, users_per_hour)
+        self.rates.set_rate(segment, users_per_hour)
 
     def set_cover(self, segment: str, shares: list[tuple[int, float]]) -> None:
         """Which hours a worked segment's users arrive in: ``(hour, share worked)`` pairs;
         only ground promotion is worked so (its rate is per hour worked)."""
         assert segment == "ground"
-        for h, share in shares:
-            self._ground_cover[h] = share
+        self.rates.set_cover(shares)
 
     def hours(self, duty: str) -> float:
         """This week's hours on ``duty``: the colleagues' fixed hours if it is locked."""
@@ -412,10 +377,10 @@ class Engine:
         h = self.scenario.calendar[i]
         self.sync()
         if starts:
-            self._active.append(i)
+            self.rates.active.append(i)
             self.agenda.schedule(max(1, math.ceil(h.hours)), "engine", "_happening", i, False)
         else:
-            self._active.remove(i)
+            self.rates.active.remove(i)
         self.log(Happening(self.hour, h.kind, starts))
 
     # -- the bulk draw --------------------------------------------------------------------
@@ -429,23 +394,7 @@ class Engine:
     def inputs(self, t0: int, t1: int) -> tuple[np.ndarray, np.ndarray]:
         """What the funnel's draw of hours ``[t0, t1)`` (within one week) takes: arrivals
         from outside per (stage, segment, hour), and each hour's chance to move on."""
-        week = t0 // HOURS_PER_WEEK
-        get = self.streams.get
-        changes = self._changes
-        while len(changes) > 1 and changes[1][0] <= t0:  # no longer in force
-            changes.pop(0)
-        now = [c for c in changes if c[0] < t1]
-        lengths = np.diff([*(max(c[0], t0) - t0 for c in now), t1 - t0])
-        rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
-        convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
-        rate[self._seg["ground"]] *= self._ground_cover[t0:t1]
-        arrivals = np.zeros((self.funnel.n_stages, len(self.segments), t1 - t0), dtype=np.int64)
-        # One stream per source, so a change in one source's rate (more copy reach, say)
-        # leaves every other source's arrivals as they were: common random numbers.
-        for g in np.flatnonzero(rate.any(axis=1)):
-            name = self.segments[g]
-            arrivals[self._entry[g], g] = get(f"arrivals:{name}", week).poisson(rate[g])
-        return arrivals, convert
+        return self.rates.inputs(t0, t1, self.funnel.n_stages, self.streams)
 
     def drawn(self, t0: int, t1: int) -> None:
         """The funnel has drawn hours ``[t0, t1)``: the tickets of those hours follow."""
@@ -458,17 +407,6 @@ class Engine:
         env = self.env
         while not self.finished and env.peek() < t:
             env.step()
-
-    def _convert(self) -> np.ndarray:
-        """Chance per (stage, segment) that a user deciding at the stage moves on."""
-        lift = sum((w.lift for w in self.works.values()), np.zeros_like(self._base))
-        p = self._base * (1.0 + lift)
-        for i in self._active:
-            for stage, x in self.scenario.calendar[i].convert_x.items():
-                p[self.scenario.stage_index(stage)] *= x
-        # Row s: the chance of moving on from stage s (to s + 1); none from the last.
-        p = np.append(p[1:], 0.0)
-        return np.clip(p[:, None] * self._intent[None, :], 0.0, 1.0)
 
     # -- helpers --------------------------------------------------------------------------
 
