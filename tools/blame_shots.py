@@ -13,14 +13,14 @@ from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
-import pygame  # noqa: E402
+import pygame
 
-from opssim.batch import parse_policy  # noqa: E402
-from opssim.batch.run import run_engine  # noqa: E402
-from opssim.model.records import BlameEvent, Dashboard, Review  # noqa: E402
-from opssim.render.blame_popup import BlamePopup  # noqa: E402
-from opssim.render.palette import BG, SIZE  # noqa: E402
-from opssim.scenario import default_scenario_path, load_scenario  # noqa: E402
+from opssim.batch import parse_policy
+from opssim.batch.run import run_engine
+from opssim.model.records import BlameEvent, Dashboard, Review
+from opssim.render.blame_popup import BlamePopup
+from opssim.render.palette import BG, SIZE
+from opssim.scenario import default_scenario_path, load_scenario
 
 
 def main() -> None:
