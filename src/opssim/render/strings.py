@@ -348,6 +348,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "sc_reviews": {"en": "Targets at reviews: {hits} hit, {misses} missed",
                    "zh": "复盘目标：{hits} 项达标，{misses} 项未达标"},
     "sc_blame": {"en": "Blame verdicts: {n}", "zh": "追责次数：{n}"},
+    "sc_blame_parts": {"en": "Blame verdicts: {n} (misses from the plan {plan}, luck {luck}, "
+                             "your hours {you})",
+                       "zh": "追责次数：{n}（差距来自计划 {plan}，运气 {luck}，你的执行 {you}）"},
     "sc_funnel": {"en": "Final funnel (users who reached each stage)",
                   "zh": "最终漏斗（到达各阶段的用户）"},
     "sc_funnel_true": {"en": "Final funnel, true counts (reached each stage)",
