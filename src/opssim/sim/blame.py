@@ -171,10 +171,9 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
     out = {}
     for r in missed:
         found = engine.scenario.kpi(r.kpi)
-        span = found.counted(int(start.now), week * HOURS_PER_WEEK)
 
-        def value(e: "Engine", found=found, span=span) -> float:
-            return float(found.value(e.entered(found.stage, *span)))
+        def value(e: "Engine", found=found) -> float:
+            return float(found.measure(e.entered, int(start.now), week * HOURS_PER_WEEK))
 
         p = value(with_plan)
         expected, parts = split_shortfall(r.target, r.actual, p, [value(e) for e in luck])

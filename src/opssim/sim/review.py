@@ -24,9 +24,9 @@ def review(engine: "Engine", week: int) -> None:
     for kpi in sc.kpis:
         if not kpi.reviewed_at(week, engine.last_review // HOURS_PER_WEEK):
             continue
-        start, stop = kpi.counted(engine.last_review, end)
-        actual = kpi.value(engine.entered(kpi.stage, start, stop))
-        results.append(KpiResult(kpi.name, kpi.stage, kpi.goal(start, stop), actual))
+        actual = kpi.measure(engine.entered, engine.last_review, end)
+        goal = kpi.goal(*kpi.counted(engine.last_review, end))
+        results.append(KpiResult(kpi.name, kpi.stage, goal, actual))
     engine.last_review = end
     missed = [r for r in results if not r.hit]
     found = (attribute(engine, week, missed, engine.verify_attribution)
