@@ -109,8 +109,7 @@ def split_shortfall(target: float, actual: float, same_luck: float,
     of ``target - actual`` given the plan's value with the same luck, ``same_luck``."""
     k = len(luck)
     expected = math.fsum(luck) / k
-    mean = expected
-    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in luck) / (k - 1)) if k > 1 else math.inf
+    sd = math.sqrt(math.fsum((v - expected) ** 2 for v in luck) / (k - 1)) if k > 1 else math.inf
     half = t95(k - 1) * sd / math.sqrt(k)
     plan = target - expected
     execution = same_luck - actual
