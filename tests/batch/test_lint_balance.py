@@ -157,3 +157,19 @@ def test_cli_lint_on_a_broken_file_is_exit_2(cli, tmp_path: Path) -> None:
     result = cli("lint", tmp_path / "missing.yaml")
     assert result.code == 2
     assert result.err_lines == [f"{tmp_path / 'missing.yaml'}:1:1: (file): no such file"]
+
+
+def test_the_blame_split_note_adds_up_the_plans_misses() -> None:
+    from opssim.batch.lint.balance import Tried, blame_split
+    from opssim.batch.lint.runs import RunStats
+
+    def run(parts: dict[str, tuple[float, float, float]]) -> RunStats:
+        return RunStats("kept", 50.0, {}, {}, {}, parts)
+
+    plan = Tried("plan", [run({"paying": (30.0, 10.0, 0.0)}), run({"paying": (10.0, -10.0, 0.0)}),
+                          run({})])
+    note = blame_split(plan, "paying")
+    assert note.startswith("paying: the plan's misses (13 short a run) split into plan +100%, "
+                           "luck +0%, your hours +0%")
+    assert "not luck" in note
+    assert blame_split(plan, "signups") == ""

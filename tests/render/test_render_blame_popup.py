@@ -1,6 +1,5 @@
-"""The blame popup: the split as a bar, the numbers, the verdict, one sentence per miss."""
-
-from dataclasses import replace
+"""The blame popup: the signed parts as bars around zero with their intervals, the numbers,
+the verdict, and one sentence per miss that stays true."""
 
 import pygame
 import pytest
@@ -11,12 +10,10 @@ from opssim.render.blame_popup import (
     CAUSES,
     BlamePopup,
     blame_sentence,
-    dominant_cause,
-    percentages,
+    part_clause,
 )
 from opssim.render.calendar import Calendar
 from opssim.render.palette import SIZE
-from opssim.render.text import tr
 from opssim.render.ticker import Ticker
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK
@@ -25,22 +22,32 @@ LABELS = {"signups": "Signed up", "paying": "Paying customers"}
 LABELS_ZH = {"signups": "注册", "paying": "付费用户"}
 
 
-def blame(verdict: str, split: tuple[float, float, float], *, evidence: float = 0.0,
-          contested: bool = False, kpi: str = "signups", delta: float = -5.0) -> BlameEvent:
-    """A miss of 1,300 at 1,052: the plan with the same luck reached 1,210 (1,250 on average)."""
+def blame(verdict: str, expected: float, same: float, margin: float, *,
+          evidence: float = 0.0, contested: bool = False, kpi: str = "signups",
+          delta: float = -5.0) -> BlameEvent:
+    """A miss of 1,300 at 1,052: the plan reaches ``expected`` on average (give or take
+    ``margin``) and ``same`` with this period's luck."""
+    target, actual = 1300.0, 1052
+    values = {"plan": target - expected, "luck": expected - same, "execution": same - actual}
+    parts = tuple((c, v, v - (0 if c == "execution" else margin),
+                   v + (0 if c == "execution" else margin)) for c, v in values.items())
+    short = target - actual
     return BlameEvent(
-        336, 2, kpi, 1300.0, 1052, verdict, delta,
-        plan_counterfactual=1210.0, execution_counterfactual=1052.0, expected=1250.0,
-        split=tuple(zip(CAUSES, split, strict=True)), evidence=evidence, contested=contested,
+        336, 2, kpi, target, actual, verdict, delta,
+        plan_counterfactual=same, execution_counterfactual=float(actual), expected=expected,
+        split=tuple((c, v / short) for c, v in values.items()), evidence=evidence,
+        contested=contested, parts=parts, luck_runs=8,
     )
 
 
-#: One event per verdict, each with the split that leads to it.
+#: One event per verdict, each with parts that lead to it.
 VERDICTS = {
-    "specialist": blame("specialist", (0.1, 0.8, 0.1), delta=-9.5),
-    "shared": blame("shared", (0.4, 0.3, 0.3), evidence=12.0, contested=True, delta=-4.8),
-    "plan": blame("plan", (0.75, 0.15, 0.1), evidence=14.0, contested=True, delta=-0.7),
-    "cleared": blame("cleared", (0.1, 0.2, 0.7), evidence=11.0, contested=True, delta=0.0),
+    "specialist": blame("specialist", 1310, 1290, 20, delta=-9.5),  # hours cost 238
+    "shared": blame("shared", 1200, 1150, 20, evidence=12.0, contested=True, delta=-4.8),
+    "plan": blame("plan", 1060, 1050, 15, evidence=14.0, contested=True, delta=-0.7),
+    "cleared": blame("cleared", 1320, 1060, 15, evidence=11.0, contested=True, delta=0.0),
+    "inconclusive": blame("inconclusive", 1250, 1052, 260, evidence=11.0, contested=True,
+                          delta=-4.8),
 }
 
 
@@ -60,78 +67,78 @@ def fits(p: BlamePopup) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("verdict", list(VERDICTS))
-def test_popup_renders_each_verdict_with_its_split(screen: pygame.Surface, lang: str,
-                                                   verdict: str) -> None:
-    p = popup(lang, [VERDICTS[verdict]])
+def test_popup_renders_each_verdict_with_its_signed_bars(screen: pygame.Surface, lang: str,
+                                                         verdict: str) -> None:
+    b = VERDICTS[verdict]
+    p = popup(lang, [b])
     screen.fill((0, 0, 0))
     p.draw(screen)
     fits(p)
-    # the bar is drawn in all three cause colours, wide in proportion to the split
-    row = p.rect.y + 84 + 27 + 9
-    colours = {tuple(screen.get_at((x, row)))[:3] for x in range(p.rect.x + 24, p.rect.right - 24)}
+    # each non-zero part is a bar in its cause's colour, right of zero when it cost the
+    # player and left of it when it helped
+    colours = {}
+    for y in range(p.rect.y + 84 + 27 + 18, p.rect.y + 84 + 27 + 18 + 20 * len(CAUSES)):
+        for x in range(p.rect.x + 24, p.rect.right - 24):
+            colours.setdefault(tuple(screen.get_at((x, y)))[:3], []).append(x)
+    zero = p.rect.x + 24 + (104 + 592 - 92) // 2
     for cause in CAUSES:
-        assert CAUSE_COLOUR[cause] in colours, cause
+        value = b.part(cause)[0]
+        if abs(value) < 3:
+            continue
+        xs = colours.get(CAUSE_COLOUR[cause], [])
+        assert xs, cause
+        assert (min(xs) >= zero - 2) if value > 0 else (max(xs) <= zero + 2), (cause, value)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_text_fits_the_popup_with_several_misses(screen: pygame.Surface, lang: str) -> None:
-    many = [blame(v, s, kpi=k) for k in ("signups", "paying")
-            for v, s in (("specialist", (0.1, 0.8, 0.1)), ("plan", (0.8, 0.1, 0.1)))]
+    many = [VERDICTS[v] for v in ("specialist", "plan", "inconclusive", "cleared")]
     p = popup(lang, many)
     p.draw(screen)
     fits(p)
     assert p.rect.h <= SIZE[1]
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_labels_carry_the_percentages(lang: str) -> None:
-    b = VERDICTS["plan"]
-    assert percentages(b) == {"plan": 75, "execution": 15, "luck": 10}
-    thirds = blame("shared", (1 / 3, 1 / 3, 1 / 3))
-    assert sum(percentages(thirds).values()) == 100
-    text = tr("cause_pct", lang, cause=tr("cause_plan", lang), pct=75)
-    assert "75%" in text
-
-
-@pytest.mark.parametrize(("verdict", "cause", "words"), [
-    ("specialist", "execution", "your hours"),
-    ("plan", "plan", "The plan itself fell short"),
-    ("cleared", "luck", "Bad luck"),
+@pytest.mark.parametrize(("part", "words"), [
+    (("plan", (100.0, 80.0, 120.0)), "the plan falls short by 100 (±20) on average"),
+    (("plan", (-31.0, -50.0, -12.0)), "the plan beats the target by 31 (±19) on average"),
+    (("plan", (10.0, -10.0, 30.0)), "cannot be told (10 ±20)"),
+    (("luck", (40.0, 20.0, 60.0)), "bad luck cost 40 (±20)"),
+    (("luck", (-31.0, -50.0, -12.0)), "luck helped you by 31 (±19)"),
+    (("luck", (-5.0, -25.0, 15.0)), "luck cannot be told from none (−5 ±20)"),
+    (("execution", (40.0, 40.0, 40.0)), "the plan would have reached 40 more than your hours"),
+    (("execution", (-40.0, -40.0, -40.0)), "your hours beat the plan by 40"),
+    (("execution", (0.0, 0.0, 0.0)), "the plan would have reached the same"),
 ])
-def test_sentence_follows_the_dominant_cause(verdict: str, cause: str, words: str) -> None:
-    b = VERDICTS[verdict]
-    assert dominant_cause(b) == cause
-    en = blame_sentence(b, "Signed up", "en")
-    assert words in en
-    others = {"execution": "your hours", "plan": "The plan itself", "luck": "Bad luck"}
-    for other, w in others.items():
-        if other != cause:
-            assert w not in en
+def test_a_part_names_its_sign_only_when_its_interval_has_it(part, words: str) -> None:
+    cause, values = part
+    assert words in part_clause(cause, values, "en")
+    assert part_clause(cause, values, "zh")
+
+
+def test_sentence_numbers_match_an_example() -> None:
+    b = VERDICTS["cleared"]
+    assert blame_sentence(b, "Signed up", "en") == (
+        "Missed by 248: the plan beats the target by 20 (±15) on average; bad luck cost 260 "
+        "(±15); with the same luck the plan would have reached 8 more than your hours. "
+        "You had 11 evidence points and contested — verdict: cleared: bad luck. Reputation +0.0.")
     zh = blame_sentence(b, "注册", "zh")
-    assert {"execution": "工时", "plan": "计划本身", "luck": "运气不好"}[cause] in zh
+    assert "差了 248" in zh and "坏运气拖累了 260" in zh
 
 
-def test_sentence_numbers_match_the_examples() -> None:
-    plan = blame("plan", (0.7, 0.2, 0.1), evidence=14.0, contested=True, delta=-0.7)
-    plan = replace(plan, plan_counterfactual=1020.0)
-    assert blame_sentence(plan, "Signed up", "en") == (
-        "The plan itself fell short: with the same luck it would have reached 1,020 of 1,300. "
-        "You had 14 evidence points and contested — verdict: the plan. Reputation −0.7.")
-    you = blame("specialist", (0.1, 0.8, 0.1), delta=-7.1)
-    assert blame_sentence(you, "Signed up", "en") == (
-        "The plan would have hit 1,210 with the same luck; your hours reached 1,052. "
-        "No evidence to contest — the boss blames you: −7.1.")
-    luck = blame("cleared", (0.1, 0.1, 0.8), evidence=12.0, contested=True, delta=0.0)
-    assert blame_sentence(luck, "Signed up", "en").startswith(
-        "Bad luck: on average the plan reaches 1,250, but with this period's luck it too "
-        "would have reached only 1,210.")
+def test_the_sentence_never_names_a_sign_the_evidence_cannot_tell() -> None:
+    b = VERDICTS["inconclusive"]
+    en = blame_sentence(b, "Signed up", "en")
+    assert "cannot be told" in en and "bad luck cost" not in en and "falls short by" not in en
+    assert "the evidence cannot decide — verdict: inconclusive, counted as shared" in en
+    assert "按“共同承担”处理" in blame_sentence(b, "注册", "zh")
 
 
 def test_evidence_is_named_whether_used_or_not() -> None:
-    short = blame("shared", (0.5, 0.3, 0.2), evidence=4.0, delta=-4.0)
+    short = blame("shared", 1200, 1150, 20, evidence=4.0, delta=-4.0)
     assert "Only 4 evidence points (10 needed to contest)" in blame_sentence(short, "x", "en")
     assert "shares the blame" in blame_sentence(short, "x", "en")
-    kept = blame("specialist", (0.1, 0.8, 0.1), evidence=15.0, delta=-9.0)
+    kept = blame("specialist", 1310, 1290, 20, evidence=15.0, delta=-9.0)
     assert "did not contest" in blame_sentence(kept, "x", "en")
     used = VERDICTS["cleared"]
     assert "contested — verdict: cleared" in blame_sentence(used, "x", "en")

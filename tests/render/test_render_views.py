@@ -42,7 +42,7 @@ def test_font_has_every_glyph_the_window_draws(shipped: Scenario) -> None:
 def test_blame_sentence_says_what_who_and_how_much() -> None:
     b = BlameEvent(336, 2, "signups", 1300.0, 1052, "specialist", -9.538462)
     en = blame_sentence(b, "Signed up", "en")
-    for part in ("Signed up", "1,052", "1,300", "19% short", "blames you", "−9.5"):
+    for part in ("Signed up", "1,052", "1,300", "19% short", "blames you", "−9.5"):  # not re-run
         assert part in en
     zh = blame_sentence(b, "注册", "zh")
     assert "1,052" in zh and "1,300" in zh and "老板" in zh and "−9.5" in zh
@@ -93,3 +93,20 @@ def test_the_title_names_windows_and_revenue_targets(starter: Scenario) -> None:
                                       "revenue from Paying: 6,000 a week",
                                       "Paying: 700 by the end"]
     assert target_facts(sc, "zh")[1] == "付费收入：每周 6,000"
+
+
+def test_end_screen_adds_up_the_recorded_parts() -> None:
+    from opssim.render.end_screen import blame_line
+
+    def miss(plan: float, luck: float, execution: float) -> BlameEvent:
+        return BlameEvent(336, 2, "signups", 1000.0, int(1000 - plan - luck - execution),
+                          "shared", -2.0, parts=(("plan", plan, plan - 5, plan + 5),
+                                                 ("luck", luck, luck - 5, luck + 5),
+                                                 ("execution", execution, execution,
+                                                  execution)))
+
+    line = blame_line(2, [miss(100, -30, 10), miss(50, 20, 0)], "en")
+    assert line == ("Blame verdicts: 2 (misses from the plan +150, luck −10, your hours +10)")
+    assert blame_line(1, [BlameEvent(336, 2, "signups", 1000.0, 900, "shared", -2.0)],
+                      "en") == "Blame verdicts: 1"
+    assert "计划 +150" in blame_line(2, [miss(100, -30, 10), miss(50, 20, 0)], "zh")

@@ -130,7 +130,14 @@ def test_json_blame_events_carry_every_field() -> None:
             assert b[key] is not None, key
         assert set(b["split"]) == {"plan", "execution", "luck"}
         assert abs(sum(b["split"].values()) - 1) < 1e-5
-        assert b["verdict"] in {"specialist", "plan", "shared", "cleared"}
+        assert set(b["parts"]) == {"plan", "execution", "luck"}
+        for part in b["parts"].values():
+            low, high = part["interval"]
+            assert low <= part["value"] <= high
+        assert abs(sum(p["value"] for p in b["parts"].values())
+                   - (b["target"] - b["actual"])) < 1e-5
+        assert b["luck_runs"] == sc.blame.luck_runs == 8
+        assert b["verdict"] in {"specialist", "plan", "shared", "cleared", "inconclusive"}
 
 
 def test_headless_and_stepped_runs_agree_with_attribution() -> None:
@@ -182,3 +189,44 @@ def test_the_followed_reputation_is_the_plan_reruns() -> None:
     twin = rerun(e.run_start, [sc.plan_hours()] * sc.weeks)
     assert twin.outcome != "fired"
     assert e.rerun_reputation == twin.reputation
+
+
+def attribution(luck: list[float], same: float = 900.0) -> blame.Attribution:
+    """A miss of 1,000 at 900 played to the plan (execution 0), the plan's luck runs ``luck``."""
+    expected, parts = blame.split_shortfall(1000.0, 900, same, luck)
+    return blame.Attribution(1000.0, 900, same, 900.0, expected, parts, len(luck))
+
+
+@pytest.mark.parametrize(("luck", "verdict"), [
+    ([990, 1000, 1010, 995, 1005, 1000, 992, 1008], "cleared"),      # luck ~100 of 100, sure
+    ([700, 1300, 800, 1200, 900, 1100, 1000, 1000], "inconclusive"),  # luck ~100 +- 140
+    ([900, 905, 895, 910, 890, 900, 902, 898], "plan"),              # the plan averages 900
+    ([500, 1300, 600, 1200, 900, 950, 850, 900], "inconclusive"),    # plan ~100 +- 160
+])
+def test_a_deciding_part_whose_interval_crosses_zero_is_inconclusive(
+        luck: list[float], verdict: str) -> None:
+    sc = variant(**{"blame:\n": "blame:\n  evidence_to_contest: 5\n"})
+    e = Engine(sc, 0, attribution=False)
+    e.evidence = 12.0
+    found = attribution(luck)
+    assert blame.verdict(e, 3, found) == (verdict, True)
+    assert e.evidence == 7.0  # the contest used the evidence up, decided or not
+    rule = sc.blame.rule()
+    assert rule.weight("inconclusive") == rule.weight("shared") == 0.5
+
+
+def test_inconclusive_costs_what_the_scenario_says() -> None:
+    sc = variant(**{"blame:\n": "blame:\n  inconclusive_as: specialist\n"})
+    rule = sc.blame.rule()
+    assert rule.miss_delta(1000, 900, "inconclusive") == rule.miss_delta(1000, 900, "specialist")
+    assert rule.miss_delta(1000, 900, "inconclusive") == -0.5 * 10
+
+
+def test_execution_decides_exactly_and_is_not_contested() -> None:
+    sc = variant(**{"blame:\n": "blame:\n  evidence_to_contest: 5\n"})
+    e = Engine(sc, 0, attribution=False)
+    e.evidence = 12.0
+    found = attribution([1000, 1010, 990, 1000, 1005, 995, 1000, 1000], same=995.0)
+    assert found.part("execution") == blame.Part(95.0, 95.0, 95.0)
+    assert blame.verdict(e, 3, found) == ("specialist", False)
+    assert e.evidence == 12.0

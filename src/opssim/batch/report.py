@@ -10,7 +10,7 @@ from opssim.model.difficulty import BANDS
 from .balance import BalanceResult
 from .optimize import Candidate, SearchResult, mean_hours
 from .plots import fan_chart, tornado, win_rates
-from .rows import Row
+from .rows import BLAME_PARTS, Row
 from .run import versions
 from .show import dominance_warnings, summary_lines
 from .stats import Estimate, mean_ci, wilson
@@ -80,6 +80,16 @@ def write_report(result: BalanceResult, out_dir: Path, command: str) -> Path:
         "",
         _hits_table(policies, result),
         "",
+        "### Where the misses come from",
+        "",
+        "Fair blame splits each miss into signed parts that add up to it: the plan (its "
+        "expected value short of the target), luck (this period against the plan's average) "
+        "and the specialist's hours (against the plan with the same luck). Summed over each "
+        "run's misses, as a mean per run and as a share of the shortfall (a negative part "
+        "helped):",
+        "",
+        _blame_table(policies),
+        "",
         "## KPIs over the weeks",
         "",
         "Each panel is one policy: the median week by week, the middle half of the runs "
@@ -131,6 +141,25 @@ def write_report(result: BalanceResult, out_dir: Path, command: str) -> Path:
     path = out_dir / "report.md"
     write_text_atomically(path, "\n".join(lines).rstrip() + "\n")
     return path
+
+
+def _blame_table(policies: dict[str, Candidate]) -> str:
+    """Per policy: misses per run, the shortfall per run and its signed parts."""
+    lines = []
+    for name, c in policies.items():
+        rows = list(c.rows)
+        n = max(1, len(rows))
+        parts = {p: sum(float(r.get(f"blame_{p}") or 0.0) for r in rows) / n
+                 for p in BLAME_PARTS}
+        short = sum(parts.values())
+        cells = [f"`{name}`", f"{sum(r['blame_count'] for r in rows) / n:.1f}",
+                 f"{short:,.0f}"]
+        for p in BLAME_PARTS:
+            share = f" ({100 * parts[p] / short:.0f}%)" if abs(short) > 1e-9 else ""
+            cells.append(f"{parts[p]:+,.0f}{share}")
+        lines.append(cells)
+    return markdown_table(["policy", "misses / run", "short / run", "plan", "luck",
+                           "your hours"], lines)
 
 
 def _policies(found: SearchResult) -> dict[str, Candidate]:

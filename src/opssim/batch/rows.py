@@ -1,7 +1,8 @@
 """Rows: one flat record per run, the unit that batches stream to CSV or Parquet.
 
 A row holds who ran (scenario, its hash, policy, seed, swept parameters), how it ended
-(outcome, reputation, blame count), each target KPI (``kpi_<id>``: its figure as
+(outcome, reputation, blame count and the signed parts of the misses summed: ``blame_plan``,
+``blame_luck``, ``blame_execution``), each target KPI (``kpi_<id>``: its figure as
 :meth:`opssim.model.kpi.Kpi.figure` defines it; ``hits_<id>``: reviews hit), the users
 who reached each stage, a few side figures, the ``weekly`` series as JSON (KPI actuals and
 reputation per week, for fan charts) and the versions the numbers depend on.
@@ -24,6 +25,10 @@ Row = dict[str, Any]
 #: The key that identifies a run: no two rows of a file share it.
 KEY = ("scenario_hash", "policy", "seed")
 
+#: The signed parts of a miss (fair blame), each summed over a run's blame events in the row's
+#: ``blame_<part>`` column: together they are the run's total shortfall.
+BLAME_PARTS = ("plan", "luck", "execution")
+
 #: Outcomes, best first.
 OUTCOMES = ("promoted", "kept", "fired")
 
@@ -38,6 +43,7 @@ def columns(scenario: Scenario, params: Sequence[str] = ()) -> dict[str, Kind]:
     cols.update({PARAM_PREFIX + p: "float" for p in params})
     cols.update({"outcome": "str", "weeks_played": "int", "reputation": "float",
                  "blame_count": "int"})
+    cols.update({f"blame_{c}": "float" for c in BLAME_PARTS})
     for t in scenario.reviews.targets:
         cols[f"kpi_{t.kpi}"] = "float"
         cols[f"hits_{t.kpi}"] = "int"
@@ -87,6 +93,9 @@ def row_from_summary(
         "reputation": data["reputation"],
         "blame_count": len(data["blame_events"]),
     })
+    for part in BLAME_PARTS:
+        row[f"blame_{part}"] = round(sum(b["parts"][part]["value"] for b in data["blame_events"]
+                                         if b.get("parts")), 6)
     weekly: dict[str, list[float | None]] = {}
     for i, kpi in enumerate(scenario.kpis):
         series = [w["kpis"][i] for w in data["weekly"]]

@@ -80,7 +80,7 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
                 "stage": t.stage,
                 "per_week": kpi.weekly,
                 "actual": kpi.value(engine.entered(t.stage, *kpi.week_span(w + 1))),
-                "target": t.per_week if kpi.weekly else t.total_by_end,
+                "target": kpi.amount,
                 "reviewed": result is not None,
                 "hit": result.hit if result else None,
             })
@@ -98,6 +98,8 @@ def summarize(engine: Engine, policy: str) -> dict[str, Any]:
          "execution_counterfactual": r.execution_counterfactual,
          "expected": r.expected,
          "split": dict(r.split) or None,
+         "parts": {c: {"value": v, "interval": [lo, hi]} for c, v, lo, hi in r.parts} or None,
+         "luck_runs": r.luck_runs,
          "evidence": r.evidence, "contested": r.contested,
          "verdict": r.verdict, "reputation_delta": r.reputation_delta}
         for r in engine.events if isinstance(r, BlameEvent)

@@ -18,7 +18,7 @@ over the window for a total.
 Pure: no engine here; counts come in as numbers (``entered(stage, start, end)`` in hours).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 HOURS_PER_WEEK = 168
@@ -85,6 +85,13 @@ class Kpi:
         if self.weekly:
             return self.amount * (end - start) / HOURS_PER_WEEK
         return self.amount
+
+    def measure(self, entered: Callable[[str, int, int], int], period_start: int,
+                now: int) -> int | float:
+        """The KPI's value at hour ``now`` in a review period that began at ``period_start``,
+        given ``entered(stage, start, end)``, the users who reached a stage in hours
+        ``[start, end)``: what a review, blame's re-runs, the look-ahead and the window read."""
+        return self.value(entered(self.stage, *self.counted(period_start, now)))
 
     def value(self, users: int) -> int | float:
         """What ``users`` new users at the stage are worth to this KPI."""

@@ -195,6 +195,8 @@ class Review(Record):
     kind: ClassVar[str] = "review"
     week: int
     results: tuple[KpiResult, ...] = field(default=())
+    #: The reputation once the review's hits and misses are counted (None: not recorded).
+    reputation: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +216,12 @@ class BlameEvent(Record):
 
     ``plan_counterfactual`` is the KPI the period would have reached under the manager's plan
     with the same random numbers, ``execution_counterfactual`` the KPI re-run under the
-    player's own allocation (equal to ``actual``), ``expected`` the plan's expected value.
-    ``split`` shares the shortfall between ``plan``, ``execution`` and ``luck`` (summing to 1).
-    ``evidence`` is what the specialist held; ``contested`` whether it was used.
+    player's own allocation (equal to ``actual``), ``expected`` the plan's expected value (the
+    mean of ``luck_runs`` re-runs of the plan with other random numbers). ``parts`` are the
+    signed parts of the shortfall ``target - actual`` — ``(cause, value, low, high)`` for
+    ``plan``, ``luck`` and ``execution``, adding up to it, each with its 90% interval — and
+    ``split`` the same as signed shares of the shortfall (summing to 1). ``evidence`` is what
+    the specialist held; ``contested`` whether it was used.
     """
 
     kind: ClassVar[str] = "blame"
@@ -232,6 +237,20 @@ class BlameEvent(Record):
     split: tuple[tuple[str, float], ...] = ()
     evidence: float = 0.0
     contested: bool = False
+    parts: tuple[tuple[str, float, float, float], ...] = ()
+    luck_runs: int = 0
+
+    def part(self, cause: str) -> tuple[float, float, float] | None:
+        """``(value, low, high)`` of the part due to ``cause``; None when not attributed."""
+        for name, value, low, high in self.parts:
+            if name == cause:
+                return value, low, high
+        return None
+
+    @property
+    def shortfall(self) -> float:
+        """``target - actual``: what the parts add up to."""
+        return self.target - self.actual
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from opssim.model import AllocationError
+from opssim.model.records import Review
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
 from opssim.sim.lookahead import LOW, MEDIAN, Fan, Lookahead
@@ -225,7 +226,7 @@ class PlanningModel:
     def chart_target(self, la: Lookahead, kpi: str) -> float:
         """The line to beat by the week's end: the weekly goal for the hours since the review
         period began (one week's unless reviews are further apart), or for a total its pace."""
-        target = next(k for k in self.sc.kpis if k.name == kpi)
+        target = self.sc.kpi(kpi)
         end = min((la.week + 1) * HOURS_PER_WEEK, self.sc.weeks * HOURS_PER_WEEK)
         if target.weekly:
             return target.goal(la.starts[kpi], end)
@@ -298,7 +299,10 @@ class PlanningModel:
         if fan is None:
             return None
         kpi = self.headline(week - 1)
-        target = next(k for k in self.sc.kpis if k.name == kpi)
-        start, stop = target.counted(la.starts[kpi], week * HOURS_PER_WEEK)
-        actual = target.value(eng.entered(target.stage, start, stop))
+        target = self.sc.kpi(kpi)
+        reviewed = [x.actual for r in eng.events if isinstance(r, Review) and r.week == week
+                    for x in r.results if x.kpi == kpi]
+        # the review's own figure when it checked the KPI; else the KPI's one measure
+        actual = (reviewed[0] if reviewed
+                  else target.measure(eng.entered, la.starts[kpi], week * HOURS_PER_WEEK))
         return verdict(fan, kpi, actual, self.chart_target(la, kpi))

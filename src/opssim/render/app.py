@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import pygame
 
-from opssim.model.records import BlameEvent, Complaints, Dashboard, KpiResult, Record, Review
+from opssim.model.records import BlameEvent, Complaints, Dashboard, Record, Review
 from opssim.play.driver import Decide, Driver, FrameReport, Phase
 from opssim.render import pen
 from opssim.render.blame_popup import BlamePopup
@@ -108,12 +108,12 @@ class App:
         self.reviews: list[Review] = []
         self.last_review: LastReview | None = None
         self.blame_count = 0
+        self.blames: list[BlameEvent] = []
         self.dashboard: Dashboard | None = None  # what the dashboard showed at the last review
-        # Reputation as the log tells it (the engine's own rule, clamps included): the value
-        # now, after each reviewed week, and the results of a review whose blames are pending.
+        # Reputation as the log tells it: each review records the value it left (the engine's
+        # one rule applied), complaints their change between reviews.
         self.rep = sc.blame.reputation.start
         self._rep_after: dict[int, float] = {}
-        self._pending: list[KpiResult] = []
         # The window shows the player's view (snapshot: estimates when the dashboard is noisy);
         # only the dots follow the truth (see funnel_view).
         self.snap = self.engine.snapshot()
@@ -225,7 +225,6 @@ class App:
     def _absorb(self, records: Sequence[Record], *, live: bool) -> None:
         """Feed log records to the views; ``live``: they just happened, so popups may open."""
         self.ticker.add(list(records), now=self.engine.now if live else None)
-        gain = self.scenario.blame.reputation.gain_per_hit
         blames: list[BlameEvent] = []
         reviewed: list[tuple[Review, float]] = []
         for r in records:
@@ -233,18 +232,14 @@ class App:
                 self.reviews.append(r)
                 self.last_review = LastReview(r.week, {x.kpi: x for x in r.results})
                 before = self.rep
-                self._pending = list(r.results)
-                self._settle(gain)
+                if r.reputation is not None:
+                    self.rep = r.reputation
                 self._rep_after[r.week] = self.rep
                 reviewed.append((r, self.rep - before))
             elif isinstance(r, BlameEvent):
                 self.blame_count += 1
                 blames.append(r)
-                self.rep = max(0.0, self.rep + r.reputation_delta)
-                if self._pending:
-                    self._pending.pop(0)  # the miss this blame is for
-                self._settle(gain)
-                self._rep_after[r.week] = self.rep
+                self.blames.append(r)
             elif isinstance(r, Complaints):
                 self.rep = max(0.0, self.rep + r.reputation_delta)
             elif isinstance(r, Dashboard):
@@ -256,12 +251,6 @@ class App:
         elif reviewed and reviewed[-1][0].results:
             review, delta = reviewed[-1]
             self.card.show(review, delta, self.rep, auto=self.auto)
-
-    def _settle(self, gain: float) -> None:
-        """Apply the pending hits up to the next miss (whose blame comes as its own record)."""
-        while self._pending and self._pending[0].hit:
-            self._pending.pop(0)
-            self.rep = min(100.0, self.rep + gain)
 
     def draw(self, surface: pygame.Surface, seconds: float = 1 / FPS) -> None:
         """Paint the frame; ``seconds`` drives only the GUI's own animation."""
@@ -279,7 +268,7 @@ class App:
         self.gui.draw(surface)
         if self.driver.phase is Phase.FINISHED:
             self.end.draw(surface, snap, self.reviews, self.blame_count, self.reputation,
-                          self.engine.truth())
+                          self.engine.truth(), self.blames)
             if not self.modal:
                 self.end_gui.update(seconds)
                 self.end_gui.draw(surface)

@@ -1,6 +1,7 @@
-"""The popup when a review misses a target: for each miss, the split of the shortfall between
-the plan, the specialist's hours and luck as a small stacked bar (colour, pattern and text),
-the numbers behind it, the verdict with its cost, and one sentence a player understands."""
+"""The popup when a review misses a target: for each miss, the shortfall's signed parts — the
+plan, luck and the specialist's hours — as bars around zero with their 90% intervals (colour,
+pattern and text), the numbers behind them, the verdict with its cost, and one sentence that
+says only what the replications can tell. It reads the blame events; it computes nothing."""
 
 from collections.abc import Sequence
 
@@ -12,13 +13,13 @@ from opssim.render.palette import (
     ACCENT,
     BAD,
     DIM,
+    FAINT,
     FUNNEL,
     GOOD,
     PANEL,
     PANEL_EDGE,
     SIZE,
     TEXT,
-    TRACK,
     WARN,
     Colour,
 )
@@ -32,44 +33,26 @@ INNER = WIDTH - 2 * PAD
 MARGIN = 8  # the popup keeps this far from the screen's edges
 AUTO_FRAMES = 150  # how long a scripted run keeps a popup up
 
-#: The causes of a shortfall, in the order the bar shows them.
-CAUSES = ("plan", "execution", "luck")
+#: The causes of a shortfall, in the order the bars show them (the record's own order).
+CAUSES = ("plan", "luck", "execution")
 CAUSE_COLOUR: dict[str, Colour] = {"plan": WARN, "execution": BAD, "luck": ACCENT}
 INK: Colour = (20, 22, 28)  # patterns and text drawn on a bar segment
 
 VERDICT_COLOUR: dict[str, Colour] = {"specialist": BAD, "shared": WARN, "plan": ACCENT,
-                                     "cleared": GOOD}
+                                     "cleared": GOOD, "inconclusive": DIM}
 #: Worst first: the popup's edge takes the colour of its worst verdict.
-SEVERITY = ("specialist", "shared", "plan", "cleared")
+SEVERITY = ("specialist", "shared", "inconclusive", "plan", "cleared")
 
 SENTENCE_SIZE = 15
 SENTENCE_LINE = 20
-BAR_H = 18
-
-
-def dominant_cause(b: BlameEvent) -> str | None:
-    """The cause with the largest share of the shortfall (None when it was not attributed)."""
-    share = dict(b.split)
-    if not share or not any(share.get(c, 0.0) > 0 for c in CAUSES):
-        return None
-    return max(CAUSES, key=lambda c: share.get(c, 0.0))
-
-
-def percentages(b: BlameEvent) -> dict[str, int]:
-    """The split as whole percentages that add up to 100 (largest remainders round up)."""
-    share = {c: max(0.0, dict(b.split).get(c, 0.0)) for c in CAUSES}
-    total = sum(share.values())
-    if total <= 0:
-        return dict.fromkeys(CAUSES, 0)
-    raw = {c: 100 * v / total for c, v in share.items()}
-    out = {c: int(v) for c, v in raw.items()}
-    for c in sorted(CAUSES, key=lambda c: out[c] - raw[c])[: 100 - sum(out.values())]:
-        out[c] += 1
-    return out
+BAR_H = 14
+ROW_H = 20  # one signed bar
+LABEL_W = 104  # the cause's name left of the bars
+VALUE_W = 92  # the value and its margin right of the bars
 
 
 def verdict_name(verdict: str, lang: str) -> str:
-    """The verdict in words: on you, shared, the plan, cleared."""
+    """The verdict in words: on you, shared, the plan, cleared, inconclusive."""
     key = f"verdict_{verdict}"
     return tr(key, lang) if verdict in VERDICT_COLOUR else verdict
 
@@ -79,24 +62,46 @@ def _short(b: BlameEvent) -> str:
     return f"{short:.0f}" if short >= 1 else f"{short:.1f}"
 
 
-def blame_sentence(b: BlameEvent, kpi_label: str, lang: str, contest_at: float = 10.0) -> str:
-    """One plain explanation: the dominant cause with its numbers, then the evidence the
-    specialist held, whether it was used, the verdict and its reputation cost."""
+def margin(low: float, high: float) -> float:
+    """Half the width of an interval."""
+    return (high - low) / 2
+
+
+def part_clause(cause: str, part: tuple[float, float, float], lang: str) -> str:
+    """One part in words, never claiming more than its interval: a sign is named only when
+    the whole interval has it."""
+    value, low, high = part
+    m = num(margin(low, high))
+    v = num(abs(value))
+    sure = low > 0 or high < 0
+    if cause == "execution":  # measured with the same luck: exact
+        key = "why_exec_worse" if value > 0 else "why_exec_better" if value < 0 else "why_exec_same"
+        return tr(key, lang, v=v)
+    if not sure:
+        return tr(f"why_{cause}_unsure", lang, v=num(value).replace("-", "−"), m=m)
+    if cause == "plan":
+        return tr("why_plan_short" if value > 0 else "why_plan_beats", lang, v=v, m=m)
+    return tr("why_luck_bad" if value > 0 else "why_luck_good", lang, v=v, m=m)
+
+
+def blame_sentence(b: BlameEvent, kpi_label: str, lang: str, contest_at: float = 10.0,
+                   inconclusive_as: str = "shared") -> str:
+    """One plain explanation that stays true: the miss and each signed part as far as the
+    replications can tell, then the evidence the specialist held, whether it was used, the
+    verdict and its reputation cost."""
     delta = signed(b.reputation_delta)
-    cause = dominant_cause(b)
-    plan = num(b.plan_counterfactual) if b.plan_counterfactual is not None else ""
-    if cause == "plan" and plan:
-        why = tr("why_plan", lang, plan=plan, target=num(b.target))
-    elif cause == "execution" and plan:
-        why = tr("why_execution", lang, plan=plan, actual=num(b.actual))
-    elif cause == "luck" and plan and b.expected is not None:
-        why = tr("why_luck", lang, expected=num(b.expected), plan=plan)
+    if b.parts:
+        clauses = {c: part_clause(c, b.part(c), lang) for c in CAUSES if b.part(c)}
+        why = tr("why_parts", lang, short=num(b.shortfall), **clauses)
     else:
         why = tr("why_unknown", lang, kpi=kpi_label, actual=num(b.actual), target=num(b.target),
                  short=_short(b))
     e = hours(round(b.evidence, 1))
     who = tr("boss_specialist" if b.verdict == "specialist" else "boss_shared", lang)
-    if b.contested or b.verdict in ("plan", "cleared"):
+    if b.verdict == "inconclusive":
+        how = tr("ev_inconclusive", lang, e=e, as_=verdict_name(inconclusive_as, lang),
+                 delta=delta)
+    elif b.contested or b.verdict in ("plan", "cleared"):
         how = tr("ev_contested", lang, e=e, verdict=verdict_name(b.verdict, lang), delta=delta)
     elif b.evidence >= contest_at and b.verdict == "specialist":
         how = tr("ev_not_worth", lang, e=e, delta=delta)
@@ -159,7 +164,8 @@ class BlamePopup:
 
     def sentence(self, b: BlameEvent) -> str:
         """The plain sentence for one blame event."""
-        return blame_sentence(b, self._label(b), self.lang, self.rules.evidence_to_contest)
+        return blame_sentence(b, self._label(b), self.lang, self.rules.evidence_to_contest,
+                              self.rules.inconclusive_as)
 
     def _label(self, b: BlameEvent) -> str:
         return self.kpi_labels.get(b.kpi, b.kpi)
@@ -169,8 +175,8 @@ class BlamePopup:
 
     def _block_height(self, b: BlameEvent, note: str) -> int:
         h = 27  # headline
-        if b.split:
-            h += BAR_H + 6 + 20  # bar and its legend
+        if b.parts:
+            h += 18 + ROW_H * (len(CAUSES) + 1) + 6  # the axis's words, a bar a part, the miss
         if b.plan_counterfactual is not None:
             h += 40  # the four numbers
         h += 24  # verdict and cost
@@ -222,7 +228,7 @@ class BlamePopup:
         pen.rect(surface, (5, 6, 9), r.move(6, 8), border_radius=10)
         panel(surface, r, fill=PANEL, edge=edge, width=3)
         warning_icon(surface, r.x + 22, r.y + 20, 34, edge)
-        blamed = worst in ("specialist", "shared")
+        blamed = worst in ("specialist", "shared", "inconclusive")
         tag = self._text(surface, tr("blame_tag" if blamed else "blame_tag_clear", lang),
                          (r.x + 72, r.y + 16), 13, edge, bold=True)
         n = len(self.blames)
@@ -251,15 +257,15 @@ class BlamePopup:
                   target=num(b.target), short=_short(b))
         self._text(surface, head, (x, y), 16, TEXT, bold=True, max_width=INNER)
         y += 27
-        if b.split:
-            y = self._split_bar(surface, b, x, y)
+        if b.parts:
+            y = self._parts_chart(surface, b, x, y)
         if b.plan_counterfactual is not None:
             y = self._numbers(surface, b, x, y)
         colour = VERDICT_COLOUR.get(b.verdict, BAD)
         verdict = self._text(surface, tr("blame_verdict", lang, verdict=verdict_name(b.verdict,
                                                                                    lang)),
                              (x, y), 15, colour, bold=True, max_width=INNER // 2)
-        weight = getattr(self.rules.weights, b.verdict, 1.0)
+        weight = self.rules.rule().weight(b.verdict) if b.verdict in VERDICT_COLOUR else 1.0
         cost = tr("blame_cost", lang, delta=signed(b.reputation_delta),
                   pct=f"{100 * weight:.0f}")
         self._text(surface, cost, (verdict.right + 12, y + 1), 14, colour,
@@ -273,47 +279,51 @@ class BlamePopup:
             y += 20
         return y
 
-    def _split_bar(self, surface: pygame.Surface, b: BlameEvent, x: int, y: int) -> int:
-        """The stacked bar of the shortfall's split, its segments patterned as well as
-        coloured, with a legend of cause and percentage under it."""
-        share = dict(b.split)
-        total = sum(max(0.0, share.get(c, 0.0)) for c in CAUSES) or 1.0
-        pcts = percentages(b)
-        bar = pygame.Rect(x, y, INNER, BAR_H)
-        pen.rect(surface, TRACK, bar)
-        left = x
-        edges = [x]
-        for i, cause in enumerate(CAUSES):
-            right = (x + INNER if i == len(CAUSES) - 1
-                     else left + round(INNER * max(0.0, share.get(cause, 0.0)) / total))
-            seg = pygame.Rect(left, y, right - left, BAR_H)
-            if seg.w > 0:
+    def _parts_chart(self, surface: pygame.Surface, b: BlameEvent, x: int, y: int) -> int:
+        """A signed bar per part around a zero line — to the right what cost the player, to
+        the left what helped — each with its 90% interval as a whisker and its value, then
+        the miss itself (their sum) as a last bar."""
+        lang = self.lang
+        rows = [(c, b.part(c)) for c in CAUSES if b.part(c) is not None]
+        short = b.shortfall
+        reach = max([abs(short), *(max(abs(lo), abs(hi)) for _, (_, lo, hi) in rows)]) or 1.0
+        left, right = x + LABEL_W, x + INNER - VALUE_W
+        zero = (left + right) // 2
+        half = (right - left) // 2 - 4
+
+        def at(v: float) -> int:
+            return zero + round(half * v / reach)
+
+        self._text(surface, tr("bar_helped", lang), (zero - 6, y), 12, DIM, anchor="topright")
+        self._text(surface, tr("bar_cost", lang), (zero + 6, y), 12, DIM)
+        y += 18
+        top = y
+        for cause, (value, low, high) in [*rows, ("total", (short, short, short))]:
+            sure = low > 0 or high < 0 or cause in ("execution", "total")
+            label = tr(f"cause_{cause}", lang)
+            self._text(surface, label, (x, y + 1), 14, TEXT if sure else DIM,
+                       bold=cause == "total", max_width=LABEL_W - 8)
+            a, z = sorted((zero, at(value)))
+            seg = pygame.Rect(a, y + (ROW_H - BAR_H) // 2, max(2, z - a), BAR_H)
+            if cause == "total":
+                pen.rect(surface, TEXT, seg)
+            else:
                 _swatch(surface, seg, cause)
-                pct = f"{pcts[cause]}%"
-                if fonts.width(pct, 12, True) + 10 <= seg.w:  # on a plain chip over the pattern
-                    chip = pygame.Rect(0, 0, fonts.width(pct, 12, True) + 6, BAR_H - 4)
-                    chip.center = seg.center
-                    pen.rect(surface, CAUSE_COLOUR[cause], chip, border_radius=3)
-                    label = fonts.draw(surface, pct, seg.center, 12, INK, bold=True,
-                                       anchor="center")
-                    self.drawn.append(label)
-            left = right
-            edges.append(right)
-        for e in edges[1:-1]:  # a light seam between segments, so they part without colour
-            pen.line(surface, TEXT, (e, y), (e, y + BAR_H - 1), 2)
-        pen.rect(surface, TEXT, bar, 1)
-        y += BAR_H + 6
-        top = dominant_cause(b)
-        col = INNER // len(CAUSES)
-        for i, cause in enumerate(CAUSES):
-            lx = x + i * col
-            _swatch(surface, pygame.Rect(lx, y + 3, 14, 14), cause)
-            pen.rect(surface, TEXT, (lx, y + 3, 14, 14), 1)
-            text = tr("cause_pct", self.lang, cause=tr(f"cause_{cause}", self.lang),
-                      pct=pcts[cause])
-            self._text(surface, text, (lx + 20, y + 1), 14, TEXT if cause == top else DIM,
-                       bold=cause == top, max_width=col - 26)
-        return y + 20
+                pen.rect(surface, TEXT, seg, 1)
+            if high > low:  # the 90% interval: a whisker with end caps
+                cy = y + ROW_H // 2
+                pen.line(surface, TEXT, (at(low), cy), (at(high), cy), 2)
+                for end in (low, high):
+                    pen.line(surface, TEXT, (at(end), cy - 5), (at(end), cy + 5), 2)
+            shown = num(value).replace("-", "−")
+            text = shown if high <= low else f"{shown} ±{num(margin(low, high))}"
+            self._text(surface, text, (x + INNER, y + 1), 14, TEXT if sure else DIM,
+                       bold=cause == "total", anchor="topright", max_width=VALUE_W - 4)
+            if cause == "execution":  # the parts above the line add up to the miss below it
+                pen.line(surface, FAINT, (left, y + ROW_H + 1), (right, y + ROW_H + 1))
+            y += ROW_H
+        pen.line(surface, TEXT, (zero, top - 2), (zero, y + 2), 2)
+        return y + 6
 
     def _numbers(self, surface: pygame.Surface, b: BlameEvent, x: int, y: int) -> int:
         """Target, actual, the plan with the same luck, the plan on average: four columns."""

@@ -1,8 +1,10 @@
 """The end of a run: the outcome, why, and a scorecard."""
 
+from collections.abc import Sequence
+
 import pygame
 
-from opssim.model.records import Review
+from opssim.model.records import BlameEvent, Review
 from opssim.render import fonts, pen
 from opssim.render.layout import centre, placed
 from opssim.render.palette import ACCENT, BAD, DIM, FAINT, GOOD, SHADE, SIZE, TEXT, WARN, Colour
@@ -29,8 +31,13 @@ class EndScreen:
         self.labels = [s.label.get(lang) if s.label else s.id for s in scenario.funnel.stages]
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, reviews: list[Review],
-             blame_count: int, reputation: list[float], truth: Snapshot | None = None) -> None:
+             blame_count: int, reputation: list[float], truth: Snapshot | None = None,
+             blames: Sequence[BlameEvent] = ()) -> None:
         """The shade, the panel, the outcome and the scorecard.
+
+        ``blames`` are the run's blame events: the scorecard adds up their signed parts (what
+        the plan, luck and the player's hours cost over the run, a negative part having
+        helped), as recorded — nothing is recomputed here.
 
         ``reputation`` is the reputation at the start and after each review, in order. With
         ``truth`` the final funnel shows the true counts: the run is over, the reviews were
@@ -69,12 +76,12 @@ class EndScreen:
         for line in (
             tr("sc_weeks", lang, n=min(sc.weeks, int(snap.t // HOURS_PER_WEEK)), weeks=sc.weeks),
             tr("sc_reviews", lang, hits=hits, misses=len(results) - hits),
-            tr("sc_blame", lang, n=blame_count),
+            blame_line(blame_count, blames, lang),
             tr("sc_support", lang, served=num(s.answered), late=num(s.late),
                lost=num(s.users_lost)),
             tr("sc_complaints", lang, n=num(s.complaints)),
         ):
-            fonts.draw(surface, line, (x, y), 16, TEXT)
+            fonts.draw(surface, fonts.fit(line, 16, RECT.x + 500 - x), (x, y), 16, TEXT)
             y += 26
         y += 8
         fonts.draw(surface, tr("sc_weekly", lang), (x, y), 14, DIM, bold=True)
@@ -205,6 +212,21 @@ class EndScreen:
             pen.circle(surface, ACCENT, p, 4)
         fonts.draw(surface, f"{values[-1]:.0f}", (pts[-1][0] - 6, pts[-1][1] - 6), 14, TEXT,
                    bold=True, anchor="bottomright")
+
+
+def blame_line(count: int, blames: Sequence[BlameEvent], lang: str) -> str:
+    """The scorecard's blame line: the verdicts, and the recorded signed parts of the
+    attributed misses added up (the plain count when none was attributed)."""
+    parts = [p for b in blames for p in b.parts]
+    if not parts:
+        return tr("sc_blame", lang, n=count)
+
+    def total(cause: str) -> str:
+        v = sum(value for c, value, _, _ in parts if c == cause)
+        return ("+" if v > 0.5 else "") + num(v).replace("-", "−")
+
+    return tr("sc_blame_parts", lang, n=count, plan=total("plan"), luck=total("luck"),
+              you=total("execution"))
 
 
 def _emblem(surface: pygame.Surface, outcome: str, cx: int, cy: int, colour: Colour) -> None:

@@ -72,7 +72,7 @@ def _luck(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
     lang = p.lang
     kpi = p.headline(p.week)
     label = p.kpi_labels[kpi]
-    weekly = next(t for t in p.sc.reviews.targets if t.kpi == kpi).per_week is not None
+    weekly = p.sc.kpi(kpi).weekly
     title = tr("fan_title" if weekly else "fan_title_total", lang, kpi=label)
     la = p.shown_lookahead
     fan = la.fan() if la is not None else None

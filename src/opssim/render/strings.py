@@ -260,7 +260,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "cause_plan": {"en": "Plan", "zh": "计划"},
     "cause_execution": {"en": "Your hours", "zh": "你的执行"},
     "cause_luck": {"en": "Luck", "zh": "运气"},
-    "cause_pct": {"en": "{cause} {pct}%", "zh": "{cause} {pct}%"},
+    "cause_total": {"en": "The miss", "zh": "总差距"},
+    "bar_helped": {"en": "← helped", "zh": "← 帮了你"},
+    "bar_cost": {"en": "cost you →", "zh": "拖了后腿 →"},
     "num_target": {"en": "Target", "zh": "目标"},
     "num_actual": {"en": "You reached", "zh": "实际达到"},
     "num_plan_cf": {"en": "Plan, same luck", "zh": "按计划·同样运气"},
@@ -270,22 +272,40 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "verdict_shared": {"en": "shared", "zh": "共同承担"},
     "verdict_plan": {"en": "the plan", "zh": "计划的问题"},
     "verdict_cleared": {"en": "cleared: bad luck", "zh": "免责：运气不好"},
+    "verdict_inconclusive": {"en": "inconclusive", "zh": "无法判定"},
     "blame_verdict": {"en": "Verdict: {verdict}", "zh": "结论：{verdict}"},
     "blame_cost": {"en": "reputation {delta} ({pct}% of the full cost)",
                    "zh": "声誉 {delta}（全额代价的 {pct}%）"},
-    # the one sentence: why (the dominant cause), then evidence and verdict
-    "why_plan": {"en": "The plan itself fell short: with the same luck it would have reached "
-                       "{plan} of {target}.",
-                 "zh": "计划本身就不够：同样的运气下，按计划也只能达到 {plan}（目标 {target}）。"},
-    "why_execution": {"en": "The plan would have hit {plan} with the same luck; your hours "
-                            "reached {actual}.",
-                      "zh": "同样的运气下，按计划能达到 {plan}；你的工时安排只达到 {actual}。"},
-    "why_luck": {"en": "Bad luck: on average the plan reaches {expected}, but with this "
-                       "period's luck it too would have reached only {plan}.",
-                 "zh": "运气不好：按计划平均能达到 {expected}，但这次的运气下也只会有 {plan}。"},
+    # the one sentence: each signed part with its 90% margin (what the replications can
+    # tell, never more), then the evidence and the verdict
+    "why_parts": {"en": "Missed by {short}: {plan}; {luck}; {execution}.",
+                  "zh": "差了 {short}：{plan}；{luck}；{execution}。"},
+    "why_plan_short": {"en": "the plan falls short by {v} (±{m}) on average",
+                       "zh": "计划本身平均就差 {v}（±{m}）"},
+    "why_plan_beats": {"en": "the plan beats the target by {v} (±{m}) on average",
+                       "zh": "计划平均能超出目标 {v}（±{m}）"},
+    "why_plan_unsure": {"en": "whether the plan falls short on average cannot be told "
+                              "({v} ±{m})",
+                        "zh": "计划平均是否达标说不准（{v} ±{m}）"},
+    "why_luck_bad": {"en": "bad luck cost {v} (±{m})", "zh": "坏运气拖累了 {v}（±{m}）"},
+    "why_luck_good": {"en": "luck helped you by {v} (±{m})", "zh": "运气帮了你 {v}（±{m}）"},
+    "why_luck_unsure": {"en": "luck cannot be told from none ({v} ±{m})",
+                        "zh": "运气的影响说不准（{v} ±{m}）"},
+    "why_exec_worse": {"en": "with the same luck the plan would have reached {v} more than "
+                             "your hours",
+                       "zh": "同样的运气下，按计划能比你的安排多 {v}"},
+    "why_exec_better": {"en": "with the same luck your hours beat the plan by {v}",
+                        "zh": "同样的运气下，你的安排比计划多了 {v}"},
+    "why_exec_same": {"en": "with the same luck the plan would have reached the same",
+                      "zh": "同样的运气下，按计划结果也一样"},
     "why_unknown": {"en": "{kpi} came in at {actual} against a target of {target} "
                           "({short}% short).",
                     "zh": "{kpi}实际 {actual}，目标 {target}（差 {short}%）。"},
+    "ev_inconclusive": {"en": "You had {e} evidence points and contested, but the evidence "
+                              "cannot decide — verdict: inconclusive, counted as {as_}. "
+                              "Reputation {delta}.",
+                        "zh": "你有 {e} 点证据并提出申辩，但证据无法判定——结论：无法判定，"
+                              "按“{as_}”处理。声誉 {delta}。"},
     "ev_contested": {"en": "You had {e} evidence points and contested — verdict: {verdict}. "
                            "Reputation {delta}.",
                      "zh": "你有 {e} 点证据并提出申辩——结论：{verdict}。声誉 {delta}。"},
@@ -328,6 +348,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "sc_reviews": {"en": "Targets at reviews: {hits} hit, {misses} missed",
                    "zh": "复盘目标：{hits} 项达标，{misses} 项未达标"},
     "sc_blame": {"en": "Blame verdicts: {n}", "zh": "追责次数：{n}"},
+    "sc_blame_parts": {"en": "Blame verdicts: {n} (misses from the plan {plan}, luck {luck}, "
+                             "your hours {you})",
+                       "zh": "追责次数：{n}（差距来自计划 {plan}，运气 {luck}，你的执行 {you}）"},
     "sc_funnel": {"en": "Final funnel (users who reached each stage)",
                   "zh": "最终漏斗（到达各阶段的用户）"},
     "sc_funnel_true": {"en": "Final funnel, true counts (reached each stage)",

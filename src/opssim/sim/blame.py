@@ -1,17 +1,24 @@
-"""Fair blame: attribute a missed KPI by re-running its review period, then the boss's verdict.
+"""Fair blame: split a missed KPI into signed parts by re-running its review period, then the
+boss's verdict.
 
-The period is re-run from the state at its start (a fork of the run) with the same named random
-streams, under the manager's plan; that re-run and ``luck_runs`` more with other random numbers
-average to what the plan could be expected to reach. The shortfall ``target - actual`` then
-splits into
+The period is re-run from the state at its start (a fork of the run) under the manager's plan:
+once with the run's own random streams (``p``, the plan under the same luck) and ``luck_runs``
+times (K) with other streams. The mean of those K luck replications — and of nothing else — is
+the plan's expected value ``E``. The shortfall ``target - actual`` then splits into three
+signed parts that add up to it exactly:
 
-* ``plan``      — ``target - expected``: the plan itself falls short on average;
-* ``luck``      — ``expected - plan_counterfactual``: this period's random numbers were bad;
-* ``execution`` — ``plan_counterfactual - actual``: the plan, with the same luck, did better,
+* ``plan``      = ``target - E``: what the plan falls short on average (negative: the plan
+  beats the target on average);
+* ``luck``      = ``E - p``: what this period's random numbers cost (negative: luck helped);
+* ``execution`` = ``p - actual``: what the specialist's hours cost against the plan with the
+  same luck (negative: the hours beat the plan).
 
-each clipped at zero and given as a share of their sum.
+``E`` is estimated, so ``plan`` and ``luck`` carry a 90% interval from the replications'
+spread (Student's t with K - 1 degrees of freedom on their standard error); ``execution`` is
+measured with the same luck, so it is exact and its interval is the point itself.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,19 +34,93 @@ if TYPE_CHECKING:
 #: Stream index offset for the re-runs that estimate an expected value.
 LUCK_RUN_INDEX = 1_000_000
 
+#: The causes of a shortfall, in the order they are reported.
+CAUSES = ("plan", "luck", "execution")
+
+#: Student's t 0.95 quantiles (two-sided 90% intervals) by degrees of freedom, 1 to 30.
+_T95 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782,
+        1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711,
+        1.708, 1.706, 1.703, 1.701, 1.699, 1.697)
+
+
+def t95(df: int) -> float:
+    """The 0.95 quantile of Student's t with ``df`` degrees of freedom (a table to 30, then
+    the Cornish–Fisher expansion, within 0.001)."""
+    if df < 1:
+        return math.inf
+    if df <= len(_T95):
+        return _T95[df - 1]
+    z = 1.6448536
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df * df)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One signed part of a shortfall and its 90% interval ``[low, high]``."""
+
+    value: float
+    low: float
+    high: float
+
+    @property
+    def decided(self) -> bool:
+        """Whether the interval keeps to one side of zero (the sign of the part is known)."""
+        return self.low > 0 or self.high < 0
+
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """Counterfactual values of one missed KPI and the shares of its shortfall."""
+    """The counterfactual values of one missed KPI and its shortfall's signed parts."""
 
+    target: float
+    actual: float
     plan_counterfactual: float
     execution_counterfactual: float
     expected: float
-    split: tuple[tuple[str, float], ...]
+    parts: tuple[tuple[str, Part], ...]
+    luck_runs: int
 
-    def share(self, cause: str) -> float:
-        """The share of the shortfall due to ``cause`` (plan, execution or luck)."""
-        return dict(self.split)[cause]
+    def part(self, cause: str) -> Part:
+        """The part of the shortfall due to ``cause`` (plan, luck or execution)."""
+        return dict(self.parts)[cause]
+
+    @property
+    def shortfall(self) -> float:
+        """``target - actual``: what the parts add up to."""
+        return self.target - self.actual
+
+    @property
+    def split(self) -> tuple[tuple[str, float], ...]:
+        """Each part as a signed share of the shortfall (summing to 1; a share may be
+        negative, or above 1)."""
+        short = self.shortfall
+        return tuple((c, round(p.value / short, 6) if short else 0.0) for c, p in self.parts)
+
+    def deciding(self, decisive_share: float) -> str | None:
+        """The cause with the largest share when it reaches ``decisive_share``, else None."""
+        share = dict(self.split)
+        top = max(CAUSES, key=lambda c: share[c])
+        return top if share[top] >= decisive_share else None
+
+
+def split_shortfall(target: float, actual: float, same_luck: float,
+                    luck: Sequence[float]) -> tuple[float, tuple[tuple[str, Part], ...]]:
+    """The plan's expected value (the mean of the ``luck`` replications) and the signed parts
+    of ``target - actual`` given the plan's value with the same luck, ``same_luck``."""
+    k = len(luck)
+    expected = math.fsum(luck) / k
+    sd = math.sqrt(math.fsum((v - expected) ** 2 for v in luck) / (k - 1)) if k > 1 else math.inf
+    half = t95(k - 1) * sd / math.sqrt(k)
+    plan = target - expected
+    execution = same_luck - actual
+    # luck is what is left, so the three add up to the shortfall to the last bit
+    luck_part = (target - actual) - plan - execution
+    parts = (
+        ("plan", Part(plan, plan - half, plan + half)),
+        ("luck", Part(luck_part, luck_part - half, luck_part + half)),
+        ("execution", Part(execution, execution, execution)),
+    )
+    return expected, parts
 
 
 def rerun(start: "Engine", allocations: Sequence[Mapping[str, float]],
@@ -53,7 +134,7 @@ def attribute(engine: "Engine", week: int, missed: Sequence[KpiResult],
               verify: bool = False) -> dict[str, Attribution]:
     """Attribute each missed KPI of the review closing ``week``: a weekly KPI over its review
     period, a total over the whole run (what the plan would have built up from the start)."""
-    weekly = {t.kpi for t in engine.scenario.reviews.targets if t.per_week is not None}
+    weekly = {k.name for k in engine.scenario.kpis if k.weekly}
     out: dict[str, Attribution] = {}
     for start, group in ((engine.period_start, [r for r in missed if r.kpi in weekly]),
                          (engine.run_start, [r for r in missed if r.kpi not in weekly])):
@@ -62,37 +143,41 @@ def attribute(engine: "Engine", week: int, missed: Sequence[KpiResult],
     return out
 
 
+def plan_weeks(engine: "Engine", first: int, week: int) -> list[dict[str, float]]:
+    """The manager's plan for weeks ``first`` .. ``week - 1`` (0-based), one entry a week."""
+    return [engine.scenario.plan_hours()] * (week - first)
+
+
 def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequence[KpiResult],
                     verify: bool) -> dict[str, Attribution]:
     first = int(start.now) // HOURS_PER_WEEK
     mine = [engine.allocations[w] for w in range(first, week)]
-    plan = [engine.scenario.plan_hours()] * (week - first)
+    plan = plan_weeks(engine, first, week)
     # Played to the plan, the same-luck re-run is the run itself: skip it (half the re-runs
     # under the plan policy). A re-run's reviews judge without attribution, so over a period
     # with reviews inside it (a total, from the first hour) the re-run could be fired where
     # the run went on: the engine follows that re-run's reputation to know it was not.
-    with_plan = engine if _played_the_plan(engine, first, week, mine) else rerun(start, plan)
     runs = engine.scenario.blame.luck_runs
-    luck = replicate(start, plan, [LUCK_RUN_INDEX + k for k in range(runs)])
+    indices: list[int | None] = [LUCK_RUN_INDEX + k for k in range(runs)]
+    same = not _played_the_plan(engine, first, week, mine)
+    # One call for every re-run under the plan, so that they are stepped together.
+    twins = replicate(start, plan, [None, *indices] if same else indices)
+    with_plan = twins[0] if same else engine
+    luck = twins[1:] if same else twins
     # The re-run under the player's own hours reproduces the run exactly (the tests check
     # it), so it is only re-run on request.
     as_played = rerun(start, mine) if verify else None
     out = {}
     for r in missed:
-        def value(e: "Engine", r: KpiResult = r) -> float:
-            return float(kpi_value(e, r.kpi, int(start.now), week))
+        found = engine.scenario.kpi(r.kpi)
+
+        def value(e: "Engine", found=found) -> float:
+            return float(found.measure(e.entered, int(start.now), week * HOURS_PER_WEEK))
 
         p = value(with_plan)
-        expected = (p + sum(value(e) for e in luck)) / (1 + len(luck))
+        expected, parts = split_shortfall(r.target, r.actual, p, [value(e) for e in luck])
         played = value(as_played) if as_played is not None else float(r.actual)
-        parts = {
-            "plan": max(0.0, r.target - expected),
-            "execution": max(0.0, p - r.actual),
-            "luck": max(0.0, expected - p),
-        }
-        total = sum(parts.values()) or 1.0
-        split = tuple((k, round(v / total, 6)) for k, v in parts.items())
-        out[r.kpi] = Attribution(round(p, 6), round(played, 6), round(expected, 6), split)
+        out[r.kpi] = Attribution(r.target, r.actual, p, played, expected, parts, len(luck))
     return out
 
 
@@ -111,30 +196,26 @@ def _played_the_plan(engine: "Engine", first: int, week: int,
     return all(hours == plan for hours in mine)
 
 
-def kpi_value(engine: "Engine", kpi: str, first_hour: int, week: int) -> float:
-    """The value ``kpi`` had at the review closing ``week`` (its period began at
-    ``first_hour``) in ``engine``."""
-    found = next(k for k in engine.scenario.kpis if k.name == kpi)
-    start, stop = found.counted(first_hour, week * HOURS_PER_WEEK)
-    return found.value(engine.entered(found.stage, start, stop))
-
-
 def verdict(engine: "Engine", week: int, found: Attribution | None) -> tuple[str, bool]:
     """The boss's verdict on one miss, and whether the specialist contested it with evidence.
 
-    With evidence enough to contest, the true split decides (and the contest uses the
-    evidence up); the specialist does not contest a miss the split puts on them. Without it,
-    the boss blames the specialist with chance ``lean_on_specialist``, else shares the blame.
+    With evidence enough to contest, the split decides (and the contest uses the evidence
+    up): the cause whose share reaches ``decisive_share`` names the verdict (``plan``, or
+    ``cleared`` for luck), none gives ``shared``, and a deciding part whose interval crosses
+    zero gives ``inconclusive`` (its cost is the scenario's ``inconclusive_as``). The
+    specialist does not contest a miss the split puts on their hours. Without evidence, the
+    boss blames the specialist with chance ``lean_on_specialist``, else shares the blame.
     """
     rules = engine.scenario.blame
     if found is not None and engine.evidence >= rules.evidence_to_contest:
-        share = dict(found.split)
-        if share["execution"] >= rules.decisive_share:
+        cause = found.deciding(rules.decisive_share)
+        if cause == "execution" and found.part(cause).decided:
             return "specialist", False
         engine.evidence -= rules.evidence_to_contest
-        for cause, name in (("plan", "plan"), ("luck", "cleared")):
-            if share[cause] >= rules.decisive_share:
-                return name, True
-        return "shared", True
+        if cause is None:
+            return "shared", True
+        if not found.part(cause).decided:
+            return "inconclusive", True
+        return ("plan" if cause == "plan" else "cleared"), True
     rng = engine.streams.get("blame", week * HOURS_PER_WEEK // HOURS_PER_DAY)
     return ("specialist" if rng.random() < rules.lean_on_specialist else "shared"), False

@@ -33,7 +33,9 @@ from opssim.sim.workweek import Block, layout, on_day, worked
 
 #: The engine's version, carried by recordings: a run's numbers depend on it. 2: decisions at
 #: the moment of transition, delays inside the hour, work in working blocks, churn in time.
-ENGINE_VERSION = 2
+#: 3: fair blame v2 (the plan's expected value from luck runs only, signed parts, inconclusive
+#: verdicts), so verdicts and the log change.
+ENGINE_VERSION = 3
 
 
 

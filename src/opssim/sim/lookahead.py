@@ -101,8 +101,7 @@ def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
 
     def sample() -> None:
         for kpi in starts:
-            a, b = kpis[kpi].counted(engine.last_review, t)
-            out[kpi].append(kpis[kpi].value(twin.entered(kpis[kpi].stage, a, b)))
+            out[kpi].append(kpis[kpi].measure(twin.entered, engine.last_review, t))
 
     out: Samples = {kpi: [] for kpi in starts}
     sample()

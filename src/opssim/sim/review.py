@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from opssim.model.records import BlameEvent, Dashboard, KpiResult, Review
+from opssim.model.reputation import clamp
 from opssim.sim.blame import attribute, verdict
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.observe import factors
@@ -23,40 +24,44 @@ def review(engine: "Engine", week: int) -> None:
     for kpi in sc.kpis:
         if not kpi.reviewed_at(week, engine.last_review // HOURS_PER_WEEK):
             continue
-        start, stop = kpi.counted(engine.last_review, end)
-        actual = kpi.value(engine.entered(kpi.stage, start, stop))
-        results.append(KpiResult(kpi.name, kpi.stage, kpi.goal(start, stop), actual))
+        actual = kpi.measure(engine.entered, engine.last_review, end)
+        goal = kpi.goal(*kpi.counted(engine.last_review, end))
+        results.append(KpiResult(kpi.name, kpi.stage, goal, actual))
     engine.last_review = end
-    engine.log(Review(end, week, tuple(results)))
-    noise = engine.noise()
-    seen = factors(noise, engine.streams, end // HOURS_PER_DAY, list(engine.stage_ids))
-    observed = tuple((r.kpi, round(r.actual * seen[r.stage])) for r in results)
-    engine.log(Dashboard(end, week, observed, round(noise, 6)))
-    rules = sc.blame
     missed = [r for r in results if not r.hit]
     found = (attribute(engine, week, missed, engine.verify_attribution)
              if missed and engine.attribution and engine.period_start is not None else {})
+    rule = sc.blame.rule()
+    blames = []
     for r in results:
         if r.hit:
-            engine.reputation = min(100.0, engine.reputation + rules.reputation.gain_per_hit)
+            engine.reputation = rule.hit(engine.reputation)
             continue
         a = found.get(r.kpi)
         evidence = engine.evidence
         blamed, contested = verdict(engine, week, a)
-        shortfall_pct = 100.0 * (r.target - r.actual) / r.target
-        weight = getattr(rules.weights, blamed)
-        delta = -rules.reputation.lose_per_shortfall_pct * shortfall_pct * weight
-        engine.reputation = max(0.0, engine.reputation + delta)
+        delta = rule.miss_delta(r.target, r.actual, blamed)
+        engine.reputation = clamp(engine.reputation + delta)
         engine.blame_count += 1
-        engine.log(BlameEvent(
+        blames.append(BlameEvent(
             end, week, r.kpi, r.target, r.actual, blamed, round(delta, 6),
-            plan_counterfactual=a.plan_counterfactual if a else None,
-            execution_counterfactual=a.execution_counterfactual if a else None,
-            expected=a.expected if a else None,
+            plan_counterfactual=round(a.plan_counterfactual, 6) if a else None,
+            execution_counterfactual=round(a.execution_counterfactual, 6) if a else None,
+            expected=round(a.expected, 6) if a else None,
             split=a.split if a else (),
             evidence=round(evidence, 6),
             contested=contested,
+            parts=tuple((c, round(p.value, 6), round(p.low, 6), round(p.high, 6))
+                        for c, p in a.parts) if a else (),
+            luck_runs=a.luck_runs if a else 0,
         ))
+    engine.log(Review(end, week, tuple(results), round(engine.reputation, 6)))
+    noise = engine.noise()
+    seen = factors(noise, engine.streams, end // HOURS_PER_DAY, list(engine.stage_ids))
+    observed = tuple((r.kpi, round(r.actual * seen[r.stage])) for r in results)
+    engine.log(Dashboard(end, week, observed, round(noise, 6)))
+    for b in blames:
+        engine.log(b)
     if engine.rerun_reputation is not None:
         engine.rerun_reputation = rerun_judged(engine, week, results, engine.rerun_reputation)
     if engine.reputation <= 0:
@@ -72,18 +77,16 @@ def rerun_judged(engine: "Engine", week: int, results: list[KpiResult],
     """``reputation`` after this review as a re-run without attribution would judge the same
     results (each miss's verdict drawn from the day's blame stream), or None if fired."""
     rules = engine.scenario.blame
+    rule = rules.rule()
     rng = None
     for r in results:
         if r.hit:
-            reputation = min(100.0, reputation + rules.reputation.gain_per_hit)
+            reputation = rule.hit(reputation)
             continue
         if rng is None:  # the re-run's stream: fresh at this review, as in verdict()
             rng = engine.streams.fresh("blame", week * HOURS_PER_WEEK // HOURS_PER_DAY)
         blamed = "specialist" if rng.random() < rules.lean_on_specialist else "shared"
-        shortfall_pct = 100.0 * (r.target - r.actual) / r.target
-        weight = getattr(rules.weights, blamed)
-        delta = -rules.reputation.lose_per_shortfall_pct * shortfall_pct * weight
-        reputation = max(0.0, reputation + delta)
+        reputation = clamp(reputation + rule.miss_delta(r.target, r.actual, blamed))
     return reputation if reputation > 0 else None
 
 

@@ -168,6 +168,26 @@ def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
                           f"target looks out of reach: {figures}")
         else:
             yield Finding("note", ("reviews", "targets", i, kind), figures)
+        split = blame_split(plan, target.kpi)
+        if split:
+            yield Finding("note", ("reviews", "targets", i, kind), split)
+
+
+def blame_split(plan: Tried, kpi: str) -> str:
+    """How fair blame splits the plan's misses of ``kpi``: the signed parts summed over its
+    runs, as a share of the shortfall ('' when it never missed)."""
+    parts = [r.blame[kpi] for r in plan.runs if kpi in r.blame]
+    if not parts:
+        return ""
+    sums = [sum(p[i] for p in parts) for i in range(3)]
+    short = sum(sums)
+    if short <= 0:
+        return ""
+    named = ", ".join(f"{name} {100 * v / short:+.0f}%" for name, v in
+                      zip(("plan", "luck", "your hours"), sums, strict=True))
+    return (f"{kpi}: the plan's misses ({short / len(plan.runs):,.0f} short a run) split into "
+            f"{named}" + (" — where it misses, the plan itself falls short on average: "
+                          "not luck" if sums[0] > 0.5 * short else ""))
 
 
 def _better(a: RunStats, b: RunStats) -> bool:

@@ -8,7 +8,7 @@ process pool (spawn context) in batches, one batch per task, and only the small
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
@@ -24,7 +24,9 @@ class RunStats:
 
     ``hits`` maps each KPI to (reviews hit, reviews held); ``kpi`` to its figure (as
     :meth:`opssim.model.kpi.Kpi.figure` defines it: the batch rows' ``kpi_<id>``; None for a
-    run fired before the window); ``reached`` each stage to the users who reached it.
+    run fired before the window); ``reached`` each stage to the users who reached it;
+    ``blame`` each missed KPI to the signed parts of its misses (plan, luck, execution),
+    summed over the run's blame events.
     """
 
     outcome: str
@@ -32,6 +34,7 @@ class RunStats:
     hits: dict[str, tuple[int, int]]
     kpi: dict[str, float | None]
     reached: dict[str, int]
+    blame: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
     @property
     def won(self) -> bool:
@@ -51,12 +54,19 @@ def stats_of(data: dict[str, Any], scenario: Scenario) -> RunStats:
                 tally[1] += 1
             values.setdefault(k["kpi"], []).append(float(k["actual"]))
     kpi = {one.name: one.figure(values.get(one.name, [])) for one in scenario.kpis}
+    blame: dict[str, tuple[float, float, float]] = {}
+    for b in data["blame_events"]:
+        if b.get("parts"):
+            old = blame.get(b["kpi"], (0.0, 0.0, 0.0))
+            new = tuple(b["parts"][c]["value"] for c in ("plan", "luck", "execution"))
+            blame[b["kpi"]] = (old[0] + new[0], old[1] + new[1], old[2] + new[2])
     return RunStats(
         outcome=data["outcome"],
         reputation=float(data["reputation"]),
         hits={k: (v[0], v[1]) for k, v in hits.items()},
         kpi=kpi,
         reached={f["stage"]: int(f["reached"]) for f in data["funnel"]},
+        blame=blame,
     )
 
 

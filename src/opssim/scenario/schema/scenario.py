@@ -53,6 +53,13 @@ class Scenario(Model):
         """The reviewed KPIs (one per target, in order): window, goal and value."""
         return kpis(self.reviews.targets, self.weeks)
 
+    def kpi(self, name: str) -> Kpi:
+        """The reviewed KPI called ``name`` (KeyError if there is none)."""
+        for k in self.kpis:
+            if k.name == name:
+                return k
+        raise KeyError(name)
+
     @property
     def duty_ids(self) -> tuple[str, ...]:
         """The duties the player allocates hours to (present and not locked), in order."""

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from opssim.model.reputation import ReputationRule
+
 from .base import (
     Delay,
     Hours,
@@ -235,10 +237,14 @@ class VerdictWeights(Model):
 class Blame(Model):
     """Consequences of reviews: who carries a miss, and what it costs.
 
-    Each miss is attributed by re-running the period from its start with the same random
-    numbers under the manager's plan. The boss does not see that split: without evidence the
-    blame lands on the specialist with chance ``lean_on_specialist`` (else it is shared); with
-    at least ``evidence_to_contest`` points the specialist contests and the split decides."""
+    Each miss is attributed by re-running its period from the state at its start under the
+    manager's plan: once with the same random numbers, and ``luck_runs`` times with other
+    random numbers, whose mean is the plan's expected value. The shortfall splits into signed
+    parts (plan, luck, execution) that add up to it, each with a 90% interval. The boss does
+    not see that split: without evidence the blame lands on the specialist with chance
+    ``lean_on_specialist`` (else it is shared); with at least ``evidence_to_contest`` points the
+    specialist contests and the split decides — ``inconclusive`` when the deciding part's
+    interval crosses zero."""
 
     lean_on_specialist: Probability = Field(
         0.8, description="the boss's chance to blame the specialist when there is no evidence"
@@ -249,16 +255,27 @@ class Blame(Model):
     decisive_share: Annotated[float, Field(gt=0.5, le=1.0)] = Field(
         0.6, description="share of the shortfall that makes a cause decisive in a contest"
     )
-    luck_runs: Annotated[int, Field(ge=0, le=20)] = Field(
-        1,
-        description="re-runs of the plan with other random numbers; with the same-luck re-run "
-        "they estimate the plan's expected value",
+    luck_runs: Annotated[int, Field(ge=2, le=64)] = Field(
+        8,
+        description="re-runs of the plan with other random numbers: their mean is the plan's "
+        "expected value, their spread the parts' 90% intervals",
+    )
+    inconclusive_as: Literal["specialist", "shared", "plan", "cleared"] = Field(
+        "shared",
+        description="the verdict whose reputation cost an inconclusive contest carries (the "
+        "deciding part's interval crosses zero)",
     )
     weights: VerdictWeights = Field(
         VerdictWeights(), description="reputation cost carried under each verdict"
     )
     reputation: Reputation = Field(Reputation(), description="how reviews move reputation")
     promotion: Promotion = Field(Promotion(), description="what it takes to be promoted")
+
+    def rule(self) -> ReputationRule:
+        """The reputation rule these numbers make."""
+        return ReputationRule(self.reputation.gain_per_hit,
+                              self.reputation.lose_per_shortfall_pct,
+                              self.weights.model_dump(), self.inconclusive_as)
 
 
 __all__ = [
