@@ -38,6 +38,9 @@ Beyond the types and ranges above, `opssim validate` checks:
 - calendar entries, `from_week` and `to_week` fall inside the scenario's weeks, `to_week` is not
   before `from_week`, and a review is held in every target's window;
 - calendar ids are unique;
+- incident ids are unique; an incident's `department_stalled`, `department.id`, `convert_x`
+  stages and `kpi` name a department, stage and target that exist, and its weeks start
+  inside the scenario;
 - an expectation's `kpi` names a target, and its range is ordered.
 
 Every rule inside one part (give exactly one of `per_week`/`total_by_end`, one delay shape, a

@@ -89,6 +89,7 @@ def reference_checks(data: Any) -> Iterator[Finding]:
         yield from refs.stage(("channels", i, "enters"), ch.get("enters"))
     yield from _duty_refs(data, refs)
     yield from _calendar_refs(data, refs)
+    yield from _incident_refs(data, refs)
     weeks = data.get("weeks", 12)
     for i, target in _items(_get(data, "reviews", "targets")):
         yield from refs.stage(("reviews", "targets", i, "stage"), target.get("stage"))
@@ -155,6 +156,35 @@ def _calendar_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
         week = h.get("week")
         if isinstance(weeks, int) and isinstance(week, int) and week > weeks:
             yield ("calendar", i, "week"), f"week {week} is after the last week ({weeks})"
+
+
+def _incident_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
+    """Incidents: unique ids; the departments, stages, KPIs and weeks they name exist."""
+    cards = _items(data.get("incidents"))
+    yield from _duplicates(("incidents",), cards, "id")
+    weeks = data.get("weeks", 12)
+    kpis = [t.get("kpi") for _, t in _items(_get(data, "reviews", "targets"))]
+    for i, card in cards:
+        at = ("incidents", i)
+        when = card.get("when")
+        yield from refs.department((*at, "when", "department_stalled"),
+                                   _get(when, "department_stalled"))
+        kpi = _get(when, "kpi")
+        if isinstance(kpi, str) and kpi not in kpis:
+            known = [k for k in kpis if isinstance(k, str)]
+            yield (*at, "when", "kpi"), (f"unknown kpi {kpi!r}{did_you_mean(kpi, known)} "
+                                         f"(targets: {', '.join(known)})")
+        span = _get(when, "weeks")
+        if (isinstance(weeks, int) and isinstance(span, list) and span
+                and isinstance(span[0], int) and span[0] > weeks):
+            yield (*at, "when", "weeks"), f"week {span[0]} is after the last week ({weeks})"
+        for j, choice in _items(card.get("choices")):
+            effects = choice.get("effects")
+            where = (*at, "choices", j, "effects")
+            yield from refs.department((*where, "department", "id"),
+                                       _get(effects, "department", "id"))
+            for stage in _keys(_get(effects, "funnel", "convert_x")):
+                yield from refs.stage((*where, "funnel", "convert_x", stage), stage)
 
 
 def _duplicates(path: Path, items: list[tuple[int, dict[str, Any]]], field: str

@@ -21,6 +21,7 @@ from opssim.sim.agenda import Agenda
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
+from opssim.sim.incidents import Incidents
 from opssim.sim.observe import observe
 from opssim.sim.review import review
 from opssim.sim.snapshot import KpiView, Snapshot, StageView, SupportView
@@ -148,6 +149,7 @@ class Engine:
         self.departments = Departments(
             dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
+        self.incidents = Incidents(self)  # its checks precede each day's work (created first)
 
         #: Rates from each hour on: ``(hour, users per hour per segment, chance to move on per
         #: stage and segment)``, appended whenever an event changes them; the draw reads them.
@@ -192,12 +194,13 @@ class Engine:
         """
         t = min(t, self.horizon)
         env = self.env
-        while not self.finished:
+        while not self.finished and self.incidents.ready():
             nxt = env.peek()
             if not (nxt < t or (nxt == t and t == (self.weeks_closed + 1) * HOURS_PER_WEEK)):
                 break
             env.step()
-        self._clock = max(self._clock, t)
+        if self.incidents.waiting is None:  # stopped at a card: the clock stays at its hour
+            self._clock = max(self._clock, t)
 
     def fork(self, run_index: int | None = None) -> "Engine":
         """An independent copy of this run at this moment, on a clock of its own.
@@ -238,6 +241,8 @@ class Engine:
             return self
         if owner == "departments":
             return self.departments
+        if owner == "incidents":
+            return self.incidents
         return self.works[owner]
 
     def _speedup(self) -> float:
@@ -263,6 +268,8 @@ class Engine:
         rate = self._rate.copy()
         for i in self._active:
             rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
+        if self.incidents.funnel:
+            rate[self._scaled] *= self.incidents.arrivals_x()
         change = (self.hour, rate, self._convert())
         if self._changes and self._changes[-1][0] == self.hour:
             self._changes[-1] = change
@@ -462,6 +469,8 @@ class Engine:
         for i in self._active:
             for stage, x in self.scenario.calendar[i].convert_x.items():
                 p[self.scenario.stage_index(stage)] *= x
+        for stage, x in self.incidents.convert_x():
+            p[self.scenario.stage_index(stage)] *= x
         # Row s: the chance of moving on from stage s (to s + 1); none from the last.
         p = np.append(p[1:], 0.0)
         return np.clip(p[:, None] * self._intent[None, :], 0.0, 1.0)
