@@ -247,9 +247,9 @@ def holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
         events = e.works.get("events")
         if bool(getattr(events, "live", False)) != when.event_live:
             return False
-    if when.department_stalled is not None:
-        if e.departments.stalled_until.get(when.department_stalled, -1) <= e.hour:
-            return False
+    stalled = when.department_stalled
+    if stalled is not None and e.departments.stalled_until.get(stalled, -1) <= e.hour:
+        return False
     if when.backlog_at_least is not None:
         if "backlog" not in cache:
             e.draw_to(e.hour)
