@@ -159,10 +159,11 @@ def _calendar_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
 
 
 def _incident_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
-    """Incidents: unique ids; the departments, stages, KPIs and weeks they name exist."""
+    """Incidents: unique ids; the departments, stages and KPIs they name exist. (Weeks past
+    the end are not an error: a scenario cut short keeps its cards, and lint says which can
+    never fire.)"""
     cards = _items(data.get("incidents"))
     yield from _duplicates(("incidents",), cards, "id")
-    weeks = data.get("weeks", 12)
     kpis = [t.get("kpi") for _, t in _items(_get(data, "reviews", "targets"))]
     for i, card in cards:
         at = ("incidents", i)
@@ -174,11 +175,15 @@ def _incident_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
             known = [k for k in kpis if isinstance(k, str)]
             yield (*at, "when", "kpi"), (f"unknown kpi {kpi!r}{did_you_mean(kpi, known)} "
                                          f"(targets: {', '.join(known)})")
-        span = _get(when, "weeks")
-        if (isinstance(weeks, int) and isinstance(span, list) and span
-                and isinstance(span[0], int) and span[0] > weeks):
-            yield (*at, "when", "weeks"), f"week {span[0]} is after the last week ({weeks})"
-        for j, choice in _items(card.get("choices")):
+        choices = _items(card.get("choices"))
+        yield from _duplicates((*at, "choices"), choices, "id")
+        ids = [c["id"] for _, c in choices if isinstance(c.get("id"), str)]
+        default = card.get("default")
+        if isinstance(default, str) and isinstance(card.get("choices"), list) and \
+                default not in ids:
+            yield (*at, "default"), (f"default {default!r} is not one of the choices"
+                                     f"{did_you_mean(default, ids)} ({', '.join(ids)})")
+        for j, choice in choices:
             effects = choice.get("effects")
             where = (*at, "choices", j, "effects")
             yield from refs.department((*where, "department", "id"),

@@ -10,10 +10,26 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Id, Model, Multiplier, Text
+from .base import Id, Model, Multiplier, Text, given, rules
 
 #: An effect: a number, or ``[low, high]`` drawn uniformly when the choice is made.
-Amount = float | Annotated[list[float], Field(min_length=2, max_length=2)]
+Amount = float | list[float]
+
+
+def _amount(low: float, high: float, what: str) -> object:
+    """The type of an effect between ``low`` and ``high``: a number or a ``[low, high]``."""
+    number = Annotated[float, Field(ge=low, le=high)]
+    return Annotated[
+        number | Annotated[list[number], Field(min_length=2, max_length=2)] | None,
+        Field(description=f"{what}: a number, or [low, high] drawn uniformly when chosen"),
+    ]
+
+
+Hours = _amount(0.0, 80.0, "hours taken from the rest of this week (every duty loses its share)")
+Fatigue = _amount(-100.0, 100.0, "fatigue added (negative: rest)")
+Reputation = _amount(-100.0, 100.0, "reputation added (negative: lost)")
+Budget = _amount(-1e9, 1e9, "budget added (negative: spent)")
+Evidence = _amount(0.0, 10_000.0, "evidence points added")
 
 
 def bounds(amount: "Amount | None") -> tuple[float, float]:
@@ -25,16 +41,16 @@ def bounds(amount: "Amount | None") -> tuple[float, float]:
     return float(amount), float(amount)
 
 
-def _check_range(amount: "Amount | None", name: str, low: float, high: float) -> None:
+def _check_order(amount: "Amount | None", name: str) -> None:
     lo, hi = bounds(amount)
     if lo > hi:
         raise ValueError(f"{name}: the range's low end {lo:g} is above its high {hi:g}")
-    if lo < low or hi > high:
-        raise ValueError(f"{name}: must lie between {low:g} and {high:g}")
 
 
 class When(Model):
     """When a card can fire: every condition given must hold (none given: any working day)."""
+
+    model_config = rules({"if": given("kpi"), "then": given("pace_below")})
 
     weeks: Annotated[list[Annotated[int, Field(ge=1, le=104)]],
                      Field(min_length=2, max_length=2)] | None = Field(
@@ -69,7 +85,8 @@ class When(Model):
     @model_validator(mode="after")
     def _ordered(self) -> "When":
         if self.weeks is not None and self.weeks[0] > self.weeks[1]:
-            raise ValueError(f"weeks: {self.weeks[0]} is after {self.weeks[1]}")
+            raise ValueError(f"weeks: the range's low end {self.weeks[0]} is above its high "
+                             f"{self.weeks[1]}")
         if self.kpi is not None and self.pace_below is None:
             raise ValueError("kpi only applies with pace_below")
         return self
@@ -99,13 +116,11 @@ class FunnelEffect(Model):
 class Effects(Model):
     """What a choice does. Numbers, or ``[low, high]`` drawn uniformly when chosen."""
 
-    hours: Amount | None = Field(
-        None, description="hours taken from the rest of this week (every duty loses its share)"
-    )
-    fatigue: Amount | None = Field(None, description="fatigue added (negative: rest)")
-    reputation: Amount | None = Field(None, description="reputation added (negative: lost)")
-    budget: Amount | None = Field(None, description="budget added (negative: spent)")
-    evidence: Amount | None = Field(None, description="evidence points added")
+    hours: Hours = None  # type: ignore[valid-type]
+    fatigue: Fatigue = None  # type: ignore[valid-type]
+    reputation: Reputation = None  # type: ignore[valid-type]
+    budget: Budget = None  # type: ignore[valid-type]
+    evidence: Evidence = None  # type: ignore[valid-type]
     department: DepartmentMood | None = Field(
         None, description="a department's speed or goodwill for some days"
     )
@@ -113,11 +128,8 @@ class Effects(Model):
 
     @model_validator(mode="after")
     def _ranges(self) -> "Effects":
-        _check_range(self.hours, "hours", 0.0, 80.0)
-        _check_range(self.fatigue, "fatigue", -100.0, 100.0)
-        _check_range(self.reputation, "reputation", -100.0, 100.0)
-        _check_range(self.budget, "budget", -1e9, 1e9)
-        _check_range(self.evidence, "evidence", 0.0, 10_000.0)
+        for name in ("hours", "fatigue", "reputation", "budget", "evidence"):
+            _check_order(getattr(self, name), name)
         return self
 
 
@@ -130,7 +142,14 @@ class Choice(Model):
 
 
 class Incident(Model):
-    """A card that interrupts the week: a situation, a condition, and 2 to 4 choices."""
+    """A card that interrupts the week: a situation, a condition, and 2 to 4 choices.
+
+    Cards are checked at the start of each working day but the first of the week. On a day
+    when cards can fire (condition met, off cooldown, under the maximum), one fires with chance
+    ``1 - exp(-W / checks)``, ``W`` their summed weights and ``checks`` the checks a week, and
+    which one is drawn in proportion to the weights. The window stops and shows the card with
+    each choice's range of effects; a headless run asks the policy's ``choose`` or takes the
+    default. Answers are part of recordings and saves."""
 
     id: Id = Field(description="the card's id, unique in the scenario")
     title: Text = Field(description="the card's headline")
@@ -154,21 +173,11 @@ class Incident(Model):
         "the manager's plan); the first when absent"
     )
 
-    @model_validator(mode="after")
-    def _default_exists(self) -> "Incident":
-        ids = [c.id for c in self.choices]
-        if len(set(ids)) != len(ids):
-            raise ValueError("choice ids must be unique within a card")
-        if self.default is not None and self.default not in ids:
-            raise ValueError(f"default {self.default!r} is not one of the choices "
-                             f"({', '.join(ids)})")
-        return self
-
     @property
     def default_index(self) -> int:
-        """Position of the default choice."""
+        """Position of the default choice (``default`` names one: the reference checks)."""
         ids = [c.id for c in self.choices]
-        return ids.index(self.default) if self.default is not None else 0
+        return ids.index(self.default) if self.default in ids else 0
 
 
 __all__ = ["Amount", "Choice", "DepartmentMood", "Effects", "FunnelEffect", "Incident", "When",
