@@ -73,6 +73,7 @@ class Driver:
         self._decided: tuple[int, dict[str, float]] | None = None
         self.auto = auto
         self.hold_frames = hold_frames
+        self.card_frames = AUTO_CARD_FRAMES  # a scripted run's pause on an incident card
         self.speed = AUTO_SPEED if auto else 1
         self.paused = False
         self.frame = 0
@@ -173,7 +174,7 @@ class Driver:
         elif self.phase is Phase.RUNNING and self.waiting is not None:
             if self.auto:
                 self._held += 1
-                if self._held >= AUTO_CARD_FRAMES:
+                if self._held >= self.card_frames:
                     self.answer(self._auto_choice(self.waiting))
         elif self.phase is Phase.RUNNING and not self.paused:
             boundary = (self.week + 1) * HOURS_PER_WEEK
