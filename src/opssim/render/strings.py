@@ -12,6 +12,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "day_time": {"en": "Day {day} · {hour:02d}:00", "zh": "第 {day} 天 · {hour:02d}:00"},
     "speed": {"en": "Speed", "zh": "速度"},
     "paused": {"en": "PAUSED", "zh": "已暂停"},
+    "on_hold": {"en": "ON HOLD", "zh": "等你决定"},
     "planning": {"en": "PLANNING", "zh": "计划中"},
     "running": {"en": "RUNNING", "zh": "运行中"},
     "over": {"en": "FINISHED", "zh": "已结束"},
