@@ -70,6 +70,39 @@ reviews:
 plan: {copy: 10, events: 10, support: 10, ground: 10}
 """
 
+#: Incident cards for the small scenario: one that can fire any working day (often), one on a
+#: support backlog; choices with ranges, hours, a funnel effect and reputation.
+INCIDENTS_YAML = """\
+incidents:
+  - id: often
+    title: {en: "Often", zh: "经常"}
+    text: {en: "It happens all the time.", zh: "经常发生。"}
+    weight: 4
+    cooldown_days: 3
+    max_per_run: 20
+    choices:
+      - id: a
+        label: {en: "Take it on", zh: "接下"}
+        effects:
+          hours: [2, 4]
+          fatigue: 2
+          funnel: {arrivals_x: 1.5, convert_x: {signup: 1.2}, days: 2}
+      - id: b
+        label: {en: "Refuse", zh: "拒绝"}
+        effects: {reputation: [-3, 1], evidence: 1}
+  - id: backlog
+    title: Backlog
+    when: {backlog_at_least: 1}
+    weight: 3
+    cooldown_days: 2
+    max_per_run: 3
+    default: y
+    choices:
+      - {id: x, label: X, effects: {hours: 5}}
+      - {id: y, label: Y, effects: {fatigue: -5}}
+"""
+
+
 #: A specialist who works at speed 1 on support, never learns and never tires, so generated
 #: scenarios behave like the textbook models their tests compare against.
 NEUTRAL_SPECIALIST: dict[str, Any] = {
@@ -209,6 +242,18 @@ def small_text() -> str:
 def small() -> Scenario:
     """The loaded small test scenario (3 stages, 4 weeks)."""
     return parse_scenario(SMALL_YAML, "small.yaml")
+
+
+@pytest.fixture(scope="session")
+def incidents_text() -> str:
+    """The small test scenario with incident cards (:data:`INCIDENTS_YAML`), as YAML."""
+    return SMALL_YAML.replace("reviews:\n", INCIDENTS_YAML + "reviews:\n", 1)
+
+
+@pytest.fixture(scope="session")
+def with_incidents(incidents_text: str) -> Scenario:
+    """The small test scenario with incident cards that fire often."""
+    return parse_scenario(incidents_text, "incidents.yaml")
 
 
 @pytest.fixture

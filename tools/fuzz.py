@@ -365,7 +365,7 @@ ODD_RECORDING: list[Callable[[random.Random, dict], None]] = [
             [1e308, -1, 10**400, float("nan"), "5", None, [], _deep(50)])}),
     lambda r, d: d["weeks"][r.randrange(len(d["weeks"]))].update(checksum=r.choice(
         ["0" * 16, "", None, 7])),
-    lambda r, d: d.update(format=r.choice(["opssim-recording/1", "opssim-recording/3", None])),
+    lambda r, d: d.update(format=r.choice(["opssim-recording/1", "opssim-recording/2", "opssim-recording/4", None])),
     lambda r, d: d.update(versions=r.choice([None, [], {"a": _deep(30)}])),
 ]
 

@@ -54,10 +54,14 @@ def test_scenarios_bundled_easiest_first_then_the_players(data: Path) -> None:
 
 def _recording(sc: Scenario, weeks: int) -> Recording:
     """``weeks`` of the manager's plan on seed 7, as a save records them."""
-    checksums = [state_checksum(e) for _, e in weeks_of(sc, 7, (sc.plan_hours(),) * weeks)]
+    checksums, answers = [], []
+    for week, e in weeks_of(sc, 7, (sc.plan_hours(),) * weeks):
+        checksums.append(state_checksum(e))
+        answers.append(tuple(e.incidents.choices_in_week(week)))
     return Recording(scenario_hash(sc), 7, (sc.plan_hours(),) * weeks, tuple(checksums),
                      scenario=str(default_scenario_path()), policy="window",
-                     scenario_sha256=file_sha256(default_scenario_path()))
+                     scenario_sha256=file_sha256(default_scenario_path()),
+                     choices=tuple(answers))
 
 
 def test_saves_newest_first_and_loadable(starter: Scenario, data: Path) -> None:

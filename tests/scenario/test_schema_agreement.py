@@ -135,7 +135,7 @@ def _rule_edits(obj: dict) -> Iterator[tuple[str, Any]]:
         yield "range reversed", lambda o: o.update(range=[0.9, 0.1])
     if "weeks" in obj or "seeds" in obj or "from_week" in obj:
         for key in ("weeks", "seeds", "from_week"):
-            if key in obj:
+            if isinstance(obj.get(key), int):
                 yield f"{key} whole float", lambda o, k=key: o.update({k: float(o[k])})
 
 

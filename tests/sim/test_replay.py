@@ -174,8 +174,9 @@ def test_replay_on_a_changed_scenario_says_so(cli, recording_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "says"),
     [("{}", "not an opssim recording"), ("not json", "not JSON"), (b"\xff\xfe", "not UTF-8"),
-     ('{"format": "opssim-recording/2", "weeks": [{}]}', "malformed"),
-     ('{"format": "opssim-recording/1", "weeks": []}', "an older recording")],
+     ('{"format": "opssim-recording/3", "weeks": [{}]}', "malformed"),
+     ('{"format": "opssim-recording/1", "weeks": []}', "an older recording"),
+     ('{"format": "opssim-recording/2", "weeks": []}', "no incident answers")],
 )
 def test_a_broken_recording_is_one_line(cli, tmp_path: Path, content: str | bytes,
                                         says: str) -> None:

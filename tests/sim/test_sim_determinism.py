@@ -83,10 +83,12 @@ def test_streams_differ_by_name_day_seed_and_run() -> None:
 def tireless(scenario: Scenario) -> Scenario:
     """``scenario`` with a specialist who never tires (no fatigue from overtime or ground work),
     so the hours of one duty cannot change another's output through the specialist's
-    freshness."""
+    freshness. Without incident cards too: one that waits on a support backlog takes hours
+    from copy, whose reach is an arrival rate."""
     data = scenario.model_dump(mode="json", by_alias=True)
     data["specialist"]["fatigue"]["per_overtime_hour"] = 0
     data["duties"]["ground"]["fatigue_per_hour"] = 0
+    data["incidents"] = []
     return parse_scenario(json.dumps(data), "tireless")
 
 

@@ -13,6 +13,10 @@ A policy SPEC is a string:
   about to start, seeing only the player's (noisy) snapshot. A class named this way gets one
   fresh instance per run, called like a function, so it may keep state across weeks.
 
+Incident cards are answered by the bot's ``choose(incident, snapshot)`` (a method of the
+class, or an attribute of the function), which returns a choice's index or id; every other
+policy, and a bot without ``choose``, takes the card's default.
+
 Every policy is picklable, so a batch can send it to worker processes or a cluster.
 
 A bot is untrusted in one way: it may fail. Whatever it does (raise, ``sys.exit``, return
@@ -37,7 +41,9 @@ from typing import Any
 
 from opssim.model import DUTY_IDS, Allocation, AllocationError
 from opssim.scenario import Scenario
+from opssim.scenario.schema import Incident
 from opssim.sim import Engine, Snapshot
+from opssim.sim.incidents import Chooser, default_choice
 
 from .schedule import ScheduleError, load_schedule, parse_hours, parse_inline_schedule
 
@@ -264,6 +270,44 @@ def decide_week(
     except (Exception, SystemExit) as exc:
         raise PolicyError(f"policy {spec!r} raised {_described(exc)} ({where})") from None
     return check_hours(hours, scenario, f"policy {spec!r} ({where})")
+
+
+def incident_chooser(decide: Decide, spec: str, seed: int,
+                     limit: float | None = DEFAULT_TIME_LIMIT) -> Chooser:
+    """The engine's chooser for a run decided by ``decide``: its ``choose`` (checked, within
+    ``limit`` seconds) if it has one, else each card's default."""
+    choose = getattr(decide, "choose", None)
+    if not callable(choose):
+        return default_choice
+
+    def ask(card: Incident, engine: Engine) -> int:
+        return choose_incident(choose, card, engine.snapshot(), spec, seed, limit)
+
+    return ask
+
+
+def choose_incident(choose: Callable[[Incident, Snapshot], object], card: Incident,
+                    snapshot: Snapshot, spec: str, seed: int,
+                    limit: float | None = DEFAULT_TIME_LIMIT) -> int:
+    """Ask ``choose`` for its answer to ``card``: the choice's index. A failure (an exception,
+    time up, an answer that names no choice) is a one-line PolicyError."""
+    where = f"seed {seed}, week {snapshot.week + 1}, incident {card.id!r}"
+    try:
+        with time_limit(limit):
+            raw = choose(card, snapshot)
+    except _TimeUp:
+        raise PolicyError(f"policy {spec!r} took longer than {limit:g} s to choose "
+                          f"({where})") from None
+    except (Exception, SystemExit) as exc:
+        raise PolicyError(f"policy {spec!r} raised {_described(exc)} choosing ({where})"
+                          ) from None
+    ids = [c.id for c in card.choices]
+    if isinstance(raw, str) and raw in ids:
+        return ids.index(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < len(ids):
+        return raw
+    raise PolicyError(f"policy {spec!r} chose {_brief(raw)}: not one of 0..{len(ids) - 1} or "
+                      f"{', '.join(ids)} ({where})")
 
 
 class _Returned(Exception):

@@ -9,7 +9,7 @@ from opssim.scenario import Scenario, scenario_hash
 from opssim.sim import HOURS_PER_WEEK, Engine
 from opssim.sim.record import versions
 
-from .policy import Policy, decide_week, parse_policy
+from .policy import Policy, decide_week, incident_chooser, parse_policy
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,14 @@ def run_engine(
     ``on_start(engine)`` is called once before the first hour (to hook a trace on, say).
 
     ``on_week(engine)`` is called after each week played (after its review). A policy that
-    raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`.
+    raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`;
+    so does one whose ``choose`` fails on an incident card.
     """
     engine = Engine(scenario, seed=seed)
     if on_start is not None:
         on_start(engine)
     decide = policy.start(seed)  # a bot this process cannot import or create: PolicyError
+    engine.incidents.chooser = incident_chooser(decide, policy.spec, seed, policy.time_limit)
     for week in range(scenario.weeks):
         if engine.finished:
             break

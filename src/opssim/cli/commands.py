@@ -333,8 +333,9 @@ def play(
 ) -> None:
     """Play in a window: the title screen, or SCENARIO directly, or a save with --load."""
     from opssim.batch import PolicyError, parse_policy
-    from opssim.batch.policy import decide_week
+    from opssim.batch.policy import choose_incident, decide_week
     from opssim.scenario import default_scenario_path
+    from opssim.scenario.schema import Incident
     from opssim.sim import Snapshot
     if lang is not None and lang not in ("en", "zh"):
         fail(f"--lang: expected en or zh, got {lang!r}")
@@ -384,6 +385,14 @@ def play(
 
         def decide(snapshot: Snapshot) -> dict[str, float]:
             return decide_week(rule, snapshot, played, policy, seed, bot_time_limit)
+
+        bot_choose = getattr(rule, "choose", None)
+        if callable(bot_choose):  # the bot answers the incident cards (else their defaults)
+            def choose(card: Incident, snapshot: Snapshot) -> int:
+                return choose_incident(bot_choose, card, snapshot, policy, seed,
+                                       bot_time_limit)
+
+            decide.choose = choose  # type: ignore[attr-defined]
 
     if frames is not None and not _has_display():
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # scripted frames need no screen

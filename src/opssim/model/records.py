@@ -163,6 +163,17 @@ class Happening(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentAnswered(Record):
+    """Incident card ``incident`` fired and was answered with ``choice``; ``drawn`` are the
+    effects as applied (ranges drawn), by name."""
+
+    kind: ClassVar[str] = "incident"
+    incident: str
+    choice: str
+    drawn: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SpecialistWeek(Record):
     """The specialist at the end of a week: fatigue (0–100) and skills per duty."""
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from opssim.model.records import Record
+from opssim.scenario.schema import Incident
 from opssim.sim import HOURS_PER_WEEK, Engine, Snapshot
+from opssim.sim.incidents import ASK
 from opssim.sim.record import Recording, state_checksum
 
 #: A rule that turns the week's snapshot into hours per duty (a batch policy's ``decide``).
@@ -25,6 +27,13 @@ AUTO_SPEED = 2
 
 #: Frames a scripted run holds at each week boundary, so the plan (and any blame) is seen.
 AUTO_HOLD_FRAMES = 40
+
+#: Frames a scripted run keeps an incident card up before answering it.
+AUTO_CARD_FRAMES = 60
+
+#: A scripted run's rule for incident cards: ``choose(card, snapshot)`` returns a choice's
+#: index (a policy's ``choose``, checked); without one the card's default is taken.
+Choose = Callable[[Incident, Snapshot], int]
 
 
 class Phase(Enum):
@@ -43,6 +52,7 @@ class FrameReport:
     entered_planning: bool = False
     started_week: bool = False
     finished: bool = False
+    incident: bool = False  # a card came up: the run waits for a choice
 
 
 class Driver:
@@ -63,10 +73,13 @@ class Driver:
         self._decided: tuple[int, dict[str, float]] | None = None
         self.auto = auto
         self.hold_frames = hold_frames
+        self.card_frames = AUTO_CARD_FRAMES  # a scripted run's pause on an incident card
         self.speed = AUTO_SPEED if auto else 1
         self.paused = False
         self.frame = 0
         self._held = 0
+        # The window asks the player: the run stops at a card until :meth:`answer`.
+        engine.incidents.chooser = ASK
         #: :func:`state_checksum` after each week played: with the engine's allocations, the
         #: :class:`Recording` a save writes and ``opssim replay`` checks.
         self.checksums: list[str] = list(checksums)
@@ -109,7 +122,19 @@ class Driver:
         self.phase = Phase.RUNNING
         self._held = 0
 
+    def answer(self, choice: int) -> None:
+        """Answer the incident card the run waits on with its choice number ``choice``."""
+        if self.waiting is not None:
+            self.engine.incidents.answer(choice)
+            self._held = 0
+
     # -- reading --------------------------------------------------------------------------
+
+    @property
+    def waiting(self) -> Incident | None:
+        """The incident card the run waits on, if any."""
+        i = self.engine.incidents.waiting
+        return None if i is None else self.engine.incidents.cards[i]
 
     @property
     def hours_per_frame(self) -> float:
@@ -146,6 +171,11 @@ class Driver:
             if self._held >= self.hold_frames:
                 self.start_week(self.auto_hours)
                 report.started_week = True
+        elif self.phase is Phase.RUNNING and self.waiting is not None:
+            if self.auto:
+                self._held += 1
+                if self._held >= self.card_frames:
+                    self.answer(self._auto_choice(self.waiting))
         elif self.phase is Phase.RUNNING and not self.paused:
             boundary = (self.week + 1) * HOURS_PER_WEEK
             eng.advance_to(min(eng.now + self.hours_per_frame, boundary))
@@ -158,8 +188,17 @@ class Driver:
                 self.week += 1
                 self.phase = Phase.PLANNING
                 report.entered_planning = True
+            elif self.waiting is not None:
+                self._held = 0
+                report.incident = True
         report.records = self._new_records()
         return report
+
+    def _auto_choice(self, card: Incident) -> int:
+        choose: Choose | None = getattr(self.decide, "choose", None)
+        if choose is None:
+            return card.default_index
+        return choose(card, self.engine.snapshot())
 
     def _new_records(self) -> list[Record]:
         log = self.engine.events

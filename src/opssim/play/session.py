@@ -14,7 +14,7 @@ from opssim.model import AllocationError
 from opssim.play.userdata import load_save, write_save
 from opssim.scenario import Scenario
 from opssim.sim import Engine
-from opssim.sim.record import Recording, restore, state_checksum, weeks_of
+from opssim.sim.record import Answer, Recording, restore, state_checksum, weeks_of
 
 
 @dataclass
@@ -44,11 +44,13 @@ class Session:
 
     @classmethod
     def replayed(cls, scenario: Scenario, path: Path | None, seed: int,
-                 inputs: tuple[Mapping[str, float], ...]) -> "Session":
-        """``inputs`` (hours per week) played on ``scenario``; raises ``AllocationError`` (or
+                 inputs: tuple[Mapping[str, float], ...],
+                 choices: tuple[tuple[Answer, ...], ...] = ()) -> "Session":
+        """``inputs`` (hours per week) played on ``scenario``, incident cards answered as
+        ``choices`` recorded them (else with their defaults); raises ``AllocationError`` (or
         ``KeyError``/``ValueError``) for hours a week cannot hold."""
         session = cls.new(scenario, path, seed)
-        for _week, engine in weeks_of(scenario, seed, inputs):
+        for _week, engine in weeks_of(scenario, seed, inputs, choices):
             session.engine = engine
             session.checksums.append(state_checksum(engine))
         return session
@@ -90,7 +92,8 @@ class Session:
             if rec.weeks > scenario.weeks:
                 raise AllocationError(f"{rec.weeks} weeks played, the scenario now has "
                                       f"{scenario.weeks}")
-            session = Session.replayed(scenario, self.path, rec.seed, rec.inputs)
+            session = Session.replayed(scenario, self.path, rec.seed, rec.inputs,
+                                       rec.choices)
             if session.engine.finished and session.weeks_played < rec.weeks:
                 raise AllocationError("the run now ends earlier")
         except (AllocationError, KeyError, ValueError) as exc:

@@ -11,6 +11,7 @@ import pygame
 
 from opssim.model.records import BlameEvent, Complaints, Dashboard, Record, Review
 from opssim.play.driver import Decide, Driver, FrameReport, Phase
+from opssim.play.incident import IncidentModel
 from opssim.render import pen
 from opssim.render.blame_popup import BlamePopup
 from opssim.render.calendar import Calendar
@@ -19,6 +20,7 @@ from opssim.render.end_screen import RECT as END_RECT
 from opssim.render.end_screen import EndScreen
 from opssim.render.funnel_view import FunnelView
 from opssim.render.hud import Hud
+from opssim.render.incident_card import IncidentCard
 from opssim.render.layout import placed
 from opssim.render.palette import ACCENT, BG, FUNNEL, SHADE, SIZE
 from opssim.render.planning_panel import PlanningPanel
@@ -76,7 +78,7 @@ class App:
     @property
     def modal(self) -> bool:
         """Whether a popup or card is up (it takes the keys until closed)."""
-        return self.popup.visible or self.card.visible
+        return self.popup.visible or self.card.visible or self.incident.visible
 
     def _build(self, lang: str) -> None:
         """(Re)build every view in ``lang`` and feed them the log so far."""
@@ -99,6 +101,9 @@ class App:
         self.popup = BlamePopup(lang, self.side.kpi_labels, sc.blame.promotion.reputation,
                                 sc.blame)
         self.card = ReviewCard(lang, self.side.kpi_labels)
+        self.incident = IncidentCard(IncidentModel(sc, lang), self._choose)
+        if self.driver.waiting is not None:
+            self.incident.model.show(self.driver.waiting)
         self.end = EndScreen(sc, lang)
         self.end_menu = self.end_gui.row(END_BUTTONS, [
             (tr("end_again", lang), lambda: self.on_end("again")),
@@ -170,9 +175,16 @@ class App:
         self.driver.start_week(hours)  # raises AllocationError, shown by the panel
         self.planning.close()
 
+    def _choose(self, choice: int) -> None:
+        """The player answered the incident card."""
+        self.driver.answer(choice)
+        self.incident.model.close()
+
     def handle(self, event: pygame.event.Event) -> bool:
         """One input event: keys, clicks, and the GUI's widgets. False for keys the run does
         not use (Esc: the game opens its menu)."""
+        if self.incident.visible:  # the run waits on it: it takes the keys and clicks
+            return self.incident.handle(event)
         if self.modal:
             if ((event.type == pygame.KEYDOWN
                  and event.key in (*CONFIRM, pygame.K_SPACE, pygame.K_ESCAPE))
@@ -218,6 +230,10 @@ class App:
             self._open_planning(d.week)
         if report.finished:
             self.planning.close()
+        if d.waiting is not None and not self.incident.visible:
+            self.incident.model.show(d.waiting)
+        elif d.waiting is None and self.incident.visible:  # answered by a scripted run
+            self.incident.model.close()
         self.popup.tick()
         self.card.tick()
         return report
@@ -275,3 +291,4 @@ class App:
                 self.end_menu.draw_focus(surface, ACCENT)
         self.card.draw(surface)
         self.popup.draw(surface)
+        self.incident.draw(surface)

@@ -77,9 +77,10 @@ class Hud:
         elif driver.phase is Phase.PLANNING:
             pause_icon(surface, sx, 30, WARN)
             fonts.draw(surface, tr("planning", lang), (sx + 20, 27), 15, WARN, bold=True)
-        elif driver.paused:
+        elif driver.paused or driver.waiting is not None:  # a card waits: the week is held
             pause_icon(surface, sx, 30, WARN)
-            fonts.draw(surface, tr("paused", lang), (sx + 20, 27), 15, WARN, bold=True)
+            word = "paused" if driver.waiting is None else "on_hold"
+            fonts.draw(surface, tr(word, lang), (sx + 20, 27), 15, WARN, bold=True)
         else:
             play_icon(surface, sx, 30, GOOD)
             fonts.draw(surface, tr("running", lang), (sx + 20, 27), 15, GOOD, bold=True)

@@ -20,6 +20,7 @@ from opssim.model.records import (
     EventEnded,
     EventLaunched,
     Happening,
+    IncidentAnswered,
     PartnerEnded,
     PartnerSigned,
     PiecePublished,
@@ -177,6 +178,13 @@ class Ticker:
                 return tr("ev_analysis" + plain, lang, pct=noise_pct(r.noise), e=e), GOOD
             case Happening():
                 return self.calendar.sentence(r)
+            case IncidentAnswered():
+                card = next((c for c in self.sc.incidents if c.id == r.incident), None)
+                if card is None:
+                    return None
+                choice = next(c for c in card.choices if c.id == r.choice)
+                return tr("ev_incident", lang, title=card.title.get(lang),
+                          choice=choice.label.get(lang)), WARN
             case Review():
                 hits = sum(x.hit for x in r.results)
                 return (tr("ev_review", lang, week=r.week, hits=hits, misses=len(r.results) - hits),

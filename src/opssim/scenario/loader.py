@@ -296,6 +296,8 @@ def scenario_hash(sc: Scenario) -> str:
             for key in keys:
                 if item.get(key) is None:
                     item.pop(key, None)
+    if not content.get("incidents"):  # added later too: a file without any keeps its hash
+        content.pop("incidents", None)
     canon = json.dumps(content, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()[:16]
 

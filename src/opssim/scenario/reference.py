@@ -38,14 +38,18 @@ Beyond the types and ranges above, `opssim validate` checks:
 - calendar entries, `from_week` and `to_week` fall inside the scenario's weeks, `to_week` is not
   before `from_week`, and a review is held in every target's window;
 - calendar ids are unique;
+- incident ids and each card's choice ids are unique, a card's `default` is one of its choices,
+  and its `department_stalled`, `department.id`, `convert_x` stages and `kpi` name a
+  department, stage and target that exist (`opssim lint` warns about a
+  card that can never fire, and a choice another choice of its card beats in every effect);
 - an expectation's `kpi` names a target, and its range is ordered.
 
 Every rule inside one part (give exactly one of `per_week`/`total_by_end`, one delay shape, a
 curve's own parameter, a share at most 1, the first stage without `convert`, …) is in the JSON
-Schema too, so an editor flags it as you type. Two are not, because draft-07 cannot compare two
-values: a uniform delay's `low` ≤ `high`, an expectation's ordered `range` and a target's
-`from_week` ≤ `to_week`. Only `validate`
-reports those and the checks across sections above.
+Schema too, so an editor flags it as you type. A few are not, because draft-07 cannot compare
+two values: a uniform delay's `low` ≤ `high`, an expectation's ordered `range`, a target's
+`from_week` ≤ `to_week`, and an incident's ordered `weeks` and `[low, high]` effects. Only
+`validate` reports those and the checks across sections above.
 
 Misspelt keys and ids get a *did you mean* suggestion.
 """

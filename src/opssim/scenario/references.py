@@ -89,6 +89,7 @@ def reference_checks(data: Any) -> Iterator[Finding]:
         yield from refs.stage(("channels", i, "enters"), ch.get("enters"))
     yield from _duty_refs(data, refs)
     yield from _calendar_refs(data, refs)
+    yield from _incident_refs(data, refs)
     weeks = data.get("weeks", 12)
     for i, target in _items(_get(data, "reviews", "targets")):
         yield from refs.stage(("reviews", "targets", i, "stage"), target.get("stage"))
@@ -155,6 +156,40 @@ def _calendar_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
         week = h.get("week")
         if isinstance(weeks, int) and isinstance(week, int) and week > weeks:
             yield ("calendar", i, "week"), f"week {week} is after the last week ({weeks})"
+
+
+def _incident_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:
+    """Incidents: unique ids; the departments, stages and KPIs they name exist. (Weeks past
+    the end are not an error: a scenario cut short keeps its cards, and lint says which can
+    never fire.)"""
+    cards = _items(data.get("incidents"))
+    yield from _duplicates(("incidents",), cards, "id")
+    kpis = [t.get("kpi") for _, t in _items(_get(data, "reviews", "targets"))]
+    for i, card in cards:
+        at = ("incidents", i)
+        when = card.get("when")
+        yield from refs.department((*at, "when", "department_stalled"),
+                                   _get(when, "department_stalled"))
+        kpi = _get(when, "kpi")
+        if isinstance(kpi, str) and kpi not in kpis:
+            known = [k for k in kpis if isinstance(k, str)]
+            yield (*at, "when", "kpi"), (f"unknown kpi {kpi!r}{did_you_mean(kpi, known)} "
+                                         f"(targets: {', '.join(known)})")
+        choices = _items(card.get("choices"))
+        yield from _duplicates((*at, "choices"), choices, "id")
+        ids = [c["id"] for _, c in choices if isinstance(c.get("id"), str)]
+        default = card.get("default")
+        if isinstance(default, str) and isinstance(card.get("choices"), list) and \
+                default not in ids:
+            yield (*at, "default"), (f"default {default!r} is not one of the choices"
+                                     f"{did_you_mean(default, ids)} ({', '.join(ids)})")
+        for j, choice in choices:
+            effects = choice.get("effects")
+            where = (*at, "choices", j, "effects")
+            yield from refs.department((*where, "department", "id"),
+                                       _get(effects, "department", "id"))
+            for stage in _keys(_get(effects, "funnel", "convert_x")):
+                yield from refs.stage((*where, "funnel", "convert_x", stage), stage)
 
 
 def _duplicates(path: Path, items: list[tuple[int, dict[str, Any]]], field: str

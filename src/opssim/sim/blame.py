@@ -193,7 +193,9 @@ def _played_the_plan(engine: "Engine", first: int, week: int,
         plan = engine.plan_allocation()
     except AllocationError:  # a plan the run cannot take: the re-run will say so
         return False
-    return all(hours == plan for hours in mine)
+    # A re-run answers incident cards with their defaults: any other answer made it differ.
+    deviated = engine.incidents.deviated_since(first * HOURS_PER_WEEK)
+    return all(hours == plan for hours in mine) and not deviated
 
 
 def verdict(engine: "Engine", week: int, found: Attribution | None) -> tuple[str, bool]:

@@ -49,6 +49,10 @@ class Departments:
         self.speedup = speedup  # share of response time saved by coordination, now
         self.waiting: dict[str, deque[Request]] = {name: deque() for name in specs}
         self.busy = dict.fromkeys(specs, 0)
+        #: Incidents' moods: name -> (until hour, response time multiplier, stall chance added).
+        self.moods: dict[str, tuple[int, float, float]] = {}
+        #: The hour each department's last stalled request is due (incident conditions).
+        self.stalled_until: dict[str, int] = {}
 
     def queue_length(self, name: str) -> int:
         """Requests waiting for or being worked on by ``name``."""
@@ -69,11 +73,15 @@ class Departments:
             now = int(self.agenda.env.now)
             rng = self.streams.get(f"department:{name}", now // HOURS_PER_DAY)
             days = float(draw(rng, spec.response_days, 1)[0])
-            stalled = bool(rng.random() < spec.stall_chance)
-            if stalled:
-                days *= spec.stall_x
+            until, slower, stall = self.moods.get(name, (0, 1.0, 0.0))
+            if now >= until:
+                slower, stall = 1.0, 0.0
+            stalled = bool(rng.random() < spec.stall_chance + stall)
+            days *= slower * (spec.stall_x if stalled else 1.0)
             # Coordination counts when the department picks the request up.
             hours = max(1, math.ceil(days * HOURS_PER_DAY * (1.0 - self.speedup())))
+            if stalled:
+                self.stalled_until[name] = max(self.stalled_until.get(name, 0), now + hours)
             self.log(DepartmentRequest(now, name, req.purpose, now + hours, stalled))
             self.agenda.schedule(hours, "departments", "_done", req)
 

@@ -21,6 +21,7 @@ from opssim.sim.agenda import Agenda
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.departments import Departments
 from opssim.sim.funnel import FunnelState
+from opssim.sim.incidents import Incidents
 from opssim.sim.observe import observe
 from opssim.sim.rates import Rates
 from opssim.sim.review import review
@@ -135,6 +136,7 @@ class Engine:
         self.departments = Departments(
             dict(sc.departments), self.agenda, self.streams, self.log, self._speedup
         )
+        self.incidents = Incidents(self)  # its checks precede each day's work (created first)
 
         self._dirty = False  # rates changed during the event under way
         self._refresh()
@@ -176,12 +178,13 @@ class Engine:
         """
         t = min(t, self.horizon)
         env = self.env
-        while not self.finished:
+        while not self.finished and self.incidents.ready():
             nxt = env.peek()
             if not (nxt < t or (nxt == t and t == (self.weeks_closed + 1) * HOURS_PER_WEEK)):
                 break
             env.step()
-        self._clock = max(self._clock, t)
+        if self.incidents.waiting is None:  # stopped at a card: the clock stays at its hour
+            self._clock = max(self._clock, t)
 
     def fork(self, run_index: int | None = None,
              arrays: Mapping[int, np.ndarray] | None = None) -> "Engine":
@@ -226,6 +229,8 @@ class Engine:
             return self
         if owner == "departments":
             return self.departments
+        if owner == "incidents":
+            return self.incidents
         return self.works[owner]
 
     def _speedup(self) -> float:
@@ -248,7 +253,9 @@ class Engine:
     def _refresh(self) -> None:
         self._dirty = False
         lift = sum((w.lift for w in self.works.values()), np.zeros(len(self.stage_ids)))
-        self.rates.change(self.hour, lift)
+        inc = self.incidents  # an incident's effect on the funnel, while it lasts
+        self.rates.change(self.hour, lift, inc.arrivals_x() if inc.funnel else 1.0,
+                          tuple((self.scenario.stage_index(st), x) for st, x in inc.convert_x()))
 
     def draw_to(self, t: int) -> None:
         """Draw the users of every hour before ``t``, a week at most at a time (the funnel's
@@ -407,7 +414,7 @@ class Engine:
     def run_before(self, t: float) -> None:
         """Process every event before hour ``t`` (none at ``t``; the clock stays put)."""
         env = self.env
-        while not self.finished and env.peek() < t:
+        while not self.finished and self.incidents.ready() and env.peek() < t:
             env.step()
 
     # -- helpers --------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""A run as data: the scenario's hash, the seed, the hours played week by week, and a
-checksum of the state at the end of each week.
+"""A run as data: the scenario's hash, the seed, the hours played week by week, the answers
+given to incident cards, and a checksum of the state at the end of each week.
 
-A run is a pure function of (scenario, seed, hours per week), so a :class:`Recording` is
+A run is a pure function of (scenario, seed, hours per week, answers), so a :class:`Recording` is
 enough to rebuild it: :func:`restore` replays it to where it stopped (the window's load), and
 :func:`replay` checks it week by week and names the first week that differs (``opssim replay``).
 Recordings are JSON, written atomically; reading one never runs code.
@@ -25,12 +25,22 @@ from opssim.model import AllocationError
 from opssim.safeio import loads_json, read_regular
 from opssim.scenario import Scenario, scenario_hash
 from opssim.scenario.loader import MAX_FILE_BYTES
+from opssim.scenario.schema import Incident
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.engine import ENGINE_VERSION, Engine
 
 #: The format's name and version, the first thing a reader checks. Version 2 added the
-#: week count, the outcome and the scenario file's SHA-256.
-FORMAT = "opssim-recording/2"
+#: week count, the outcome and the scenario file's SHA-256; version 3 the incident answers.
+FORMAT = "opssim-recording/3"
+
+#: Older formats, and why they cannot be read (one line each).
+OLDER = {
+    "opssim-recording/1": "no week count or outcome",
+    "opssim-recording/2": "no incident answers",
+}
+
+#: One incident answer: (hour, card id, choice id).
+Answer = tuple[int, str, str]
 
 #: How a run stands at the end of a recording: an engine outcome, or not over yet.
 UNFINISHED = "unfinished"
@@ -72,7 +82,8 @@ def state_checksum(engine: Engine) -> str:
 class Recording:
     """One run's inputs and its checksums.
 
-    ``inputs[w]`` are the hours per duty played in week ``w + 1``; ``checksums[w]`` is
+    ``inputs[w]`` are the hours per duty played in week ``w + 1``, ``choices[w]`` the incident
+    cards answered in it as ``(hour, card, choice)``; ``checksums[w]`` is
     :func:`state_checksum` after that week's review. A run that stopped at a week boundary
     (a save) has as many checksums as inputs. ``outcome`` is how the run stood after its last
     week (:data:`OUTCOMES`); ``scenario_sha256`` is the hash of the scenario file's bytes, so
@@ -88,6 +99,11 @@ class Recording:
     policy: str = ""  # how the hours were chosen (``plan``, ``window``…), likewise
     outcome: str = UNFINISHED
     scenario_sha256: str = ""
+    choices: tuple[tuple[Answer, ...], ...] = ()
+
+    def answers(self, week: int) -> tuple[Answer, ...]:
+        """The incident answers of 1-based ``week`` (none when not recorded)."""
+        return self.choices[week - 1] if week <= len(self.choices) else ()
 
     @property
     def weeks(self) -> int:
@@ -108,7 +124,9 @@ class Recording:
                 "week_count": self.weeks,
                 "outcome": self.outcome,
                 "weeks": [
-                    {"week": w + 1, "hours": dict(hours), "checksum": self.checksums[w]}
+                    {"week": w + 1, "hours": dict(hours),
+                     "incidents": [list(a) for a in self.answers(w + 1)],
+                     "checksum": self.checksums[w]}
                     for w, hours in enumerate(self.inputs)
                 ],
             },
@@ -128,9 +146,10 @@ class Recording:
             data = loads_json(text)
         except ValueError as exc:
             raise RecordingError(str(exc)) from None
-        if isinstance(data, dict) and data.get("format") == "opssim-recording/1":
-            raise RecordingError("an older recording (opssim-recording/1: no week count or "
-                                 "outcome): record the run again")
+        if isinstance(data, dict) and data.get("format") in OLDER:
+            old = data["format"]
+            raise RecordingError(f"an older recording ({old}: {OLDER[old]}): record the run "
+                                 "again")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise RecordingError(f"not an opssim recording (expected format {FORMAT!r})")
         try:
@@ -139,6 +158,8 @@ class Recording:
                 raise RecordingError("weeks: must be a list")
             inputs = tuple(_hours(w["hours"]) for w in weeks)
             checksums = tuple(str(w["checksum"]) for w in weeks)
+            choices = tuple(_answers(w.get("incidents", []), i + 1)
+                            for i, w in enumerate(weeks))
             seed = data["seed"]
             if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
                 raise RecordingError("seed: must be a whole number from 0 to 2**63 - 1")
@@ -160,6 +181,7 @@ class Recording:
                 policy=str(data.get("policy", "")),
                 outcome=outcome,
                 scenario_sha256=str(data.get("scenario_sha256", "")),
+                choices=choices,
             )
         except RecordingError:
             raise
@@ -188,6 +210,8 @@ class Recording:
             seed=engine.seed,
             inputs=tuple(dict(a) for a in engine.allocations[: len(checksums)]),
             checksums=tuple(checksums),
+            choices=tuple(tuple(engine.incidents.choices_in_week(w + 1))
+                          for w in range(len(checksums))),
             outcome=ended(engine),
             **info,
         )
@@ -226,14 +250,46 @@ def _hours(raw: object) -> dict[str, float]:
     return out
 
 
-def weeks_of(scenario: Scenario, seed: int,
-             inputs: tuple[Mapping[str, float], ...]) -> Iterator[tuple[int, Engine]]:
-    """Play ``inputs`` week by week; yield (week, engine) after each week's review.
+def _answers(raw: object, week: int) -> tuple[Answer, ...]:
+    if not isinstance(raw, list):
+        raise RecordingError(f"week {week}: incidents: must be a list")
+    out = []
+    for item in raw:
+        ok = (isinstance(item, list) and len(item) == 3 and isinstance(item[0], int)
+              and not isinstance(item[0], bool) and isinstance(item[1], str)
+              and isinstance(item[2], str))
+        if not ok:
+            raise RecordingError(f"week {week}: incidents: each is [hour, card, choice], got "
+                                 f"{_brief(item)}")
+        out.append((item[0], item[1], item[2]))
+    return tuple(out)
+
+
+class Replayed:
+    """A chooser that gives each card the answer recorded at its hour (the card's default
+    when none is: the week's comparison then tells the difference)."""
+
+    def __init__(self, choices: tuple[tuple[Answer, ...], ...]) -> None:
+        self.at = {hour: (card, choice) for week in choices for hour, card, choice in week}
+
+    def __call__(self, card: Incident, engine: Engine) -> int:
+        card_id, choice = self.at.get(engine.hour, ("", ""))
+        ids = [c.id for c in card.choices]
+        if card_id == card.id and choice in ids:
+            return ids.index(choice)
+        return card.default_index
+
+
+def weeks_of(scenario: Scenario, seed: int, inputs: tuple[Mapping[str, float], ...],
+             choices: tuple[tuple[Answer, ...], ...] = ()) -> Iterator[tuple[int, Engine]]:
+    """Play ``inputs`` week by week, answering incident cards as ``choices`` recorded (else
+    with their defaults); yield (week, engine) after each week's review.
 
     Stops early if the run ends (fired) before the inputs do. Raises ``AllocationError`` for
     hours the week cannot hold.
     """
     engine = Engine(scenario, seed=seed)
+    engine.incidents.chooser = Replayed(choices)
     for w, hours in enumerate(inputs):
         if engine.finished:
             return
@@ -259,6 +315,15 @@ def _check_fits(scenario: Scenario, recording: Recording) -> None:
         raise RecordingError(f"{recording.weeks} weeks recorded, the scenario has {scenario.weeks}")
 
 
+def _answered(engine: Engine, week: int) -> tuple[Answer, ...]:
+    return tuple(engine.incidents.choices_in_week(week))
+
+
+def _said(answers: tuple[Answer, ...]) -> str:
+    """Incident answers in a line: ``incidents h50 flyers-short=yourself``."""
+    return "incidents " + (" ".join(f"h{h} {c}={k}" for h, c, k in answers) or "none")
+
+
 def restore(scenario: Scenario, recording: Recording) -> Engine:
     """The run ``recording`` describes, replayed to where it stopped (a week boundary).
 
@@ -269,8 +334,12 @@ def restore(scenario: Scenario, recording: Recording) -> Engine:
     engine = Engine(scenario, seed=recording.seed)  # what an empty recording restores to
     played = 0
     try:
-        for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
+        for week, engine in weeks_of(scenario, recording.seed, recording.inputs,
+                                     recording.choices):
             played = week
+            if _answered(engine, week) != recording.answers(week):
+                raise RecordingError(f"week {week}: the incidents answered differ from the "
+                                     "recording")
             got = state_checksum(engine)
             if got != recording.checksums[week - 1]:
                 raise RecordingError(f"week {week}: state differs from the recording")
@@ -311,7 +380,11 @@ def replay(scenario: Scenario, recording: Recording) -> ReplayResult:
     checked = 0
     engine = Engine(scenario, seed=recording.seed)
     try:
-        for week, engine in weeks_of(scenario, recording.seed, recording.inputs):
+        for week, engine in weeks_of(scenario, recording.seed, recording.inputs,
+                                     recording.choices):
+            answered, want_answers = _answered(engine, week), recording.answers(week)
+            if answered != want_answers:
+                return ReplayResult(checked, week, _said(want_answers), _said(answered))
             got, want = state_checksum(engine), recording.checksums[week - 1]
             if got != want:
                 return ReplayResult(checked, week, want, got)

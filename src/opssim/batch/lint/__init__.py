@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from opssim.batch.lint.balance import Finding, balance_checks
 from opssim.batch.lint.expect import ExpectResult, check_expectations, metric_value
+from opssim.batch.lint.incidents import incident_checks
 from opssim.batch.lint.runs import Runner, RunStats, default_workers, stats_of
 from opssim.model.difficulty import BANDS
 from opssim.scenario import Located, Scenario, load_located
@@ -61,7 +62,7 @@ def lint(
 ) -> LintReport:
     """Lint one loaded scenario: balance checks and/or its expectations."""
     report = LintReport(located)
-    report.findings = list(text_checks(located.scenario))
+    report.findings = [*text_checks(located.scenario), *incident_checks(located.scenario)]
     with Runner(located.scenario, workers) as runner:
         if balance:
             report.findings += balance_checks(runner, seeds=seeds, probe_seeds=probe_seeds,

@@ -17,12 +17,14 @@ from .duties import (
 )
 from .expect import Expectation
 from .funnel import Channel, Churn, Funnel, Stage
+from .incidents import Choice, Effects, Incident, When
 from .scenario import Scenario
 from .world import Company, Department, Happening, Specialist, Target, Workweek
 
 __all__ = [
     "AnalysisDuty",
     "Channel",
+    "Choice",
     "Churn",
     "Company",
     "CoordinationDuty",
@@ -31,11 +33,13 @@ __all__ = [
     "Delay",
     "Department",
     "Duties",
+    "Effects",
     "EventsDuty",
     "Expectation",
     "Funnel",
     "GroundDuty",
     "Happening",
+    "Incident",
     "LogNormal",
     "Model",
     "Need",
@@ -49,5 +53,6 @@ __all__ = [
     "Text",
     "Uniform",
     "Weibull",
+    "When",
     "Workweek",
 ]

@@ -10,6 +10,7 @@ from .base import Id, Model, Text, not_a_boolean
 from .duties import Duties
 from .expect import Expectation
 from .funnel import Channel, Funnel
+from .incidents import Incident
 from .world import Blame, Company, Department, DutyHours, Happening, Reviews, Specialist
 
 
@@ -38,6 +39,9 @@ class Scenario(Model):
     )
     calendar: Annotated[list[Happening], Field(max_length=200)] = Field(
         [], description="holidays, competitors, outages and ticket storms"
+    )
+    incidents: Annotated[list[Incident], Field(max_length=100)] = Field(
+        [], description="cards that interrupt the week and ask the specialist to choose"
     )
     reviews: Reviews = Field(description="when the boss reviews, and the targets")
     blame: Blame = Field(Blame(), description="what reviews do to reputation; promotion")
