@@ -110,7 +110,7 @@ def test_a_choice_takes_hours_and_moves_the_state(with_incidents: Scenario) -> N
     assert e.incidents.waiting is not None
     assert e.now == e.hour  # the clock stays at the card's hour
     left = sum(b.hours for b in e.blocks if b.start >= e.hour)
-    fatigue, rate = e.specialist.fatigue, e._changes[-1][1].copy()
+    fatigue, rate = e.specialist.fatigue, e.rates._changes[-1][1].copy()
     e.incidents.answer(0)  # take it on: 2-4 hours, fatigue +2, arrivals x1.5 for 2 days
     (r,) = [x for x in answered(e) if x.t == e.hour]
     drawn = dict(r.drawn)
@@ -118,8 +118,8 @@ def test_a_choice_takes_hours_and_moves_the_state(with_incidents: Scenario) -> N
     assert sum(b.hours for b in e.blocks if b.start >= e.hour) == pytest.approx(
         left - drawn["hours"])
     assert e.specialist.fatigue == pytest.approx(min(100.0, fatigue + 2))
-    assert e._changes[-1][0] == e.hour
-    assert e._changes[-1][1][0] == pytest.approx(rate[0] * 1.5)  # the channel's arrivals
+    assert e.rates._changes[-1][0] == e.hour
+    assert e.rates._changes[-1][1][0] == pytest.approx(rate[0] * 1.5)  # the channel's arrivals
     e.incidents.chooser = default_choice  # later cards: no waiting
     e.advance_to(e.hour + 2 * HOURS_PER_DAY + 1)
     assert not e.incidents.funnel  # the effect ran out after its days
