@@ -2,7 +2,8 @@
 
 A policy SPEC is a string:
 
-* ``plan`` — the scenario's reference plan (the manager's allocation);
+* ``plan`` — the scenario's reference plan (the manager's allocation; a plan by week plays
+  as a schedule);
 * ``even`` — the weekly contract hours split evenly over the duties;
 * ``fixed:copy=10,events=8,support=12,ground=10`` — these hours every week (others zero);
 * ``heavy:DUTY`` — 80% of the contract hours on one duty, the rest split evenly (the
@@ -153,6 +154,8 @@ def parse_policy(spec: str, scenario: Scenario,
     name, _, arg = spec.partition(":")
     duties = scenario.duty_ids
     if name == "plan" and not arg:
+        if scenario.plan_changes:  # a plan by week plays as a schedule
+            return _phases(spec, [(w, h) for w, h in scenario.plan_phases], scenario)
         return _fixed(spec, scenario.plan_hours(), scenario)
     if name == "even" and not arg:
         each = scenario.specialist.contract_hours / len(duties)
@@ -206,6 +209,10 @@ def _schedule(spec: str, arg: str, scenario: Scenario) -> Policy:
         raw = parse_inline_schedule(arg) if _INLINE_SCHEDULE.match(arg) else load_schedule(arg)
     except ScheduleError as exc:
         raise PolicyError(f"policy {spec!r}: {exc}") from None
+    return _phases(spec, raw, scenario)
+
+
+def _phases(spec: str, raw: list[tuple[int, dict[str, float]]], scenario: Scenario) -> Policy:
     phases = []
     for week, hours in raw:  # entries past the scenario's end never apply (a shorter cut)
         clean = check_hours(hours, scenario, f"policy {spec!r} week {week}")

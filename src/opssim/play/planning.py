@@ -124,6 +124,7 @@ class PlanningModel:
         """Plan 0-based ``week``, starting from the last values (the plan when ``auto``);
         ``fatigue`` and ``skills`` are the specialist's now."""
         self.week, self.auto, self.open_now = week, auto, True
+        self.plan = self.sc.plan_hours(week + 1)  # the manager's plan may change by week
         self.fatigue, self.skills = fatigue, dict(skills or {})
         if auto:
             self.values = {d: float(self.plan.get(d, 0.0)) for d in self.values}

@@ -66,7 +66,7 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
                     verify: bool) -> dict[str, Attribution]:
     first = int(start.now) // HOURS_PER_WEEK
     mine = [engine.allocations[w] for w in range(first, week)]
-    plan = [engine.scenario.plan_hours()] * (week - first)
+    plan = [engine.scenario.plan_hours(w + 1) for w in range(first, week)]  # each week's plan
     # Played to the plan, the same-luck re-run is the run itself: skip it (half the re-runs
     # under the plan policy). A re-run's reviews judge without attribution, so over a period
     # with reviews inside it (a total, from the first hour) the re-run could be fired where
@@ -105,10 +105,10 @@ def _played_the_plan(engine: "Engine", first: int, week: int,
     if inside and (first != 0 or engine.rerun_reputation is None):
         return False
     try:
-        plan = engine.plan_allocation()
+        return all(hours == engine.plan_allocation(w + 1)
+                   for w, hours in enumerate(mine, start=first))
     except AllocationError:  # a plan the run cannot take: the re-run will say so
         return False
-    return all(hours == plan for hours in mine)
 
 
 def kpi_value(engine: "Engine", kpi: str, first_hour: int, week: int) -> float:

@@ -70,6 +70,14 @@ def fixed_spec(hours: dict[str, float]) -> str:
     return "fixed:" + ",".join(parts) if parts else "fixed:copy=0"
 
 
+def phases_spec(phases: list[tuple[int, dict[str, float]]]) -> str:
+    """``fixed:`` for one phase, else the inline ``schedule:`` SPEC of hours by week."""
+    if len(phases) == 1:
+        return fixed_spec(phases[0][1])
+    return "schedule:" + ";".join(f"{w}:{fixed_spec(h).removeprefix('fixed:')}"
+                                  for w, h in phases)
+
+
 def wilson(wins: int, n: int, z: float = 1.645) -> tuple[float, float]:
     """A 90% Wilson score interval for a share of ``wins`` in ``n``."""
     if n == 0:
@@ -87,9 +95,12 @@ def balance_checks(
     sc = runner.scenario
     duties = sc.duty_ids
     plan = sc.plan_hours()
+    phases = sc.plan_phases if sc.plan_changes else ((1, plan),)
     probes = range(probe_seeds)
     singles = {d: fixed_spec({d: sc.specialist.contract_hours}) for d in duties}
-    pairs = {d: tuple(map(fixed_spec, _with_without(plan, d))) for d in duties}
+    # A plan by week: with and without the duty in every phase of it.
+    pairs = {d: tuple(phases_spec([(w, _with_without(h, d)[i]) for w, h in phases])
+                      for i in (0, 1)) for d in duties}
     searched = _search(duties, plan, sc.specialist.contract_hours, sc.specialist.max_hours,
                        search)
     specs = ["even", *singles.values(), *(s for p in pairs.values() for s in p), *searched]
@@ -103,7 +114,8 @@ def balance_checks(
     everything = [plan_all, *(tried(p) for p in dict.fromkeys(specs))]
     yield from _reachable(sc, plan_all, everything)
     plan_probe = tried("plan")
-    yield from _payoffs(plan, {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
+    yield from _payoffs(_mean_plan(phases, sc.weeks),
+                        {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
     rivals = [plan_probe, tried("even"), *(tried(p) for p in searched)]
     yield from _dominance({d: tried(p) for d, p in singles.items()}, rivals)
 
@@ -211,6 +223,18 @@ def _dominance(singles: dict[str, Tried], rivals: list[Tried]) -> Iterator[Findi
                           f"reputation {t.reputation:.1f} vs the best balanced allocation "
                           f"tried ({best_rival.spec}) {best_rival.win_rate:.0%}, "
                           f"{best_rival.reputation:.1f}")
+
+
+def _mean_plan(phases: tuple[tuple[int, dict[str, float]], ...], weeks: int
+               ) -> dict[str, float]:
+    """The plan's mean hours per week over the run (its only hours when it never changes)."""
+    ends = [w for w, _ in phases[1:]] + [weeks + 1]
+    out: dict[str, float] = {}
+    for (start, hours), end in zip(phases, ends, strict=True):
+        span = max(0, min(end, weeks + 1) - start) / max(1, weeks)
+        for d, h in hours.items():
+            out[d] = out.get(d, 0.0) + h * span
+    return out
 
 
 #: Hours given to a duty the plan leaves out, to see whether it pays.
