@@ -10,7 +10,9 @@
   KPI, reputation or promotion than the plan without the duty (its hours left idle); a duty the
   plan leaves out gets 8 hours cut from the others, against the same cut left idle;
 * **a dominant single duty** — all contract hours on one duty beat the plan, even and every
-  searched allocation on both win rate and reputation.
+  searched allocation on both win rate and reputation;
+* **solved by one allocation** — the best constant allocations tried (by the probes) run on
+  every seed, and one wins more than 80% of runs: the week-by-week decisions do not matter.
 """
 
 import math
@@ -118,6 +120,14 @@ def balance_checks(
                         {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
     rivals = [plan_probe, tried("even"), *(tried(p) for p in searched)]
     yield from _dominance({d: tried(p) for d, p in singles.items()}, rivals)
+    # The best constant allocations of the probes, on every seed: one that wins nearly
+    # always makes the week-by-week decisions pointless.
+    constants = [t for t in rivals[1:] if t.spec.startswith(("fixed:", "even"))]
+    if not sc.plan_changes:
+        constants.append(plan_probe)
+    top = sorted(constants, key=lambda t: (t.win_rate, t.reputation), reverse=True)[:TOP_CONSTANTS]
+    runner.run((t.spec, s) for t in top for s in range(seeds))
+    yield from _solved([tried(t.spec, range(seeds)) for t in top])
 
 
 def _difficulty(difficulty: str, plan: Tried) -> Iterator[Finding]:
@@ -235,6 +245,24 @@ def _mean_plan(phases: tuple[tuple[int, dict[str, float]], ...], weeks: int
         for d, h in hours.items():
             out[d] = out.get(d, 0.0) + h * span
     return out
+
+
+#: Constant allocations the "solved by one allocation" check runs on every seed.
+TOP_CONSTANTS = 2
+#: A constant allocation winning more than this share of runs solves the scenario.
+SOLVED = 0.8
+
+
+def _solved(best: list[Tried]) -> Iterator[Finding]:
+    for t in best:
+        if t.win_rate > SOLVED:
+            yield Finding("warning", ("plan",),
+                          f"solved by one allocation: {t.spec} wins {t.win_rate:.0%} of "
+                          f"{len(t.runs)} runs with the same hours every week, so the week-by-"
+                          f"week decisions hardly matter (add time-varying pressure: calendar "
+                          f"happenings, targets for a window of weeks, levers to invest in "
+                          f"early)")
+            return
 
 
 #: Hours given to a duty the plan leaves out, to see whether it pays.
