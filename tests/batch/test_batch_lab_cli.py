@@ -141,7 +141,8 @@ def test_balance_writes_a_report(cli, lab_scenario_file, tmp_path: Path) -> None
     for text in ("## Verdict", "winrate.png", "fan_signups.png", "fan_reputation.png",
                  "tornado.png", "heavy:copy", "## Sensitivity", "Wilson",
                  "### Where the misses come from",
-                 "| policy | misses / run | short / run | plan |"):
+                 "| policy | misses / run | short / run | plan |",
+                 "## Three strategy families", "| adaptive |", "vs best constant"):
         assert text in report
     for png in ("winrate", "fan_signups", "fan_paying", "fan_reputation", "tornado"):
         assert (out / f"{png}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

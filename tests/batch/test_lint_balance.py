@@ -173,3 +173,18 @@ def test_the_blame_split_note_adds_up_the_plans_misses() -> None:
                            "luck +0%, your hours +0%")
     assert "not luck" in note
     assert blame_split(plan, "signups") == ""
+
+
+def test_one_allocation_that_wins_nearly_always_is_flagged(report) -> None:
+    from opssim.batch.lint.balance import _solved
+
+    def runs(wins: int, n: int) -> list[RunStats]:
+        return [RunStats("promoted" if i < wins else "kept", 60.0, {}, {}, {})
+                for i in range(n)]
+
+    assert not list(_solved([Tried("fixed:copy=40", runs(8, 10))]))  # 80%: not more
+    found = list(_solved([Tried("fixed:copy=20", runs(3, 10)),
+                          Tried("fixed:copy=40", runs(9, 10))]))
+    assert len(found) == 1 and found[0].path == ("plan",)
+    assert found[0].message.startswith("solved by one allocation: fixed:copy=40 wins 90% of "
+                                       "10 runs")

@@ -134,3 +134,27 @@ def test_expect_does_not_change_the_scenario_hash(tmp_path: Path) -> None:
 
     bare = EXPECTING.split("expect:")[0]
     assert scenario_hash(parse_scenario(EXPECTING)) == scenario_hash(parse_scenario(bare))
+
+
+def test_a_gain_claim_holds_only_when_the_paired_interval_is_above_zero(tmp_path: Path) -> None:
+    from opssim.batch.lint import lint
+    from opssim.scenario import parse_located
+
+    claims = """expect:
+  - {metric: win_rate_gain, policy: "schedule:1:ground=30;3:ground=35", versus: "fixed:ground=10",
+     range: [0.1, 1], seeds: 6}
+  - {metric: win_rate_gain, policy: "fixed:ground=10", versus: "fixed:ground=10",
+     range: [0.1, 1], seeds: 3}
+  - {metric: win_rate_gain, policy: "fixed:ground=10", versus: "fixed:ground=10",
+     range: [-0.05, 0.05], seeds: 3}
+"""
+    # Visits come from ground alone: 30 hours a week hit 2,500, 10 do not; three hits from
+    # reputation 65 pass the bar of 70.
+    text = EXPECTING.split("expect:")[0].replace(
+        "per_week: 1000}\nplan", "per_week: 2500}\nblame: {reputation: {start: 65}}\nplan",
+    ) + claims
+    report = lint(parse_located(text, "gain.yaml"), balance=False, expect=True, workers=1)
+    first, same, none = report.expectations
+    assert first.interval is not None and first.interval[0] > 0 and first.ok, first.describe()
+    assert same.value == 0 and not same.ok  # a gain of zero is not above 0.1
+    assert none.ok and "paired 95% interval 0..0" in none.describe()

@@ -290,20 +290,30 @@ def test_starter_value_problems_point_at_the_value(
         ("convert_x: {signup: 0.3}", "convert_x: {nowhere: 0.3}",
          "calendar.1.convert_x.nowhere", "unknown stage"),
         ("  analysis: 4\n", "  teleport: 4\n", "plan.teleport", "unknown duty"),
+        ("ground: 2, analysis: 4}", "ground: 2, teleport: 4}", "plan.10.teleport",
+         "unknown duty"),
     ],
 )
 def test_unknown_ids_used_as_keys_are_reported_on_their_line(
     starter_text: str, old: str, new: str, path: str, says: str
 ) -> None:
-    text = edit(starter_text, old, new)
+    text = edit(flat_plan(starter_text) if path == "plan.teleport" else starter_text, old, new)
     e = only_error(text)
     assert e.path == path
     assert says in e.message
     assert e.line == position(text, new.strip(), new.strip())[0]
 
 
+def flat_plan(starter_text: str) -> str:
+    """The starter with one plan for every week (it gives its plan by week)."""
+    start = starter_text.index("plan:")
+    end = starter_text.index("expect:")
+    return (starter_text[:start] + "plan:\n  copy: 10\n  events: 8\n  support: 12\n"
+            "  ground: 6\n  analysis: 4\n\n" + starter_text[end:])
+
+
 def test_a_locked_duty_cannot_be_planned(starter_text: str) -> None:
-    text = edit(starter_text, "locked: {}", "locked: {analysis: 3}")
+    text = edit(flat_plan(starter_text), "locked: {}", "locked: {analysis: 3}")
     e = only_error(text)
     assert e.path == "plan.analysis"
     assert "locked" in e.message

@@ -42,7 +42,8 @@ ODD_VALUES: list[Any] = [None, "x", -1, 0, 1.5, 16.0, 1e12, True, [], {}, "Bad I
 
 def _plain(path: Path) -> Any:
     data, _ = to_plain(YAML(typ="rt").load(path.read_text(encoding="utf-8")))
-    return data
+    # As an editor sees it: JSON keys are strings (a plan by week's 5 is "5").
+    return json.loads(json.dumps(data))
 
 
 def _leaves(node: Any, path: tuple = ()) -> Iterator[tuple]:

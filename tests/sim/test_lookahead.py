@@ -116,3 +116,25 @@ def test_a_budget_stops_after_one_step_at_least(starter: Scenario) -> None:
     la = Lookahead(at_week(starter, 0), starter.plan_hours(), (), fan_runs=2)
     assert la.work(50, budget=0.0) == 1
     assert la.work(3) == 3
+
+
+def test_this_weeks_hour_is_followed_to_the_end(small: Scenario) -> None:
+    """Past the week, paired runs differ only by this week's extra hour: ground's users of this
+    week still count by the end, and the week's own numbers are ready first."""
+    e = at_week(small, 1)
+    la = Lookahead(e, small.plan_hours(), ("ground",), fan_runs=3, effect_runs=3, long_runs=4)
+    assert la.marks == {"end": small.weeks * HOURS_PER_WEEK}
+    while not la.done:
+        la.work(1)
+    assert la.effect("ground") is not None and la.later("ground") is None
+    assert not la.later_done
+    later = la.finish().later("ground")
+    assert later is not None and la.later_done
+    # Ground brings users only while worked: by the end, the hour has added about what it
+    # added this week (the later weeks differ by luck alone, paired).
+    week = la.effect("ground").mean["visits"]
+    low, high = later.interval("end", "visits")
+    assert len(later.runs["end"]["visits"]) == 4 and week > 0 and low <= week <= high
+    again = Lookahead(at_week(small, 1), small.plan_hours(), ("ground",), fan_runs=3,
+                      effect_runs=3, long_runs=4).finish().later("ground")
+    assert again == later  # the same state, the same numbers

@@ -1,9 +1,10 @@
 """Balance: one command that answers a designer's questions about a scenario.
 
 It runs the standard policies (``plan``, ``even``, each ``heavy:DUTY``), searches for the best
-allocation, checks which scenario parameters move the plan's win rate most (each ±20%, one at
-a time), and leaves in the output folder ``runs.csv`` and ``sensitivity.csv`` (one row per
-run), PNG charts and ``report.md`` that ties them together.
+constant allocation, the best phased schedule and the best adaptive policy (compared on fresh
+seeds, :mod:`opssim.batch.families`), checks which scenario parameters move the plan's win
+rate most (each ±20%, one at a time), and leaves in the output folder ``runs.csv`` and
+``sensitivity.csv`` (one row per run), PNG charts and ``report.md`` that ties them together.
 """
 
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from pathlib import Path
 from opssim.scenario import Scenario, scenario_hash
 
 from .executor import Pool
+from .families import DEFAULT_PHASES, Families, compare_families
 from .montecarlo import check_resumable
 from .optimize import SearchResult, search
 from .params import Param, ParamError, apply, parse_param, resolve
@@ -37,6 +39,7 @@ class BalanceResult:
     point_rows: list[list[Row]]
     ranking: list[Sensitivity]
     dropped: list[str]
+    families: Families | None = None
 
 
 def default_tornado_paths(scenario: Scenario) -> list[str]:
@@ -109,7 +112,7 @@ def run_balance(
     out_dir: Path,
     *,
     budget: int = 16,
-    phases: int = 1,
+    phases: int = DEFAULT_PHASES,
     sensitivity_seeds: Sequence[int] | None = None,
     resume: bool = False,
     pool: Pool,
@@ -126,7 +129,8 @@ def run_balance(
     with open_lab(out_dir / "runs.csv", columns(scenario), resume=resume, pool=pool) as lab:
         # The search makes its own policies and hold-out seeds: the scenario is checked.
         check_resumable(lab.store, [scenario_hash(scenario)])
-        found = search(lab, scenario, seeds, budget, phases, holdout=True)
+        found = search(lab, scenario, seeds, budget, 1, holdout=True)
+        families = compare_families(lab, scenario, seeds, budget, phases, constant=found)
         with open_lab(out_dir / "sensitivity.csv", sens_columns, resume=resume,
                       pool=pool) as sens_lab:
             check_resumable(sens_lab.store, {pt.job.scenario_hash for pt in points},
@@ -135,7 +139,8 @@ def run_balance(
             point_rows = sens_lab.run([pt.job for pt in points], sens_seeds,
                                       label="sensitivity")
     ranking = sensitivity(params, points, point_rows, "oat")
-    return BalanceResult(scenario, seeds, found, params, points, point_rows, ranking, dropped)
+    return BalanceResult(scenario, seeds, found, params, points, point_rows, ranking, dropped,
+                         families)
 
 
 def _reuse_base(sens_lab: Lab, lab: Lab, params: Sequence[Param], seeds: Sequence[int]) -> None:

@@ -2,13 +2,17 @@
 
 A policy SPEC is a string:
 
-* ``plan`` — the scenario's reference plan (the manager's allocation);
+* ``plan`` — the scenario's reference plan (the manager's allocation; a plan by week plays
+  as a schedule);
 * ``even`` — the weekly contract hours split evenly over the duties;
 * ``fixed:copy=10,events=8,support=12,ground=10`` — these hours every week (others zero);
 * ``heavy:DUTY`` — 80% of the contract hours on one duty, the rest split evenly (the
   single-duty-heavy strategies that balancing checks for dominance);
 * ``schedule:FILE.yaml`` — hours per week from a file, or inline
   ``schedule:1:copy=10,events=20;5:copy=16,support=12`` (each entry holds from its week on);
+* ``adaptive:FILE.yaml`` — a rule table that reacts to what the player observes (backlog,
+  KPI pace, fatigue, an event live, a calendar happening ahead), as ``opssim optimize
+  --adaptive`` writes it (:mod:`opssim.batch.adaptive`);
 * ``module:function`` — a Python bot: ``function(snapshot)`` returns the hours for the week
   about to start, seeing only the player's (noisy) snapshot. A class named this way gets one
   fresh instance per run, called like a function, so it may keep state across weeks.
@@ -45,6 +49,7 @@ from opssim.scenario.schema import Incident
 from opssim.sim import Engine, Snapshot
 from opssim.sim.incidents import Chooser, default_choice
 
+from .adaptive import BotFileError, RuleTable, load_table
 from .schedule import ScheduleError, load_schedule, parse_hours, parse_inline_schedule
 
 #: Share of the contract hours that a ``heavy:DUTY`` policy puts on its duty.
@@ -159,6 +164,8 @@ def parse_policy(spec: str, scenario: Scenario,
     name, _, arg = spec.partition(":")
     duties = scenario.duty_ids
     if name == "plan" and not arg:
+        if scenario.plan_changes:  # a plan by week plays as a schedule
+            return _phases(spec, [(w, h) for w, h in scenario.plan_phases], scenario)
         return _fixed(spec, scenario.plan_hours(), scenario)
     if name == "even" and not arg:
         each = scenario.specialist.contract_hours / len(duties)
@@ -169,11 +176,13 @@ def parse_policy(spec: str, scenario: Scenario,
         return _fixed(spec, heavy_hours(arg.strip(), scenario), scenario)
     if name == "schedule" and arg:
         return _schedule(spec, arg, scenario)
+    if name == "adaptive" and arg:
+        return _adaptive(spec, arg, scenario)
     if _is_bot_spec(name, arg):
         return _bot(spec, name, arg, scenario, time_limit)
     raise PolicyError(
         f"unknown policy {spec!r}: use plan, even, fixed:DUTY=HOURS,..., heavy:DUTY, "
-        f"schedule:FILE.yaml or module:function (duties: {', '.join(duties)})"
+        f"schedule:FILE.yaml, adaptive:FILE.yaml or module:function (duties: {', '.join(duties)})"
     )
 
 
@@ -212,11 +221,22 @@ def _schedule(spec: str, arg: str, scenario: Scenario) -> Policy:
         raw = parse_inline_schedule(arg) if _INLINE_SCHEDULE.match(arg) else load_schedule(arg)
     except ScheduleError as exc:
         raise PolicyError(f"policy {spec!r}: {exc}") from None
+    return _phases(spec, raw, scenario)
+
+
+def _phases(spec: str, raw: list[tuple[int, dict[str, float]]], scenario: Scenario) -> Policy:
     phases = []
     for week, hours in raw:  # entries past the scenario's end never apply (a shorter cut)
         clean = check_hours(hours, scenario, f"policy {spec!r} week {week}")
         phases.append((week, tuple(clean.items())))
     return Policy(spec, Schedule(tuple(phases)))
+
+
+def _adaptive(spec: str, arg: str, scenario: Scenario) -> Policy:
+    try:
+        return Policy(spec, load_table(arg, scenario))
+    except BotFileError as exc:
+        raise PolicyError(f"policy {spec!r}: {exc}") from None
 
 
 _INLINE_SCHEDULE = re.compile(r"^\s*\d+\s*:")
@@ -225,7 +245,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 def _is_bot_spec(name: str, arg: str) -> bool:
     return bool(_IDENT.match(name) and _IDENT.match(arg)) and name not in (
-        "plan", "even", "fixed", "heavy", "schedule",
+        "plan", "even", "fixed", "heavy", "schedule", "adaptive",
     )
 
 
@@ -257,7 +277,7 @@ def decide_week(
     """Ask ``decide`` for the week's hours within ``limit`` seconds; any failure (an
     exception, ``sys.exit``, nonsense returned, time up) becomes a one-line PolicyError."""
     where = f"seed {seed}, week {snapshot.week + 1}"
-    if isinstance(decide, FixedHours | Schedule):  # our own rules: no timer needed
+    if isinstance(decide, FixedHours | Schedule | RuleTable):  # our own rules: no timer
         limit = None
     try:
         with time_limit(limit):

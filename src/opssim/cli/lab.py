@@ -3,13 +3,17 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from opssim.cli.common import BotTimeOpt, ScenarioArg, _load, _say, app, fail, on_path
 from opssim.limits import DEFAULT_TIME_LIMIT
 from opssim.safeio import display_path
+
+if TYPE_CHECKING:  # the help imports no lab machinery
+    from opssim.batch.families import Families
+    from opssim.scenario import Scenario
 
 SeedsOpt = Annotated[
     int, typer.Option(min=1, max=1_000_000, help="runs per policy: seeds S..S+N-1 "
@@ -203,6 +207,13 @@ def optimize(
                                         "N: hours per phase (the weeks cut in N parts)")] = 1,
     holdout: Annotated[bool, typer.Option(help="check best, plan and even on fresh seeds")
                        ] = True,
+    adaptive: Annotated[bool, typer.Option(
+        "--adaptive", help="also search phased schedules and adaptive rule tables (hours "
+        "that react to the backlog, KPI pace, fatigue, events, the calendar), compare the "
+        "three families on fresh seeds and write the best rule table as a bot file")] = False,
+    bot: Annotated[Path | None, typer.Option(
+        help="with --adaptive: the bot file to write (default: ID-adaptive.yaml here); "
+        "play it with --policy adaptive:FILE", show_default=False)] = None,
     seed_start: SeedStartOpt = 0,
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
@@ -220,7 +231,12 @@ def optimize(
 
     if resume and out is None:
         fail("--resume needs --out FILE")
+    if bot is not None and not adaptive:
+        fail("--bot needs --adaptive")
     sc = _load(scenario)
+    bot_path = bot if bot is not None else Path(f"{sc.id}-adaptive.yaml")
+    if adaptive:
+        _check_writable(bot_path)
     ref = _LabRef(out)
     with _lab_errors(ref), open_lab(out, columns(sc), resume=resume, jobs=jobs,
                                     scheduler=scheduler) as lab:
@@ -228,11 +244,45 @@ def optimize(
         check_resumable(lab.store, [scenario_hash(sc)])
         _say(f"{sc.id}: {budget} candidates x {seeds} seeds, plus the standard policies, "
              f"on {lab.pool.where}")
-        result = search(lab, sc, range(seed_start, seed_start + seeds), budget, phases,
-                        holdout)
+        chosen = range(seed_start, seed_start + seeds)
+        result = search(lab, sc, chosen, budget, 1 if adaptive else phases, holdout)
+        families = None
+        if adaptive:
+            from opssim.batch.families import DEFAULT_PHASES, compare_families
+
+            families = compare_families(lab, sc, chosen, budget,
+                                        phases if phases > 1 else DEFAULT_PHASES,
+                                        constant=result)
     print_search(result, sc, console(), budget)
+    if families is not None:
+        _write_bot(families, sc, bot_path)
     if out is not None:
         _say(f"wrote {out} ({len(lab.store.rows)} rows)")
+
+
+def _check_writable(path: Path) -> None:
+    """Fail now, before any run, when the bot file cannot be written there."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir():
+        fail(f"--bot {path}: {'a folder' if path.is_dir() else 'no such folder'}")
+
+
+def _write_bot(families: "Families", sc: "Scenario", path: Path) -> None:
+    from opssim.atomic import write_text_atomically
+    from opssim.batch.adaptive import to_yaml
+
+    for line in families.lines():
+        _say(line)
+    for name, spec in families.specs()[:3]:
+        _say(f"  best {name}: {spec}")
+    fresh = families.fresh["adaptive"]
+    note = (f"Found by opssim optimize --adaptive on {sc.id}: wins {fresh.win.pct()} on "
+            f"{len(families.fresh_seeds)} fresh seeds.")
+    try:
+        write_text_atomically(path, to_yaml(families.adaptive.table, sc, note))
+    except OSError as exc:
+        fail(f"--bot {path}: cannot write it ({exc.strerror or exc})")
+    _say(f"wrote {path}: play it with --policy adaptive:{path}")
 
 
 @app.command()
@@ -243,8 +293,8 @@ def balance(
                    ] = Path("balance"),
     budget: Annotated[int, typer.Option(min=1, max=10_000,
                                         help="candidate allocations the search tries")] = 16,
-    phases: Annotated[int, typer.Option(min=1, max=12, help="search hours per phase "
-                                        "(1: the same every week)")] = 1,
+    phases: Annotated[int, typer.Option(min=2, max=12, help="phases of the phased "
+                                        "schedules searched (the weeks cut in N parts)")] = 3,
     sensitivity_seeds: Annotated[
         int | None, typer.Option(min=1, max=1_000_000,
                                  help="seeds per tornado point (default: half of --seeds)",
@@ -260,7 +310,8 @@ def balance(
                      "...); repeat for more", show_default=False),
     ] = None,
 ) -> None:
-    """Standard policies, a strategy search and a tornado: OUT/report.md with charts."""
+    """Standard policies, three strategy families (constant, phased, adaptive) and a
+    tornado: OUT/report.md with charts."""
     from opssim.batch.balance import run_balance
     from opssim.batch.executor import open_pool
     from opssim.batch.report import write_report

@@ -143,8 +143,8 @@ class Driver:
 
     @property
     def plan(self) -> dict[str, float]:
-        """The manager's reference allocation."""
-        return self.engine.scenario.plan_hours()
+        """The manager's reference allocation for the week to plan (it may change by week)."""
+        return self.engine.scenario.plan_hours(self.week + 1)
 
     @property
     def auto_hours(self) -> dict[str, float]:

@@ -16,7 +16,7 @@ from opssim.model import AllocationError
 from opssim.model.records import Review
 from opssim.scenario import Scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
-from opssim.sim.lookahead import LOW, MEDIAN, Fan, Lookahead
+from opssim.sim.lookahead import LONG_RUNS, LOW, MEDIAN, Fan, Lookahead
 from opssim.sim.specialist import DEFAULT_SKILL, SpecialistState
 
 #: Look-ahead steps (a simulated day of a fork, a few ms each) per frame while planning, and
@@ -125,6 +125,7 @@ class PlanningModel:
         """Plan 0-based ``week``, starting from the last values (the plan when ``auto``);
         ``fatigue`` and ``skills`` are the specialist's now."""
         self.week, self.auto, self.open_now = week, auto, True
+        self.plan = self.sc.plan_hours(week + 1)  # the manager's plan may change by week
         self.fatigue, self.skills = fatigue, dict(skills or {})
         if auto:
             self.values = {d: float(self.plan.get(d, 0.0)) for d in self.values}
@@ -242,7 +243,7 @@ class PlanningModel:
     def _lookahead(self) -> Lookahead:
         """A new look-ahead of the values shown, from the run as it is (at the boundary)."""
         assert self.engine is not None
-        la = Lookahead(self.engine, self.values, self.sc.duty_ids)
+        la = Lookahead(self.engine, self.values, self.sc.duty_ids, long_runs=LONG_RUNS)
         self._cache[self.key()] = la
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -264,7 +265,7 @@ class PlanningModel:
                 self._cache.move_to_end(key)
                 self._shown = la
                 la.prefer(prefer)
-                if not la.done:
+                if not la.later_done:  # the week's runs first, then those past it
                     self._work(la)
                     return
         if self._started is not None and not self._started.done:

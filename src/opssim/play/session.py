@@ -62,8 +62,8 @@ class Session:
         its end if it ends sooner. ``week`` must be within the scenario."""
         if not 1 <= week <= scenario.weeks:
             raise ValueError(f"week {week} is not in the scenario (1–{scenario.weeks})")
-        plan = scenario.plan_hours()
-        return cls.replayed(scenario, path, seed, (plan,) * (week - 1))
+        plan = tuple(scenario.plan_hours(w) for w in range(1, week))
+        return cls.replayed(scenario, path, seed, plan)
 
     @classmethod
     def load(cls, save: Path) -> "Session":

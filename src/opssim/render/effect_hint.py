@@ -9,7 +9,7 @@ import numpy as np
 from opssim.render.palette import ACCENT, DIM, TEXT, WARN, Colour
 from opssim.render.text import duty_name, hours, num, tr
 from opssim.scenario import Scenario
-from opssim.sim.lookahead import Effect
+from opssim.sim.lookahead import Effect, Later
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ def clear(runs: tuple[int, ...]) -> bool:
 
 def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang: str, *,
                  headline: str | None, full: float | None = None, locked: bool = False,
-                 tires: float = 0.0, scenario: Scenario | None = None) -> list[Line]:
+                 tires: float = 0.0, scenario: Scenario | None = None,
+                 later: Later | None = None, later_pending: bool = False) -> list[Line]:
     """The hint for ``duty``: ``labels`` name the KPIs (in order), ``headline`` is the KPI told
     first, with how sure its change is; the other KPIs follow on one line. ``full`` is the
     week's cap when no hour is left, ``locked`` when colleagues do the duty; ``tires`` is the
@@ -69,4 +70,27 @@ def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang:
               for k, label in labels.items() if k != first and k in effect.mean]
     if others:
         out.append(Line(tr("effect_others", lang, changes=" · ".join(others)), DIM))
+    out += later_lines(later, labels, first, lang, pending=later_pending)
+    return out
+
+
+def later_lines(later: Later | None, labels: dict[str, str], first: str, lang: str, *,
+                pending: bool = False) -> list[Line]:
+    """What this week's extra hour still does by the next review and by the end (the headline
+    KPI first): where a durable lever shows its worth. Clear when the paired runs' 95%
+    interval leaves zero."""
+    if later is None:
+        return [Line(tr("effect_later_computing", lang), DIM)] if pending else []
+    out = []
+    for mark in later.runs:
+        changes = " · ".join(
+            tr("effect_change", lang, delta=delta(later.mean(mark, k)), kpi=label)
+            for k, label in sorted(labels.items(), key=lambda kv: kv[0] != first)
+            if k in later.runs[mark])
+        lo, hi = later.interval(mark, first)
+        sure = lo > 0 or hi < 0
+        out.append(Line(tr("effect_later", lang, mark=tr(f"later_{mark}", lang),
+                           changes=changes, verdict=tr("later_clear" if sure else
+                                                       "later_unclear", lang),
+                           n=len(later.runs[mark][first])), ACCENT if sure else DIM))
     return out

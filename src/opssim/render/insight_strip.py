@@ -44,7 +44,9 @@ def _cause(p: "PlanningPanel", surface: pygame.Surface, r: pygame.Rect) -> None:
                              scenario=p.sc,
                              headline=p.headline(p.week), full=full,
                              locked=duty in p.locked,
-                             tires=p.extra_hour_fatigue(duty) if full is None else 0.0)
+                             tires=p.extra_hour_fatigue(duty) if full is None else 0.0,
+                             later=la.later(duty) if la else None,
+                             later_pending=bool(la and la.long_runs and duty in la.duties))
         if p.engine is None and duty not in p.locked:
             lines = []
     fonts.draw(surface, fonts.fit(title, 13, r.w, bold=True), r.topleft, 13,

@@ -91,7 +91,6 @@ class PlanningPanel:
         self.model = PlanningModel(scenario, on_start, engine)
         self.engine = engine
         self.max = self.model.max
-        self.plan = self.model.plan
         self.locked = self.model.locked
         self.rows = self.model.rows
         self.row_h = min(MAX_ROW_H, ROWS_H // max(1, len(self.rows)))
@@ -339,7 +338,7 @@ class PlanningPanel:
     def _row(self, surface: pygame.Surface, duty: str, ry: int) -> None:
         lang, h = self.lang, self.row_h
         self._name(surface, duty, ry, TEXT)
-        v, p = self.values[duty], float(self.plan.get(duty, 0.0))
+        v, p = self.values[duty], float(self.model.plan.get(duty, 0.0))
         fonts.draw(surface, tr("h", lang, h=hours(v)), (RECT.x + VALUE_X, ry + h // 2), 16,
                    TEXT if v else DIM, bold=True, anchor="midleft")
         right = RECT.right - 20

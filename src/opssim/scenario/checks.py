@@ -23,12 +23,24 @@ def cross_checks(sc: Scenario) -> Iterator[tuple[Path, str]]:
         yield ("duties", "analysis", "noise", "reduction", "max"), "a share is at most 1"
     if d.coordination and d.coordination.speedup.max > 1:
         yield ("duties", "coordination", "speedup", "max"), "a share is at most 1"
-    total = sum(sc.plan.values())
-    if total > sc.specialist.max_hours:
-        yield ("plan",), (
-            f"the plan allocates {total:g} hours but the week allows at most "
-            f"{sc.specialist.max_hours:g} (contract_hours + overtime_cap)"
+    by_week = sc.plan_phases if sc.plan_given_by_week else ()
+    for week, hours in by_week or ((None, sc.plan_hours()),):
+        total = sum(hours.values())
+        if total > sc.specialist.max_hours:
+            at, when = (("plan",), "") if week is None else (("plan", week), f" in week {week}")
+            yield at, (
+                f"the plan allocates {total:g} hours{when} but the week allows at most "
+                f"{sc.specialist.max_hours:g} (contract_hours + overtime_cap)"
+            )
+    if by_week and by_week[0][0] != 1:
+        yield ("plan", by_week[0][0]), (
+            f"a plan by week starts at week 1 (its first entry is week {by_week[0][0]}): "
+            f"say what the plan is from the first week"
         )
+    for week, _ in by_week:
+        if week > sc.weeks:
+            yield ("plan", week), (f"week {week} is after the last week ({sc.weeks}): the "
+                                   f"entry never applies")
     users = sc.weeks * sum(c.per_week for c in sc.channels)
     if users > MAX_TOTAL_USERS:
         yield ("channels",), (

@@ -68,13 +68,15 @@ def to_plain(root: Any) -> tuple[Any, Positions]:
             raise TreeError(path, "YAML tags are not allowed in scenario files")
         if isinstance(node, CommentedMap):
             here = pos.values.get(path, (1, 1))
-            out: dict[str, Any] = {}
+            out: dict[Any, Any] = {}
             for k in node:
-                sub = (*path, str(k))
+                week_key = path == ("plan",) and isinstance(k, int) and not isinstance(k, bool)
+                # A plan given by week is the one mapping keyed by numbers (its weeks).
+                sub = (*path, k if week_key else str(k))
                 # Merged (<<) and !!omap keys carry no position: use the mapping's own.
                 pos.keys[sub] = _mark(node.lc.key, k, here)
                 pos.values[sub] = _mark(node.lc.value, k, pos.keys[sub])
-                if not isinstance(k, str):
+                if not isinstance(k, str) and not week_key:
                     raise TreeError(KeyPath(sub), f"keys must be strings, got {k!r}")
                 out[k] = walk(node[k], sub, depth + 1)
             return out

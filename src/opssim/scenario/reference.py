@@ -34,7 +34,8 @@ Beyond the types and ranges above, `opssim validate` checks:
 - every `needs.department` is a key of `departments`;
 - duties named in `plan`, `company.locked`, `specialist.skills` and `blame.promotion.skills`
   exist in `duties`; a locked duty is not in the plan;
-- the plan's hours fit in `contract_hours + overtime_cap`;
+- the plan's hours (each week's, for a plan by week) fit in `contract_hours + overtime_cap`; a
+  plan by week starts at week 1 and names no week after the last;
 - calendar entries, `from_week` and `to_week` fall inside the scenario's weeks, `to_week` is not
   before `from_week`, and a review is held in every target's window;
 - calendar ids are unique;
@@ -128,6 +129,8 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     if "allOf" in prop:
         # Rules beside a reference (conditions, tighter bounds) are the sections' prose.
         return " and ".join(_type(p, defs) for p in prop["allOf"] if "$ref" in p or "type" in p)
+    if "oneOf" in prop:  # told apart by their keys (a plan: hours, or hours by week)
+        return " or ".join(_type(p, defs) for p in prop["oneOf"])
     if "anyOf" in prop:
         kinds = [_type(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
         return " or ".join(kinds) + (" or null" if len(kinds) < len(prop["anyOf"]) else "")
@@ -145,6 +148,8 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         values = next(iter(prop.get("patternProperties", {}).values()), None)
         if values is not None:
             return f"mapping of id → {_type(values, defs)}"
+        if "propertyNames" in prop and isinstance(prop.get("additionalProperties"), dict):
+            return f"mapping of week → ({_type(prop['additionalProperties'], defs)})"
         return "mapping"
     return kind + _range(prop)
 

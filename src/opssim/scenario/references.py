@@ -10,6 +10,7 @@ from typing import Any
 
 from opssim.model import CORE_DUTIES, DUTY_IDS
 from opssim.scenario.positions import Path
+from opssim.scenario.schema.scenario import week_key
 from opssim.scenario.suggest import did_you_mean
 
 Finding = tuple[Path, str]
@@ -121,10 +122,17 @@ def reference_checks(data: Any) -> Iterator[Finding]:
         yield from refs.duty(("specialist", "skills", duty), duty)
     for duty in _keys(_get(data, "blame", "promotion", "skills")):
         yield from refs.duty(("blame", "promotion", "skills", duty), duty)
-    for duty in _keys(data.get("plan")):
-        yield from refs.duty(("plan", duty), duty)
-        if duty in locked:
-            yield ("plan", duty), f"duty {duty!r} is locked (done by colleagues)"
+    plan = data.get("plan")
+    weeks = [k for k in plan if week_key(k) is not None] if isinstance(plan, dict) else []
+    entries = [(("plan", w), plan[w]) for w in weeks] if weeks else [(("plan",), plan)]
+    for key in [k for k in _keys(plan) if week_key(k) is None] if weeks else ():
+        yield ("plan", key), (f"{key!r} beside week numbers: a plan by week gives each week's "
+                              f"hours under its week ({weeks[0]}: {{{key}: ...}})")
+    for at, hours in entries:  # a plan by week: each week's hours
+        for duty in _keys(hours):
+            yield from refs.duty((*at, duty), duty)
+            if duty in locked:
+                yield (*at, duty), f"duty {duty!r} is locked (done by colleagues)"
 
 
 def _duty_refs(data: dict[str, Any], refs: _Refs) -> Iterator[Finding]:

@@ -144,8 +144,9 @@ def attribute(engine: "Engine", week: int, missed: Sequence[KpiResult],
 
 
 def plan_weeks(engine: "Engine", first: int, week: int) -> list[dict[str, float]]:
-    """The manager's plan for weeks ``first`` .. ``week - 1`` (0-based), one entry a week."""
-    return [engine.scenario.plan_hours()] * (week - first)
+    """The manager's plan for weeks ``first`` .. ``week - 1`` (0-based), one entry a week
+    (a plan may change by week)."""
+    return [engine.scenario.plan_hours(w + 1) for w in range(first, week)]
 
 
 def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequence[KpiResult],
@@ -189,13 +190,14 @@ def _played_the_plan(engine: "Engine", first: int, week: int,
     inside = any(w % sc.reviews.every_weeks == 0 for w in range(first + 1, week))
     if inside and (first != 0 or engine.rerun_reputation is None):
         return False
+    # A re-run answers incident cards with their defaults: any other answer made it differ.
+    if engine.incidents.deviated_since(first * HOURS_PER_WEEK):
+        return False
     try:
-        plan = engine.plan_allocation()
+        return all(hours == engine.plan_allocation(w + 1)
+                   for w, hours in enumerate(mine, start=first))
     except AllocationError:  # a plan the run cannot take: the re-run will say so
         return False
-    # A re-run answers incident cards with their defaults: any other answer made it differ.
-    deviated = engine.incidents.deviated_since(first * HOURS_PER_WEEK)
-    return all(hours == plan for hours in mine) and not deviated
 
 
 def verdict(engine: "Engine", week: int, found: Attribution | None) -> tuple[str, bool]:

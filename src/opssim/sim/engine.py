@@ -113,7 +113,7 @@ class Engine:
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
         self.allocation = self._build_allocation(sc.plan_hours())
         self._pending: Allocation | None = None
-        self._plan: dict[str, float] | None = None
+        self._plan: dict[int, dict[str, float]] = {}  # the plan's hours, by 1-based week
         #: Reputation, evidence, research, budget and outcome (:class:`RunState`).
         self.state = RunState(sc.blame.reputation.start, sc.company.budget, self.log)
         self._drawn_to = 0
@@ -161,11 +161,12 @@ class Engine:
         self._pending = self._build_allocation(hours)
         return self._pending
 
-    def plan_allocation(self) -> dict[str, float]:
-        """The manager's plan as a week's hours, as :attr:`allocations` records them."""
-        if self._plan is None:
-            self._plan = self._build_allocation(self.scenario.plan_hours()).as_dict()
-        return self._plan
+    def plan_allocation(self, week: int = 1) -> dict[str, float]:
+        """The manager's plan for 1-based ``week`` (a plan may change by week), as
+        :attr:`allocations` records a week's hours."""
+        if week not in self._plan:
+            self._plan[week] = self._build_allocation(self.scenario.plan_hours(week)).as_dict()
+        return self._plan[week]
 
     def advance_to(self, t: float) -> None:
         """Run the simulation until hour ``t`` (capped at the horizon), or until it ends.

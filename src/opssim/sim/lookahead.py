@@ -7,6 +7,11 @@ never peeked at. A run of the plan and a run with one more hour on a duty share 
 ``run_index``: common random numbers, so their difference is the hour's effect rather than
 two different weeks' luck.
 
+With ``long_runs``, more paired runs go on past the week to the next review and to the run's
+end, with and without one extra hour this week (the same hours every week after): what this
+week's hour still does by then, which is where durable levers (copy that stays live, research,
+partners, analysis) show their worth and a one-week lever shows none.
+
 The work is incremental: :meth:`Lookahead.work` advances the pending runs by a simulated day
 per step, so a frame loop can spread a look-ahead over many frames. How many steps a frame
 does never changes the numbers, only when they are ready.
@@ -15,6 +20,7 @@ does never changes the numbers, only when they are ready.
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +35,9 @@ FAN_RUNS = 12
 
 #: Runs per duty behind "one more hour" (paired with the first plan runs).
 EFFECT_RUNS = 6
+
+#: Paired runs per duty behind "by the next review" and "by the end" (the planning panel's).
+LONG_RUNS = 8
 
 #: Simulated hours one step advances (the first step of a run also forks it).
 STEP_HOURS = HOURS_PER_DAY
@@ -73,6 +82,33 @@ class Fan:
 
 
 @dataclass(frozen=True)
+class Later:
+    """One more hour on ``duty`` this week only, the same hours after: the change of each KPI's
+    users (or revenue) counted from this week's start to ``mark`` ("review": the next review
+    after this week, "end": the run's end), run by run (same luck in each pair)."""
+
+    duty: str
+    runs: Mapping[str, Mapping[str, tuple[float, ...]]]  # mark -> kpi -> changes
+
+    def mean(self, mark: str, kpi: str) -> float:
+        """The mean change of ``kpi`` by ``mark``."""
+        return float(np.mean(self.runs[mark][kpi]))
+
+    def interval(self, mark: str, kpi: str) -> tuple[float, float]:
+        """A 95% t interval on that mean change (paired runs)."""
+        a = np.asarray(self.runs[mark][kpi], dtype=float)
+        if len(a) < 2:
+            return (float(a.mean()), float(a.mean())) if len(a) else (0.0, 0.0)
+        half = _T95.get(len(a) - 1, 2.0) * float(a.std(ddof=1)) / np.sqrt(len(a))
+        return float(a.mean()) - half, float(a.mean()) + half
+
+
+#: Two-sided 95% t quantiles by degrees of freedom (small samples).
+_T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
+        10: 2.23, 11: 2.20, 12: 2.18, 15: 2.13, 20: 2.09}
+
+
+@dataclass(frozen=True)
 class Effect:
     """One more hour on ``duty`` this week: the mean change of each KPI by the week's end,
     and the change run by run (same luck in each pair)."""
@@ -113,6 +149,44 @@ def play_week(engine: Engine, hours: Mapping[str, float], run_index: int,
     return out
 
 
+def marks_of(engine: Engine) -> dict[str, int]:
+    """The hours "by the next review" and "by the end" are measured at, from a week boundary:
+    the first review after the week about to start (when it is later), and the horizon."""
+    every = engine.scenario.reviews.every_weeks * HOURS_PER_WEEK
+    end = week_end(engine)
+    review = min(engine.horizon, -(-end // every) * every)
+    marks = {"review": review} if review > end else {}
+    if engine.horizon > max(end, review):
+        marks["end"] = engine.horizon
+    return marks
+
+
+def play_on(engine: Engine, first: Mapping[str, float], hours: Mapping[str, float],
+            run_index: int, marks: Mapping[str, int]
+            ) -> Generator[None, None, dict[str, dict[str, float]]]:
+    """Fork ``engine`` (at a week boundary), play the week on ``first`` and every later week on
+    ``hours`` to the last of ``marks``, and return each KPI's value counted from now (within
+    its window) at each mark; yields after each simulated day."""
+    twin = engine.fork(run_index)
+    twin.attribution = False
+    start = int(engine.now)
+    out: dict[str, dict[str, float]] = {}
+    t = start
+    for name, mark in sorted(marks.items(), key=lambda m: m[1]):
+        while t < mark and not twin.finished:
+            if t % HOURS_PER_WEEK == 0:
+                twin.set_allocation(first if t == start else hours)
+            t = min(t + STEP_HOURS, mark)
+            twin.advance_to(t)
+            yield
+        out[name] = {}
+        for k in engine.scenario.kpis:
+            a = max(start, (k.from_week - 1) * HOURS_PER_WEEK)
+            b = min(mark, k.to_week * HOURS_PER_WEEK)
+            out[name][k.name] = float(k.value(twin.entered(k.stage, a, b))) if b > a else 0.0
+    return out
+
+
 def week_end(engine: Engine) -> int:
     """The hour the week that ``engine`` is about to play ends."""
     return min(engine.horizon, (int(engine.now) // HOURS_PER_WEEK + 1) * HOURS_PER_WEEK)
@@ -123,7 +197,8 @@ class Lookahead:
     ``engine`` paused at a week boundary; call :meth:`work` until :attr:`done`."""
 
     def __init__(self, engine: Engine, hours: Mapping[str, float], duties: tuple[str, ...], *,
-                 fan_runs: int = FAN_RUNS, effect_runs: int = EFFECT_RUNS) -> None:
+                 fan_runs: int = FAN_RUNS, effect_runs: int = EFFECT_RUNS,
+                 long_runs: int = 0) -> None:
         self.hours = dict(hours)
         self.week = int(engine.now) // HOURS_PER_WEEK
         span = week_end(engine) - int(engine.now)
@@ -147,8 +222,18 @@ class Lookahead:
             more[duty] = more.get(duty, 0.0) + 1
             for k in range(self.effect_runs):
                 self._jobs[duty, k] = play_week(anchor, more, LOOKAHEAD_RUN_INDEX + k)
+        # Past the week: paired runs to the next review and the end, after the week's own.
+        self.marks = marks_of(engine) if long_runs and self.duties else {}
+        self.long_runs = long_runs if self.marks else 0
+        for duty in ("", *self.duties) if self.marks else ():
+            more = dict(self.hours)
+            if duty:
+                more[duty] = more.get(duty, 0.0) + 1
+            for k in range(self.long_runs):
+                self._jobs["~" + duty, k] = play_on(anchor, more, self.hours,
+                                                     LOOKAHEAD_RUN_INDEX + k, self.marks)
         self.fan_runs = fan_runs
-        self._done: dict[tuple[str, int], Samples] = {}
+        self._done: dict[tuple[str, int], Any] = {}
         self._order = list(self._jobs)
         self.steps = 0  # steps worked so far
         self._fan: Fan | None = None
@@ -162,7 +247,12 @@ class Lookahead:
         mine = [j for j in self._order if j[0] == duty]
         rest = [j for j in self._order if j[0] != duty]
         plan = [j for j in rest if j[0] == ""]
-        self._order = plan + mine + [j for j in rest if j[0] != ""]
+        short = plan + mine + [j for j in rest if j[0] not in ("", "~", "~" + duty)
+                               and not j[0].startswith("~")]
+        # Past the week: the plan's and this duty's long runs before the others'.
+        long = ([j for j in rest if j[0] == "~"] + [j for j in rest if j[0] == "~" + duty]
+                + [j for j in rest if j[0].startswith("~") and j[0] not in ("~", "~" + duty)])
+        self._order = short + long
 
     def work(self, steps: int, budget: float | None = None) -> int:
         """Advance the pending runs by up to ``steps`` steps, and stop early once ``budget``
@@ -199,13 +289,19 @@ class Lookahead:
 
     @property
     def done(self) -> bool:
-        """Whether every run has finished."""
+        """Whether every run of the week (the fan, this week's effects) has finished."""
+        return not any(not j[0].startswith("~") for j in self._order)
+
+    @property
+    def later_done(self) -> bool:
+        """Whether the runs past the week (by the next review, by the end) have finished too."""
         return not self._order
 
     @property
     def progress(self) -> float:
-        """Share of the runs finished, 0..1."""
-        return len(self._done) / (len(self._done) + len(self._order) or 1)
+        """Share of the week's runs finished, 0..1."""
+        done = sum(not j[0].startswith("~") for j in self._done)
+        return done / (done + sum(not j[0].startswith("~") for j in self._order) or 1)
 
     @property
     def fan_progress(self) -> float:
@@ -238,3 +334,16 @@ class Lookahead:
         runs = {kpi: tuple(b[kpi][-1] - a[kpi][-1] for a, b in pairs if a and b)
                 for kpi in self.targets}
         return Effect(duty, {kpi: float(np.mean(d)) for kpi, d in runs.items()}, runs)
+
+    def later(self, duty: str) -> Later | None:
+        """One more hour on ``duty`` by the next review and by the end, once its long runs
+        and their paired runs are in (None without long runs)."""
+        if duty not in self.duties or not self.long_runs:
+            return None
+        pairs = [(self._done.get(("~", k)), self._done.get(("~" + duty, k)))
+                 for k in range(self.long_runs)]
+        if any(a is None or b is None for a, b in pairs):
+            return None
+        runs = {mark: {kpi: tuple(b[mark][kpi] - a[mark][kpi] for a, b in pairs if a and b)
+                       for kpi in self.targets} for mark in self.marks}
+        return Later(duty, runs)

@@ -10,7 +10,9 @@
   KPI, reputation or promotion than the plan without the duty (its hours left idle); a duty the
   plan leaves out gets 8 hours cut from the others, against the same cut left idle;
 * **a dominant single duty** — all contract hours on one duty beat the plan, even and every
-  searched allocation on both win rate and reputation.
+  searched allocation on both win rate and reputation;
+* **solved by one allocation** — the best constant allocations tried (by the probes) run on
+  every seed, and one wins more than 80% of runs: the week-by-week decisions do not matter.
 """
 
 import math
@@ -70,6 +72,14 @@ def fixed_spec(hours: dict[str, float]) -> str:
     return "fixed:" + ",".join(parts) if parts else "fixed:copy=0"
 
 
+def phases_spec(phases: list[tuple[int, dict[str, float]]]) -> str:
+    """``fixed:`` for one phase, else the inline ``schedule:`` SPEC of hours by week."""
+    if len(phases) == 1:
+        return fixed_spec(phases[0][1])
+    return "schedule:" + ";".join(f"{w}:{fixed_spec(h).removeprefix('fixed:')}"
+                                  for w, h in phases)
+
+
 def wilson(wins: int, n: int, z: float = 1.645) -> tuple[float, float]:
     """A 90% Wilson score interval for a share of ``wins`` in ``n``."""
     if n == 0:
@@ -87,9 +97,12 @@ def balance_checks(
     sc = runner.scenario
     duties = sc.duty_ids
     plan = sc.plan_hours()
+    phases = sc.plan_phases if sc.plan_changes else ((1, plan),)
     probes = range(probe_seeds)
     singles = {d: fixed_spec({d: sc.specialist.contract_hours}) for d in duties}
-    pairs = {d: tuple(map(fixed_spec, _with_without(plan, d))) for d in duties}
+    # A plan by week: with and without the duty in every phase of it.
+    pairs = {d: tuple(phases_spec([(w, _with_without(h, d)[i]) for w, h in phases])
+                      for i in (0, 1)) for d in duties}
     searched = _search(duties, plan, sc.specialist.contract_hours, sc.specialist.max_hours,
                        search)
     specs = ["even", *singles.values(), *(s for p in pairs.values() for s in p), *searched]
@@ -103,9 +116,18 @@ def balance_checks(
     everything = [plan_all, *(tried(p) for p in dict.fromkeys(specs))]
     yield from _reachable(sc, plan_all, everything)
     plan_probe = tried("plan")
-    yield from _payoffs(plan, {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
+    yield from _payoffs(_mean_plan(phases, sc.weeks),
+                        {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
     rivals = [plan_probe, tried("even"), *(tried(p) for p in searched)]
     yield from _dominance({d: tried(p) for d, p in singles.items()}, rivals)
+    # The best constant allocations of the probes, on every seed: one that wins nearly
+    # always makes the week-by-week decisions pointless.
+    constants = [t for t in rivals[1:] if t.spec.startswith(("fixed:", "even"))]
+    if not sc.plan_changes:
+        constants.append(plan_probe)
+    top = sorted(constants, key=lambda t: (t.win_rate, t.reputation), reverse=True)[:TOP_CONSTANTS]
+    runner.run((t.spec, s) for t in top for s in range(seeds))
+    yield from _solved([tried(t.spec, range(seeds)) for t in top])
 
 
 def _difficulty(difficulty: str, plan: Tried) -> Iterator[Finding]:
@@ -231,6 +253,36 @@ def _dominance(singles: dict[str, Tried], rivals: list[Tried]) -> Iterator[Findi
                           f"reputation {t.reputation:.1f} vs the best balanced allocation "
                           f"tried ({best_rival.spec}) {best_rival.win_rate:.0%}, "
                           f"{best_rival.reputation:.1f}")
+
+
+def _mean_plan(phases: tuple[tuple[int, dict[str, float]], ...], weeks: int
+               ) -> dict[str, float]:
+    """The plan's mean hours per week over the run (its only hours when it never changes)."""
+    ends = [w for w, _ in phases[1:]] + [weeks + 1]
+    out: dict[str, float] = {}
+    for (start, hours), end in zip(phases, ends, strict=True):
+        span = max(0, min(end, weeks + 1) - start) / max(1, weeks)
+        for d, h in hours.items():
+            out[d] = out.get(d, 0.0) + h * span
+    return out
+
+
+#: Constant allocations the "solved by one allocation" check runs on every seed.
+TOP_CONSTANTS = 2
+#: A constant allocation winning more than this share of runs solves the scenario.
+SOLVED = 0.8
+
+
+def _solved(best: list[Tried]) -> Iterator[Finding]:
+    for t in best:
+        if t.win_rate > SOLVED:
+            yield Finding("warning", ("plan",),
+                          f"solved by one allocation: {t.spec} wins {t.win_rate:.0%} of "
+                          f"{len(t.runs)} runs with the same hours every week, so the week-by-"
+                          f"week decisions hardly matter (add time-varying pressure: calendar "
+                          f"happenings, targets for a window of weeks, levers to invest in "
+                          f"early)")
+            return
 
 
 #: Hours given to a duty the plan leaves out, to see whether it pays.

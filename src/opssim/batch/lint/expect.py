@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from opssim.batch.lint.runs import Runner, RunStats
 from opssim.batch.policy import PolicyError, parse_policy
+from opssim.batch.stats import paired_difference
 from opssim.scenario.schema import Expectation
 
 
@@ -15,12 +16,17 @@ class ExpectResult:
     expectation: Expectation
     value: float | None
     problem: str | None = None
+    #: A paired 95% interval on the value (win_rate_gain), else None.
+    interval: tuple[float, float] | None = None
 
     @property
     def ok(self) -> bool:
-        """Whether the metric fell inside the declared range."""
+        """Whether the metric fell inside the declared range (and, for a gain claimed above
+        zero, its paired interval too)."""
         low, high = self.expectation.range
-        return self.value is not None and low <= self.value <= high
+        if self.value is None or not low <= self.value <= high:
+            return False
+        return not (self.interval is not None and low > 0 and not self.interval[0] > 0)
 
     def describe(self) -> str:
         """``win_rate of plan over 30 seeds = 0.43, expected 0.3..0.7``."""
@@ -29,13 +35,18 @@ class ExpectResult:
         if self.value is None:
             return f"{what} of {e.policy}: {self.problem}"
         low, high = e.range
-        return (f"{what} of {e.policy} over {e.seeds} seeds = {_fmt(self.value)}, "
-                f"expected {_fmt(low)}..{_fmt(high)}")
+        versus = f" vs {e.versus}" if e.versus else ""
+        paired = (f" (paired 95% interval {_fmt(self.interval[0])}..{_fmt(self.interval[1])}"
+                  f"{', above 0 needed' if low > 0 else ''})" if self.interval else "")
+        return (f"{what} of {e.policy}{versus} over {e.seeds} seeds = {_fmt(self.value)}"
+                f"{paired}, expected {_fmt(low)}..{_fmt(high)}")
 
 
 def metric_value(e: Expectation, runs: list[RunStats]) -> float:
     """The expectation's metric over ``runs``."""
     n = len(runs)
+    if e.metric == "win_rate_gain":
+        raise ValueError("win_rate_gain compares two policies' runs (check_expectations)")
     if e.metric == "win_rate":
         return sum(r.won for r in runs) / n
     if e.metric in ("kept_rate", "fired_rate"):
@@ -60,15 +71,22 @@ def check_expectations(runner: Runner) -> list[ExpectResult]:
     ready, results = [], {}
     for i, e in enumerate(sc.expect):
         try:
-            parse_policy(e.policy, sc)
+            for spec in (e.policy, *([e.versus] if e.versus else [])):
+                parse_policy(spec, sc)
         except PolicyError as exc:
             results[i] = ExpectResult(i, e, None, str(exc))
         else:
             ready.append((i, e))
-    runner.run((e.policy, s) for _, e in ready for s in range(e.seeds))
+    runner.run((p, s) for _, e in ready for p in (e.policy, e.versus) if p
+               for s in range(e.seeds))
     for i, e in ready:
         runs = runner.run((e.policy, s) for s in range(e.seeds))
-        results[i] = ExpectResult(i, e, metric_value(e, runs))
+        if e.versus:
+            other = runner.run((e.versus, s) for s in range(e.seeds))
+            d = paired_difference([float(r.won) for r in runs], [float(r.won) for r in other])
+            results[i] = ExpectResult(i, e, d.value, interval=(d.low, d.high))
+        else:
+            results[i] = ExpectResult(i, e, metric_value(e, runs))
     return [results[i] for i in sorted(results)]
 
 

@@ -7,12 +7,15 @@ from pydantic import Field, model_validator
 
 from .base import Id, Model, Text, given, rules, when
 
-#: A policy SPEC as ``opssim run --policy`` takes it.
-POLICY_PATTERN = r"^(plan|even|fixed:[a-z][a-z0-9_-]*=[0-9.]+(,[a-z][a-z0-9_-]*=[0-9.]+)*)$"
+_HOURS = r"[a-z][a-z0-9_-]*=[0-9.]+(,[a-z][a-z0-9_-]*=[0-9.]+)*"
+#: A policy SPEC as ``opssim run --policy`` takes it: plan, even, fixed hours, or an inline
+#: schedule (data only: no file, no code).
+POLICY_PATTERN = (rf"^(plan|even|fixed:{_HOURS}|schedule:[0-9]+:{_HOURS}"
+                  rf"(;[0-9]+:{_HOURS})*)$")
 
 Metric = Literal[
     "win_rate", "fired_rate", "kept_rate", "hit_rate", "kpi_mean", "reputation_mean",
-    "reached_mean",
+    "reached_mean", "win_rate_gain",
 ]
 
 
@@ -27,7 +30,10 @@ class Expectation(Model):
       window (a weekly target) or the window's total (a total target), as ``opssim batch``
       reports it (runs fired before the window left out);
     * ``reputation_mean``: reputation at the end;
-    * ``reached_mean``: users who reached ``stage`` by the end.
+    * ``reached_mean``: users who reached ``stage`` by the end;
+    * ``win_rate_gain``: the policy's win rate minus ``versus``'s, paired on the same seeds;
+      with a range above zero it holds only when the paired 95% interval is above zero too
+      (the gain is told apart from luck).
     """
 
     model_config = rules(
@@ -36,6 +42,8 @@ class Expectation(Model):
         {"if": given("kpi"),
          "then": {"properties": {"metric": {"enum": ["kpi_mean", "hit_rate"]}}}},
         {"if": given("stage"), "then": {"properties": {"metric": {"const": "reached_mean"}}}},
+        when("metric", "win_rate_gain", given("versus")),
+        {"if": given("versus"), "then": {"properties": {"metric": {"const": "win_rate_gain"}}}},
     )
 
     metric: Metric = Field(description="what is measured over the runs")
@@ -43,10 +51,14 @@ class Expectation(Model):
         description="[low, high]: the metric must lie in between (inclusive)"
     )
     policy: Annotated[str, Field(pattern=POLICY_PATTERN, max_length=400)] = Field(
-        "plan", description="who decides the hours: plan | even | fixed:DUTY=HOURS,..."
+        "plan", description="who decides the hours: plan | even | fixed:DUTY=HOURS,... | "
+        "schedule:WEEK:DUTY=HOURS,...;WEEK:..."
     )
     seeds: Annotated[int, Field(ge=1, le=500)] = Field(
         30, description="runs to average over (seeds 0 to seeds-1); keep it modest"
+    )
+    versus: Annotated[str, Field(pattern=POLICY_PATTERN, max_length=400)] | None = Field(
+        None, description="the policy compared with, on the same seeds (win_rate_gain)"
     )
     kpi: Id | None = Field(None, description="the target's kpi (kpi_mean; optional for hit_rate)")
     stage: Id | None = Field(None, description="the stage (reached_mean)")
@@ -62,4 +74,8 @@ class Expectation(Model):
             raise ValueError(f"kpi does not apply to {self.metric}")
         if self.stage is not None and self.metric != "reached_mean":
             raise ValueError(f"stage does not apply to {self.metric}")
+        if self.metric == "win_rate_gain" and self.versus is None:
+            raise ValueError("win_rate_gain needs versus (the policy it is compared with)")
+        if self.versus is not None and self.metric != "win_rate_gain":
+            raise ValueError(f"versus does not apply to {self.metric}")
         return self

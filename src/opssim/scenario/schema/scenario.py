@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator
 
 from opssim.model.kpi import Kpi, kpis
 
@@ -11,7 +11,45 @@ from .duties import Duties
 from .expect import Expectation
 from .funnel import Channel, Funnel
 from .incidents import Incident
-from .world import Blame, Company, Department, DutyHours, Happening, Reviews, Specialist
+from .world import (
+    Blame,
+    Company,
+    Department,
+    DutyHours,
+    Happening,
+    PhasedPlan,
+    Reviews,
+    Specialist,
+)
+
+
+def week_key(key: object) -> int | None:
+    """The week a plan's key names (``5``, or ``"5"`` as JSON writes it), None for a duty."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if isinstance(key, str) and key.isascii() and key.isdigit():  # no duty id is all digits
+        return int(key)
+    return None
+
+
+def _phased(plan: object) -> bool:
+    """Whether a plan is given by week (its keys are week numbers)."""
+    return isinstance(plan, dict) and any(week_key(k) is not None for k in plan)
+
+
+def _weeks_as_numbers(plan: object) -> object:
+    """A plan by week with its weeks as numbers (JSON writes ``"5"``)."""
+    if not _phased(plan):
+        return plan
+    return {w if (w := week_key(k)) is not None else k: v for k, v in plan.items()}
+
+
+#: The plan: hours per duty, or hours per duty by week (told apart by the keys, so that an
+#: error is reported against the one form the author meant).
+Plan = Annotated[
+    Annotated[DutyHours, Tag("hours")] | Annotated[PhasedPlan, Tag("by-week")],
+    Discriminator(lambda v: "by-week" if _phased(v) else "hours"),
+]
 
 
 class Scenario(Model):
@@ -45,12 +83,17 @@ class Scenario(Model):
     )
     reviews: Reviews = Field(description="when the boss reviews, and the targets")
     blame: Blame = Field(Blame(), description="what reviews do to reputation; promotion")
-    plan: DutyHours = Field(description="the manager's reference allocation, hours per week")
+    plan: Plan = Field(
+        description="the manager's reference allocation, hours per week: one mapping for every "
+        "week, or hours by week (`{1: {...}, 5: {...}}`: each entry holds from its week until "
+        "the next; week 1 must be given)",
+    )
     expect: Annotated[list[Expectation], Field(max_length=20)] = Field(
         [], description="balance claims that `opssim lint --expect` checks by simulation"
     )
 
     _format_not_a_boolean = field_validator("format", mode="before")(not_a_boolean)
+    _plan_weeks = field_validator("plan", mode="before")(_weeks_as_numbers)
 
     @property
     def kpis(self) -> tuple[Kpi, ...]:
@@ -73,6 +116,30 @@ class Scenario(Model):
         """Position of a stage in the funnel."""
         return [s.id for s in self.funnel.stages].index(stage_id)
 
-    def plan_hours(self) -> dict[str, float]:
-        """The manager's plan as hours for every duty the player allocates."""
-        return {d: self.plan.get(d, 0.0) for d in self.duty_ids}
+    @property
+    def plan_phases(self) -> tuple[tuple[int, dict[str, float]], ...]:
+        """The plan as ``(from_week, hours)`` entries in week order (one entry, from week 1,
+        for a plan that never changes); hours of every duty the player allocates."""
+        raw = self.plan if _phased(self.plan) else {1: self.plan}
+        return tuple((w, {d: float(raw[w].get(d, 0.0)) for d in self.duty_ids})  # type: ignore[union-attr]
+                     for w in sorted(raw))
+
+    @property
+    def plan_given_by_week(self) -> bool:
+        """Whether the file gives the plan by week (``{1: {...}, 5: {...}}``)."""
+        return _phased(self.plan)
+
+    @property
+    def plan_changes(self) -> bool:
+        """Whether the plan gives different hours in different weeks."""
+        return len({tuple(h.items()) for _, h in self.plan_phases}) > 1
+
+    def plan_hours(self, week: int = 1) -> dict[str, float]:
+        """The manager's plan for 1-based ``week``: hours for every duty the player allocates
+        (the entry in force that week: the last one from a week at or before it)."""
+        phases = self.plan_phases
+        hours = phases[0][1]
+        for start, entry in phases:
+            if start <= week:
+                hours = entry
+        return dict(hours)

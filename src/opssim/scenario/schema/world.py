@@ -24,6 +24,14 @@ from .base import (
 )
 
 DutyHours = dict[Id, Hours]
+#: A week of the run, 1-based (a key of a plan given by week).
+WeekNo = Annotated[int, Field(ge=1, le=104)]
+#: Hours per duty by the week they start to apply (a plan that changes by phase).
+PhasedPlan = Annotated[dict[WeekNo, DutyHours], Field(
+    min_length=1, max_length=104,
+    # A YAML key 5 is "5" to a JSON Schema validator: weeks 1 to 104 as text.
+    json_schema_extra={"propertyNames": {"pattern": "^([1-9]|[1-9][0-9]|10[0-4])$"}},
+)]
 
 
 class Company(Model):
@@ -285,10 +293,12 @@ __all__ = [
     "DutyHours",
     "Fatigue",
     "Happening",
+    "PhasedPlan",
     "Promotion",
     "Reputation",
     "Reviews",
     "Specialist",
     "Target",
     "Users",
+    "WeekNo",
 ]
