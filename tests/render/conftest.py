@@ -104,6 +104,16 @@ def stress_data(label_len: int = MAX_LABEL) -> dict[str, Any]:
          **({"per_week": 1000} if i % 2 else {"total_by_end": 20000})}
         for i in range(TARGETS)]}
     d["expect"] = []
+    effects = {"hours": [1, 2], "fatigue": [-3, 4], "reputation": [-2, 1], "budget": -100,
+               "evidence": [0, 1], "department": {"id": "d1", "response_x": 1.5,
+                                                  "stall_chance": 0.1, "days": 3},
+               "funnel": {"arrivals_x": 1.1, "convert_x": {ids[1]: 0.9, ids[2]: 1.1},
+                          "days": 2}}
+    d["incidents"] = [{"id": f"card{i}", "title": long_text(f"Card {i}", label_len),
+                       "text": long_text(f"Situation {i}", label_len), "weight": 20,
+                       "choices": [{"id": f"c{j}", "label": long_text(f"Choice {j}", label_len),
+                                    "effects": effects} for j in range(4)]}
+                      for i in range(3)]  # every card at its longest, all effects each
     d["company"].pop("locked", None)  # all eight duties on sliders
     d["blame"]["promotion"]["skills"] = {name: 0.9 for name in duties}
     return d

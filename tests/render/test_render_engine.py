@@ -11,10 +11,11 @@ from opssim.sim import HOURS_PER_WEEK, Engine
 
 
 def play_through(app: App) -> int:
-    """Step ``app`` to the end, pressing Enter at every planning pause; returns the frames."""
+    """Step ``app`` to the end, pressing Enter at every planning pause and incident card (the
+    card's focus starts on its default, the manager's way); returns the frames."""
     frames = 0
     while app.driver.phase is not Phase.FINISHED:
-        if app.planning.visible and not app.auto:
+        if (app.planning.visible or app.incident.visible) and not app.auto:
             app.handle(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0,
                                           unicode="\r", scancode=0))
         app.step()

@@ -114,6 +114,8 @@ def test_bot_run_matches_the_recording_headless(window: pygame.Surface) -> None:
         app.planning.start()
         while app.driver.phase is Phase.RUNNING:
             game.step()
+            if app.incident.visible:  # an incident card: the manager's way (Enter)
+                game.handle(key(pygame.K_RETURN))
         app.popup.close()
         app.card.close()
     rec = app.driver.recording()
@@ -182,6 +184,8 @@ def test_every_scene_fits_and_is_saved(window: pygame.Surface, lang: str, tmp_pa
         game.step()
         if app.planning.visible and not app.modal:
             app.planning.start()
+        elif app.incident.visible:
+            game.handle(key(pygame.K_RETURN))
     _shoot(game, window, "blame", shots)
     game.handle(key(pygame.K_RETURN))
     # A week with every target hit, as the card shows it (the run's own luck decides when).
@@ -194,6 +198,8 @@ def test_every_scene_fits_and_is_saved(window: pygame.Surface, lang: str, tmp_pa
     assert not app.card.visible
     while not app.planning.visible:
         game.step()
+        if app.incident.visible:
+            game.handle(key(pygame.K_RETURN))
     game.handle(key(pygame.K_ESCAPE))
     game.handle(key(pygame.K_DOWN))
     game.handle(key(pygame.K_RETURN))  # save
@@ -274,10 +280,17 @@ def _play_weeks(game: Game, app: App, weeks: int) -> None:
     app.driver.set_speed(3)
     for _ in range(weeks):
         app.planning.start()
-        while app.driver.phase is Phase.RUNNING:
-            game.step()
+        _run_week(game, app)
         app.popup.close()
         app.card.close()
+
+
+def _run_week(game: Game, app: App) -> None:
+    """Step while the week runs, answering incident cards the manager's way (Enter)."""
+    while app.driver.phase is Phase.RUNNING:
+        game.step()
+        if app.incident.visible:
+            game.handle(key(pygame.K_RETURN))
 
 
 def test_save_then_load_rebuilds_the_same_views(window: pygame.Surface, data_dir: Path) -> None:
@@ -291,8 +304,7 @@ def test_save_then_load_rebuilds_the_same_views(window: pygame.Surface, data_dir
     assert game.save_to(None) is None
     game.close_overlay()
     _play_weeks(game, app, 0)
-    while app.driver.phase is Phase.RUNNING:
-        game.step()
+    _run_week(game, app)
     app.popup.close()
     app.card.close()
     saved = game.save_to(None)

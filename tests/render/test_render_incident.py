@@ -70,20 +70,29 @@ def test_the_player_answers_with_keys_and_clicks(with_incidents: Scenario,
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_card_is_drawn_inside_its_panel(starter: Scenario, screen: pygame.Surface,
+@pytest.mark.parametrize("which", ["starter", "stress"])
+def test_the_card_is_drawn_inside_its_panel(request: pytest.FixtureRequest,
+                                            screen: pygame.Surface, which: str,
                                             lang: str) -> None:
-    app = App(starter, seed=0, lang=lang, auto=False)
+    """The starter's cards, and cards whose every text is 2,000 characters long with every
+    effect on each of four choices: all inside the card, the card inside the window."""
+    scenario = request.getfixturevalue(which)
+    app = App(scenario, seed=0, lang=lang, auto=False)
     to_card(app)
     with fonts.tracing() as drawn:
         app.incident.draw(screen)
     card = app.driver.waiting
     assert card is not None
     texts = [t for t, _ in drawn]
-    assert card.title.get(lang) in texts
-    assert all(c.label.get(lang) in " ".join(texts) for c in card.choices)
+    if which == "starter":  # whole; the stress card's are cut to fit
+        assert card.title.get(lang) in texts
+        assert all(c.label.get(lang) in " ".join(texts) for c in card.choices)
     panel = app.incident.rect
     assert all(panel.contains(r) for _, r in drawn), [t for t, r in drawn
                                                      if not panel.contains(r)]
+    assert screen.get_rect().contains(panel)
+    if which == "stress":
+        return
     if lang == "zh":
         assert any("疲劳" in t or "本周" in t or "声誉" in t for t in texts)
 

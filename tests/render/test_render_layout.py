@@ -122,6 +122,8 @@ def test_the_stress_scenarios_end_screen_fits(window: pygame.Surface, stress: Sc
     app.driver.set_speed(3)
     while app.driver.phase is not Phase.FINISHED:
         game.step()
+        if app.incident.visible:  # the stress cards: the manager's way
+            app.incident.on_choose(app.incident.model.focus)
     for lang in ("en", "zh"):
         game.set_lang(lang)
         app.popup.close()

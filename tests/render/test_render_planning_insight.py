@@ -164,6 +164,8 @@ def test_last_week_lands_in_its_fan(starter: Scenario, screen: pygame.Surface) -
         while not app.planning.visible:
             app.step()
             app.popup.close()
+            if app.incident.visible:  # an incident card: the manager's way
+                key(app, pygame.K_RETURN)
     v = app.planning.last_verdict
     assert v is not None and v.kind in ("hit", "luck", "rare", "plan")
     actual = app.engine.entered("signup", 2 * HOURS_PER_WEEK, 3 * HOURS_PER_WEEK)

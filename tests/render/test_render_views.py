@@ -55,7 +55,7 @@ def test_blame_popup_shows_at_a_missed_review_and_closes(starter: Scenario,
     enter = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r",
                                scancode=0)
     while not app.popup.visible and app.driver.phase is not Phase.FINISHED:
-        if app.planning.visible:
+        if app.planning.visible or app.incident.visible:
             app.handle(enter)
         app.step()
     if not app.popup.visible:

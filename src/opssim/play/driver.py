@@ -29,7 +29,7 @@ AUTO_SPEED = 2
 AUTO_HOLD_FRAMES = 40
 
 #: Frames a scripted run keeps an incident card up before answering it.
-AUTO_CARD_FRAMES = 60
+AUTO_CARD_FRAMES = 30
 
 #: A scripted run's rule for incident cards: ``choose(card, snapshot)`` returns a choice's
 #: index (a policy's ``choose``, checked); without one the card's default is taken.

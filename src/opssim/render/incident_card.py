@@ -7,7 +7,17 @@ import pygame
 
 from opssim.play.incident import IncidentModel
 from opssim.render import fonts, pen
-from opssim.render.palette import ACCENT, DIM, FUNNEL, PANEL, PANEL_EDGE, TEXT, TRACK, WARN
+from opssim.render.palette import (
+    ACCENT,
+    DIM,
+    FUNNEL,
+    PANEL,
+    PANEL_EDGE,
+    SIZE,
+    TEXT,
+    TRACK,
+    WARN,
+)
 from opssim.render.planning_panel import TONE
 from opssim.render.text import tr
 from opssim.render.widgets import focus_ring, panel, warning_icon
@@ -16,6 +26,7 @@ WIDTH = 660
 PAD = 22
 TEXT_SIZE = 15
 LINE = 20
+TEXT_LINES = 4  # the situation's lines at most
 NOTE_SIZE = 13
 NOTE_LINE = 17
 NUMBER_KEYS = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3,
@@ -79,8 +90,16 @@ class IncidentCard:
         lang, inner = m.lang, WIDTH - 2 * PAD
         choices = m.choices()
         text = fonts.wrap(card.text.get(lang), TEXT_SIZE, inner) if card.text.en else []
-        heights = [34 + NOTE_LINE * len(c.effects) for c in choices]
-        h = 70 + LINE * len(text) + 30 + sum(heights) + 8 * len(heights) + 36
+        if len(text) > TEXT_LINES:  # a long situation: its first lines, cut visibly
+            text = [*text[: TEXT_LINES - 1],
+                    fonts.fit(" ".join(text[TEXT_LINES - 1:]), TEXT_SIZE, inner)]
+        # One note a line; two or three columns when that would not fit the window.
+        for columns in (1, 2, 3):
+            rows = [-(-len(c.effects) // columns) for c in choices]
+            heights = [34 + NOTE_LINE * n for n in rows]
+            h = 70 + LINE * len(text) + 30 + sum(heights) + 8 * len(heights) + 36
+            if h <= SIZE[1] - 16:
+                break
         r = self.rect = pygame.Rect(0, 0, WIDTH, h)
         r.center = (FUNNEL[0] + FUNNEL[2] // 2, FUNNEL[1] + FUNNEL[3] // 2)
         r.top = max(8, r.top)
@@ -112,13 +131,14 @@ class IncidentCard:
             label = choice.label + (f"  · {tr('inc_default', lang)}" if choice.default else "")
             fonts.draw(surface, fonts.fit(label, 16, inner - 50, bold=True),
                        (row.x + 36, row.y + 8), 16, TEXT, bold=True)
-            ny = row.y + 31
-            for note in choice.effects:
+            col_w = (inner - 70) // columns
+            for k, note in enumerate(choice.effects):
+                nx = row.x + 38 + (k % columns) * (col_w + 14)
+                ny = row.y + 31 + (k // columns) * NOTE_LINE
                 words = tr(note.key, lang, **note.values)
-                fonts.draw(surface, "•", (row.x + 38, ny), NOTE_SIZE, TONE[note.tone])
-                fonts.draw(surface, fonts.fit(words, NOTE_SIZE, inner - 70),
-                           (row.x + 52, ny), NOTE_SIZE, TONE[note.tone])
-                ny += NOTE_LINE
+                fonts.draw(surface, "•", (nx, ny), NOTE_SIZE, TONE[note.tone])
+                fonts.draw(surface, fonts.fit(words, NOTE_SIZE, col_w - 14), (nx + 14, ny),
+                           NOTE_SIZE, TONE[note.tone])
             y += ch + 8
         fonts.draw(surface, tr("inc_keys", lang), (r.right - 18, r.bottom - 26), 13, DIM,
                    anchor="topright")

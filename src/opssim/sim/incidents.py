@@ -73,7 +73,8 @@ class Incidents:
         twin = Incidents.__new__(Incidents)
         memo[id(self)] = twin
         for name, value in self.__dict__.items():
-            setattr(twin, name, copy.deepcopy(value, memo))
+            if name != "chooser":  # a policy's or a recording's: not the fork's
+                setattr(twin, name, copy.deepcopy(value, memo))
         twin.chooser = default_choice
         return twin
 
