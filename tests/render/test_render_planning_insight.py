@@ -241,7 +241,7 @@ def test_the_hint_says_what_this_weeks_hour_still_does_by_the_end() -> None:
     later = Later("research", {"end": {"signups": (5.0, 7.0, 4.0, 8.0, 6.0, 5.0, 7.0, 6.0)}})
     lines = effect_lines("research", e, {"signups": "Signed up"}, "en", headline="signups",
                          later=later)
-    assert lines[-1].text == "this week's hour by the end: ≈ +6.0 Signed up · clear (8 pairs)"
+    assert lines[-1].text == "this week's hour by the end: ≈ +6.0 Signed up · clear"
     luck = Later("copy", {"review": {"signups": (3.0, -4.0, 1.0, -2.0)}})
     zh = effect_lines("copy", e, {"signups": "注册"}, "zh", headline="signups", later=luck)
     assert zh[-1].text.startswith("本周这一小时到下次考核：") and "可能是运气" in zh[-1].text

@@ -89,6 +89,6 @@ def later_lines(later: Later | None, labels: dict[str, str], first: str, lang: s
         sure = lo > 0 or hi < 0
         out.append(Line(tr("effect_later", lang, mark=tr(f"later_{mark}", lang),
                            changes=changes, verdict=tr("later_clear" if sure else
-                                                       "later_unclear", lang),
-                           n=len(later.runs[mark][first])), ACCENT if sure else DIM))
+                                                       "later_unclear", lang)),
+                        ACCENT if sure else DIM))
     return out
