@@ -234,3 +234,19 @@ def test_screenshot_with_focus_highlight_and_fan(starter: Scenario, screen: pyga
     assert shot.stat().st_size > 20_000
     strip = pygame.surfarray.array3d(screen)[RECT.x:RECT.right, RECT.bottom - 170:RECT.bottom]
     assert len(np.unique(strip.reshape(-1, 3), axis=0)) > 40  # a map, lines and text
+
+
+def test_the_hint_says_what_this_weeks_hour_still_does_by_the_end() -> None:
+    from opssim.sim.lookahead import Later
+
+    e = Effect("research", {"signups": 1.2}, {"signups": (1, 2, 1, 1, 2, 0)})
+    later = Later("research", {"end": {"signups": (5.0, 7.0, 4.0, 8.0, 6.0, 5.0, 7.0, 6.0)}})
+    lines = effect_lines("research", e, {"signups": "Signed up"}, "en", headline="signups",
+                         later=later)
+    assert lines[-1].text == "this week's hour by the end: ≈ +6.0 Signed up · clear"
+    luck = Later("copy", {"review": {"signups": (3.0, -4.0, 1.0, -2.0)}})
+    zh = effect_lines("copy", e, {"signups": "注册"}, "zh", headline="signups", later=luck)
+    assert zh[-1].text.startswith("本周这一小时到下次考核：") and "可能是运气" in zh[-1].text
+    waiting = effect_lines("copy", e, {"signups": "Signed up"}, "en", headline="signups",
+                           later_pending=True)
+    assert waiting[-1].text == "this week's hour by the end: computing…"

@@ -189,7 +189,7 @@ def test_the_followed_reputation_is_the_plan_reruns() -> None:
     sc = variant(**{**RERUN_FIRED, "lose_per_shortfall_pct: 0.01": "lose_per_shortfall_pct: 0.1"})
     e = play(sc, "plan", 1)
     assert e.run_start is not None
-    twin = rerun(e.run_start, [sc.plan_hours(w + 1) for w in range(sc.weeks)])
+    twin = rerun(e.run_start, [sc.plan_hours(w) for w in range(1, sc.weeks + 1)])
     assert twin.outcome != "fired"
     assert e.rerun_reputation == twin.reputation
 

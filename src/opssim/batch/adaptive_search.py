@@ -123,6 +123,7 @@ def adaptive_search(lab: Lab, scenario: Scenario, seeds: Sequence[int], budget: 
     calendar, totals = context_of(scenario)
     seen = observed(scenario, base_hours)
     conds = conditions(scenario, seen)
+    ahead = [c for c in conds if c[0].startswith("ahead:")]
     duties = [d for d, _ in base_hours]
     cap = scenario.specialist.max_hours
     rng = np.random.default_rng(zlib.crc32(f"{scenario.id}:adaptive:{budget}".encode()))
@@ -139,7 +140,10 @@ def adaptive_search(lab: Lab, scenario: Scenario, seeds: Sequence[int], budget: 
         for _ in range(count * 20):
             if len(batch) >= count:
                 break
-            feature, op, threshold = conds[int(rng.integers(len(conds)))]
+            # Half the draws from the calendar ahead: the public, time-varying pressure a
+            # constant allocation cannot meet (the rest from every condition).
+            pool = ahead if ahead and rng.random() < 0.5 else conds
+            feature, op, threshold = pool[int(rng.integers(len(pool)))]
             mode = ("shift", "more", "cut")[int(rng.integers(3))]
             hours = action(current.base, duties[int(rng.integers(len(duties)))],
                            DELTAS[int(rng.integers(len(DELTAS)))], mode, cap)

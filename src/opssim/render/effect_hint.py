@@ -76,21 +76,19 @@ def effect_lines(duty: str, effect: Effect | None, labels: dict[str, str], lang:
 
 def later_lines(later: Later | None, labels: dict[str, str], first: str, lang: str, *,
                 pending: bool = False) -> list[Line]:
-    """What this week's extra hour still does by the next review and by the end (the headline
-    KPI first): where a durable lever shows its worth. Clear when the paired runs' 95%
+    """What this week's extra hour still does to the headline KPI by the next review and by the
+    end: where a durable lever shows its worth. Clear when the paired runs' 95%
     interval leaves zero."""
     if later is None:
         return [Line(tr("effect_later_computing", lang), DIM)] if pending else []
     out = []
     for mark in later.runs:
-        changes = " · ".join(
-            tr("effect_change", lang, delta=delta(later.mean(mark, k)), kpi=label)
-            for k, label in sorted(labels.items(), key=lambda kv: kv[0] != first)
-            if k in later.runs[mark])
+        changes = tr("effect_change", lang, delta=delta(later.mean(mark, first)),
+                     kpi=labels[first])
         lo, hi = later.interval(mark, first)
         sure = lo > 0 or hi < 0
         out.append(Line(tr("effect_later", lang, mark=tr(f"later_{mark}", lang),
                            changes=changes, verdict=tr("later_clear" if sure else
-                                                       "later_unclear", lang),
-                           n=len(later.runs[mark][first])), ACCENT if sure else DIM))
+                                                       "later_unclear", lang)),
+                        ACCENT if sure else DIM))
     return out

@@ -35,7 +35,7 @@ Beyond the types and ranges above, `opssim validate` checks:
 - duties named in `plan`, `company.locked`, `specialist.skills` and `blame.promotion.skills`
   exist in `duties`; a locked duty is not in the plan;
 - the plan's hours (each week's, for a plan by week) fit in `contract_hours + overtime_cap`; a
-  plan by week starts at week 1 and names no week after the last;
+  plan by week starts at week 1 (an entry after the last week never applies: a shorter cut);
 - calendar entries, `from_week` and `to_week` fall inside the scenario's weeks, `to_week` is not
   before `from_week`, and a review is held in every target's window;
 - calendar ids are unique;
