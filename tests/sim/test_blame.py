@@ -233,3 +233,21 @@ def test_execution_decides_exactly_and_is_not_contested() -> None:
     assert found.part("execution") == blame.Part(95.0, 95.0, 95.0)
     assert blame.verdict(e, 3, found) == ("specialist", False)
     assert e.evidence == 12.0
+
+
+@pytest.mark.parametrize("policy", ["even", "heavy:analysis"])
+def test_attributing_only_contestable_misses_changes_no_outcome(policy: str) -> None:
+    """A verdict reads the split only when the specialist can contest: attributing only then
+    (lint's cheap runs) gives the same run; the misses nobody could contest carry no split."""
+    sc = variant()
+    full, cheap = play(sc, policy, 5), play(sc, policy, 5, contested_only=True)
+    assert (cheap.outcome, cheap.reputation, cheap.evidence) == (
+        full.outcome, full.reputation, full.evidence)
+    assert [(b.kpi, b.verdict, b.reputation_delta, b.contested) for b in blames(cheap)] == [
+        (b.kpi, b.verdict, b.reputation_delta, b.contested) for b in blames(full)]
+    for f, c in zip(blames(full), blames(cheap), strict=True):  # contestable: the same split
+        assert c.parts == (f.parts if f.evidence >= sc.blame.evidence_to_contest else ())
+    # Little evidence under "even": some misses go unattributed; analysis banks plenty.
+    skipped = sum(bool(b.parts) for b in blames(full)) - sum(bool(b.parts) for b in blames(cheap))
+    if policy == "even":
+        assert skipped > 0

@@ -24,10 +24,14 @@ class RunSummary:
         return self.data["outcome"]
 
 
-def run_one(scenario: Scenario, seed: int, policy: str | Policy = "plan") -> RunSummary:
-    """Run ``scenario`` from ``seed`` to the end under ``policy`` (a SPEC or a Policy)."""
+def run_one(scenario: Scenario, seed: int, policy: str | Policy = "plan", *,
+            contested_only: bool = False) -> RunSummary:
+    """Run ``scenario`` from ``seed`` to the end under ``policy`` (a SPEC or a Policy);
+    ``contested_only``: attribute misses only when they can be contested (the same outcome,
+    blame events without a split otherwise: ``Engine``)."""
     policy = parse_policy(policy, scenario) if isinstance(policy, str) else policy
-    return RunSummary(summarize(run_engine(scenario, seed, policy), policy.spec))
+    engine = run_engine(scenario, seed, policy, contested_only=contested_only)
+    return RunSummary(summarize(engine, policy.spec))
 
 
 def run_engine(
@@ -36,6 +40,8 @@ def run_engine(
     policy: Policy,
     on_week: Callable[[Engine], None] | None = None,
     on_start: Callable[[Engine], None] | None = None,
+    *,
+    contested_only: bool = False,
 ) -> Engine:
     """Play ``scenario`` headless under ``policy``, week by week; return the finished engine.
 
@@ -45,7 +51,7 @@ def run_engine(
     raises or returns hours the week cannot hold stops the run with a :class:`PolicyError`;
     so does one whose ``choose`` fails on an incident card.
     """
-    engine = Engine(scenario, seed=seed)
+    engine = Engine(scenario, seed=seed, contested_only=contested_only)
     if on_start is not None:
         on_start(engine)
     decide = policy.start(seed)  # a bot this process cannot import or create: PolicyError

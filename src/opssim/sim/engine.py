@@ -89,6 +89,7 @@ class Engine:
         *,
         attribution: bool = True,
         verify_attribution: bool = False,
+        contested_only: bool = False,
     ) -> None:
         sc = self.scenario = scenario
         self.seed = seed
@@ -124,6 +125,10 @@ class Engine:
         #: Re-run missed review periods to attribute them (the main run is never disturbed).
         self.attribution = attribution
         self.verify_attribution = verify_attribution
+        #: Attribute a review's misses only when the specialist holds the evidence to contest
+        #: one: the only time the split changes a verdict. The same outcomes, far fewer
+        #: re-runs; the other blame events carry no split (for runs nobody reads them of).
+        self.contested_only = contested_only
         #: A copy of the run at the start of the current review period.
         self.period_start: Engine | None = None
 

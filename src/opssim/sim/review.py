@@ -29,8 +29,11 @@ def review(engine: "Engine", week: int) -> None:
         results.append(KpiResult(kpi.name, kpi.stage, goal, actual))
     engine.last_review = end
     missed = [r for r in results if not r.hit]
+    contestable = (not engine.contested_only
+                   or engine.evidence >= sc.blame.evidence_to_contest)
     found = (attribute(engine, week, missed, engine.verify_attribution)
-             if missed and engine.attribution and engine.period_start is not None else {})
+             if missed and engine.attribution and engine.period_start is not None
+             and contestable else {})
     rule = sc.blame.rule()
     blames = []
     for r in results:

@@ -106,12 +106,15 @@ def balance_checks(
     searched = _search(duties, plan, sc.specialist.contract_hours, sc.specialist.max_hours,
                        search)
     specs = ["even", *singles.values(), *(s for p in pairs.values() for s in p), *searched]
-    runner.run([*(("plan", s) for s in range(seeds)), *((p, s) for p in specs for s in probes)])
+    # The plan's runs attribute every miss (the blame split note reads them); the others only
+    # where a miss can be contested, which is all a verdict reads of a split.
+    runner.run((("plan", s) for s in range(seeds)), full=True)
+    runner.run((p, s) for p in specs for s in probes)
 
     def tried(spec: str, seed_range: range = probes) -> Tried:
         return Tried(spec, runner.run((spec, s) for s in seed_range))
 
-    plan_all = tried("plan", range(seeds))
+    plan_all = Tried("plan", runner.run((("plan", s) for s in range(seeds)), full=True))
     yield from _difficulty(sc.difficulty, plan_all)
     everything = [plan_all, *(tried(p) for p in dict.fromkeys(specs))]
     yield from _reachable(sc, plan_all, everything)

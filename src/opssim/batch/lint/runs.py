@@ -70,8 +70,9 @@ def stats_of(data: dict[str, Any], scenario: Scenario) -> RunStats:
     )
 
 
-def _run_batch(scenario: Scenario, jobs: list[Job]) -> list[RunStats]:
-    return [stats_of(run_one(scenario, seed, spec).data, scenario) for spec, seed in jobs]
+def _run_batch(scenario: Scenario, jobs: list[Job], full: bool = False) -> list[RunStats]:
+    return [stats_of(run_one(scenario, seed, spec, contested_only=not full).data, scenario)
+            for spec, seed in jobs]
 
 
 def default_workers() -> int:
@@ -90,6 +91,7 @@ class Runner:
         self.scenario = scenario
         self.workers = max(1, workers)
         self.done: dict[Job, RunStats] = {}
+        self._full: set[Job] = set()  # jobs run with every miss attributed
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "Runner":
@@ -100,18 +102,24 @@ class Runner:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def run(self, jobs: Iterable[Job]) -> list[RunStats]:
-        """Stats of ``jobs`` in order, running those not run before."""
+    def run(self, jobs: Iterable[Job], full: bool = False) -> list[RunStats]:
+        """Stats of ``jobs`` in order, running those not run before. Runs attribute blame
+        only where a miss can be contested (outcomes are the same) unless ``full``: then
+        every miss's split is in the stats (``blame``), at many re-runs a miss."""
         jobs = list(jobs)
-        todo = list(dict.fromkeys(j for j in jobs if j not in self.done))
+        todo = list(dict.fromkeys(j for j in jobs
+                                  if j not in self.done or (full and j not in self._full)))
         if len(todo) > 1 and self.workers > 1:
             size = -(-len(todo) // (self.workers * 3))
             batches = [todo[i:i + size] for i in range(0, len(todo), size)]
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-            results = self._pool.map(_run_batch, [self.scenario] * len(batches), batches)
+            results = self._pool.map(_run_batch, [self.scenario] * len(batches), batches,
+                                     [full] * len(batches))
             for batch, stats in zip(batches, results, strict=True):
                 self.done.update(zip(batch, stats, strict=True))
         else:
-            self.done.update(zip(todo, _run_batch(self.scenario, todo), strict=True))
+            self.done.update(zip(todo, _run_batch(self.scenario, todo, full), strict=True))
+        if full:
+            self._full.update(todo)
         return [self.done[j] for j in jobs]
