@@ -90,6 +90,11 @@ def wilson(wins: int, n: int, z: float = 1.645) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+#: The plan's runs whose every miss is attributed, for the blame split note (each miss costs
+#: the scenario's luck runs in re-runs).
+SPLIT_SEEDS = 4
+
+
 def balance_checks(
     runner: Runner, *, seeds: int = 12, probe_seeds: int = 1, search: int = 6
 ) -> Iterator[Finding]:
@@ -106,18 +111,19 @@ def balance_checks(
     searched = _search(duties, plan, sc.specialist.contract_hours, sc.specialist.max_hours,
                        search)
     specs = ["even", *singles.values(), *(s for p in pairs.values() for s in p), *searched]
-    # The plan's runs attribute every miss (the blame split note reads them); the others only
-    # where a miss can be contested, which is all a verdict reads of a split.
-    runner.run((("plan", s) for s in range(seeds)), full=True)
-    runner.run((p, s) for p in specs for s in probes)
+    # Runs attribute a miss only where it can be contested, which is all a verdict reads of
+    # a split; the blame split note reads the plan's first few runs with every miss split.
+    runner.run([*(("plan", s) for s in range(seeds)), *((p, s) for p in specs for s in probes)])
+    split_runs = Tried("plan", runner.run((("plan", s) for s in range(min(seeds, SPLIT_SEEDS))),
+                                          full=True))
 
     def tried(spec: str, seed_range: range = probes) -> Tried:
         return Tried(spec, runner.run((spec, s) for s in seed_range))
 
-    plan_all = Tried("plan", runner.run((("plan", s) for s in range(seeds)), full=True))
+    plan_all = tried("plan", range(seeds))
     yield from _difficulty(sc.difficulty, plan_all)
     everything = [plan_all, *(tried(p) for p in dict.fromkeys(specs))]
-    yield from _reachable(sc, plan_all, everything)
+    yield from _reachable(sc, plan_all, everything, split_runs)
     plan_probe = tried("plan")
     yield from _payoffs(_mean_plan(phases, sc.weeks),
                         {d: (tried(w), tried(wo)) for d, (w, wo) in pairs.items()})
@@ -180,7 +186,7 @@ def _to_be_sure(hits: int, n: int, low: float, high: float) -> str:
     return f"; to be sure, run `opssim lint --seeds {m}` ({m} runs would tell it from luck)"
 
 
-def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
+def _reachable(sc, plan: Tried, everything: list[Tried], split_runs: Tried) -> Iterator[Finding]:
     for i, (target, kpi) in enumerate(zip(sc.reviews.targets, sc.kpis, strict=True)):
         kind = "per_week" if kpi.weekly else "total_by_end"
         goal = f"{target.kpi} ({getattr(target, kind):,.0f} {kind.replace('_', ' ')})"
@@ -193,7 +199,7 @@ def _reachable(sc, plan: Tried, everything: list[Tried]) -> Iterator[Finding]:
                           f"target looks out of reach: {figures}")
         else:
             yield Finding("note", ("reviews", "targets", i, kind), figures)
-        split = blame_split(plan, target.kpi)
+        split = blame_split(split_runs, target.kpi)
         if split:
             yield Finding("note", ("reviews", "targets", i, kind), split)
 
