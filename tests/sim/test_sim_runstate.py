@@ -21,7 +21,6 @@ def test_complaints_cost_the_run_and_the_plans_rerun_and_are_logged() -> None:
     state.complaints(30, 3, 2.0)
     assert (state.reputation, state.rerun_reputation) == (4.0, 0.0)
     assert log == [Complaints(30, 3, -6.0)]
-    assert state.judged(200.0) == 100.0 and state.judged(-300.0) == 0.0
 
 
 def test_the_end_is_logged_once_with_the_reputation() -> None:

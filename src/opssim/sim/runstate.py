@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from opssim.model.records import Complaints, Record, RunEnded
+from opssim.model.reputation import clamp
 
 
 @dataclass
@@ -50,18 +51,13 @@ class RunState:
 
     # -- standing -----------------------------------------------------------------------
 
-    def judged(self, delta: float) -> float:
-        """Reputation moves by ``delta`` (kept within 0–100); returns the new reputation."""
-        self.reputation = min(100.0, max(0.0, self.reputation + delta))
-        return self.reputation
-
     def complaints(self, hour: int, count: int, per_complaint: float) -> None:
         """``count`` complaints reach the boss: each costs ``per_complaint`` reputation, in
         the run and in the plan's re-run alike (the same users complain there)."""
         delta = -per_complaint * count
-        self.reputation = max(0.0, self.reputation + delta)
+        self.reputation = clamp(self.reputation + delta)
         if self.rerun_reputation is not None:
-            self.rerun_reputation = max(0.0, self.rerun_reputation + delta)
+            self.rerun_reputation = clamp(self.rerun_reputation + delta)
         self.log(Complaints(hour, count, round(delta, 6)))
 
     def end(self, hour: int, outcome: str) -> None:
