@@ -226,11 +226,14 @@ def test_play_loads_a_save(cli, tmp_path, starter: Scenario) -> None:
     from opssim.sim.record import Recording, file_sha256, state_checksum, weeks_of
 
     plan = (starter.plan_hours(),) * 2
-    sums = tuple(state_checksum(e) for _, e in weeks_of(starter, 3, plan))
+    played = [(state_checksum(e), tuple(e.incidents.choices_in_week(w)))
+              for w, e in weeks_of(starter, 3, plan)]
+    sums = tuple(p[0] for p in played)
     save = tmp_path / "save.json"
     where = str(default_scenario_path())
     Recording(scenario_hash(starter), 3, plan, sums, scenario=where,
-              scenario_sha256=file_sha256(default_scenario_path())).save(save)
+              scenario_sha256=file_sha256(default_scenario_path()),
+              choices=tuple(p[1] for p in played)).save(save)
     shot = tmp_path / "loaded.png"
     result = cli("play", "--load", save, "--frames", "3", "--screenshot", shot,
                  env={"SDL_VIDEODRIVER": "dummy"})

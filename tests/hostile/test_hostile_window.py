@@ -44,9 +44,12 @@ def window() -> Iterator[pygame.Surface]:
 def good_save() -> Recording:
     sc = load_scenario(default_scenario_path())
     plan = (sc.plan_hours(),)
-    sums = tuple(state_checksum(e) for _, e in weeks_of(sc, 1, plan))
-    return Recording(scenario_hash(sc), 1, plan, sums, scenario=str(default_scenario_path()),
-                     scenario_sha256=file_sha256(default_scenario_path()), policy="window")
+    played = [(state_checksum(e), tuple(e.incidents.choices_in_week(w)))
+              for w, e in weeks_of(sc, 1, plan)]
+    return Recording(scenario_hash(sc), 1, plan, tuple(p[0] for p in played),
+                     scenario=str(default_scenario_path()),
+                     scenario_sha256=file_sha256(default_scenario_path()), policy="window",
+                     choices=tuple(p[1] for p in played))
 
 
 @pytest.fixture

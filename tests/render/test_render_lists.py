@@ -61,13 +61,16 @@ def saves(data: Path, starter: Scenario) -> list[Path]:
     folder = data / "saves"
     folder.mkdir(parents=True)
     plan = starter.plan_hours()
-    sums = [state_checksum(e) for _, e in weeks_of(starter, 5, (plan,) * 3)]
+    played = [(state_checksum(e), tuple(e.incidents.choices_in_week(w)))
+              for w, e in weeks_of(starter, 5, (plan,) * 3)]
+    sums, answers = [p[0] for p in played], [p[1] for p in played]
     paths = []
     for i in range(N):
         weeks = i % 3 + 1
         rec = Recording(scenario_hash(starter), 5, (plan,) * weeks, tuple(sums[:weeks]),
                         scenario=str(default_scenario_path()), policy="window",
-                        scenario_sha256=file_sha256(default_scenario_path()))
+                        scenario_sha256=file_sha256(default_scenario_path()),
+                        choices=tuple(answers[:weeks]))
         p = folder / f"save-{i:02d}.json"
         rec.save(p)
         os.utime(p, (2_000_000_000 - i * 60, 2_000_000_000 - i * 60))  # save-00 newest
