@@ -105,7 +105,7 @@ def test_grid_and_one_at_a_time_designs(lab_scenario: Scenario) -> None:
 
 def test_sweeping_the_plan_changes_the_plan_policy(lab_scenario: Scenario) -> None:
     plan = parse_policy("plan", lab_scenario)
-    p = parse_param("plan.copy=20", lab_scenario)
+    p = parse_param("plan.1.copy=20", lab_scenario)  # the starter gives its plan by week
     (point,) = design(lab_scenario, plan, [p], "grid")
     assert point.job.policy.constant_hours["copy"] == 20
 

@@ -426,8 +426,8 @@ def test_hot_reload(window: pygame.Surface, tmp_path: Path) -> None:
     assert game.app.driver.week == 2 and game.app.driver.checksums == checksums
     assert game.toast is not None and "week 3" in game.toast[0]
 
-    _touch_later(path, text.replace("overtime_cap: 15 ", "overtime_cap: 0  "))
-    game.poll()  # 50 h no longer fit a 40 h week: week 1 again
+    _touch_later(path, text.replace("overtime_cap: 15 ", "overtime_cap: 2  "))
+    game.poll()  # 50 h no longer fit a 42 h week (the plan's 42 do): week 1 again
     assert game.app is not None and game.app.driver.week == 0
     assert game.toast is not None and "week 1" in game.toast[0]
 

@@ -76,6 +76,7 @@ def test_the_scaffold_validates_in_an_editor_from_an_empty_folder(cli, tmp_path:
     comments = sum("#" in line for line in text.splitlines())
     assert comments >= 15, "a scaffold explains itself"
     data, _ = to_plain(YAML(typ="rt").load(text))
+    data = json.loads(json.dumps(data))  # as an editor sees it: a plan's week 5 is "5"
     Draft7Validator.check_schema(schema)
     assert not list(Draft7Validator(schema).iter_errors(data))
     assert data["title"]["zh"] == f"{PLACEHOLDER} X", "the other language is marked to do"

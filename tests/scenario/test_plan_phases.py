@@ -99,3 +99,17 @@ def test_the_planning_panel_offers_the_weeks_plan(phased: Scenario) -> None:
     panel.move("copy", 20.0)
     panel.use_plan()
     assert panel.values == phased.plan_hours(3)
+
+
+def test_a_player_who_kept_to_the_plan_is_offered_the_new_one(phased: Scenario) -> None:
+    from opssim.play.planning import PlanningModel
+
+    kept = PlanningModel(phased, lambda hours: None)
+    kept.open(0)
+    kept.open(2)  # kept week 1's plan: week 3's is offered
+    assert kept.values == phased.plan_hours(3)
+    changed = PlanningModel(phased, lambda hours: None)
+    changed.open(0)
+    changed.move("copy", 12.0)
+    changed.open(2)  # hours of one's own stay
+    assert changed.values["copy"] == 12.0

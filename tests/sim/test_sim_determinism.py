@@ -102,7 +102,7 @@ def test_support_hours_do_not_change_who_arrives(starter: Scenario) -> None:
     hours = sc.plan_hours()
     assert hours["support"] > 0
     spec = "fixed:" + ",".join(f"{k}={v}" for k, v in hours.items() if k != "support")
-    a = weekly(sc, 5, "plan")
+    a = weekly(sc, 5, "fixed:" + ",".join(f"{k}={v}" for k, v in hours.items()))
     b = weekly(sc, 5, spec)
     assert a.truth().support.answered > 0 and b.truth().support.answered == 0
     assert [(r.t, r.t_end) for r in a.events if isinstance(r, Flow)] == \

@@ -97,6 +97,8 @@ def resolve(scenario: Scenario, path: str) -> tuple[tuple[str | int, ...], float
             node = node[index]
             annotation = None
         elif isinstance(node, Mapping):
+            if part not in node and part.isdigit() and int(part) in node:
+                part = int(part)  # a plan by week: plan.10.support
             if part not in node:
                 keys = ", ".join(map(str, node)) or "none"
                 raise ParamError(f"--param {path}: {here} has no key {part!r} (keys: {keys})")
@@ -105,7 +107,7 @@ def resolve(scenario: Scenario, path: str) -> tuple[tuple[str | int, ...], float
             annotation = None
         else:
             raise ParamError(f"--param {path}: {here} is a value, it has no {part!r}")
-        done.append(part)
+        done.append(str(part))
     if isinstance(node, bool) or not (isinstance(node, int | float) or
                                       (node is None and _numeric(annotation))):
         kind = _kind(node)
@@ -124,8 +126,8 @@ def apply(scenario: Scenario, params: Sequence[Param], values: Sequence[float]) 
             continue
         node = data
         for key in p.where[:-1]:
-            node = node[key]
-        node[p.where[-1]] = int(v) if p.integer else float(v)
+            node = node[str(key) if isinstance(node, dict) and key not in node else key]
+        node[p.where[-1]] = int(v) if p.integer else float(v)  # (JSON: a week's key is "5")
         changed.append(f"{p.path}={_fmt(v)}")
     if not changed:
         return scenario

@@ -125,7 +125,9 @@ class PlanningModel:
         """Plan 0-based ``week``, starting from the last values (the plan when ``auto``);
         ``fatigue`` and ``skills`` are the specialist's now."""
         self.week, self.auto, self.open_now = week, auto, True
-        self.plan = self.sc.plan_hours(week + 1)  # the manager's plan may change by week
+        before, self.plan = self.plan, self.sc.plan_hours(week + 1)  # it may change by week
+        if self.values == {d: float(before.get(d, 0.0)) for d in self.values}:
+            self.values = {d: float(self.plan.get(d, 0.0)) for d in self.values}  # kept to it
         self.fatigue, self.skills = fatigue, dict(skills or {})
         if auto:
             self.values = {d: float(self.plan.get(d, 0.0)) for d in self.values}

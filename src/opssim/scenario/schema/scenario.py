@@ -131,8 +131,9 @@ class Scenario(Model):
 
     @property
     def plan_changes(self) -> bool:
-        """Whether the plan gives different hours in different weeks."""
-        return len({tuple(h.items()) for _, h in self.plan_phases}) > 1
+        """Whether the plan gives different hours in different weeks of the run (entries
+        after the last week never apply)."""
+        return len({tuple(h.items()) for w, h in self.plan_phases if w <= self.weeks}) > 1
 
     def plan_hours(self, week: int = 1) -> dict[str, float]:
         """The manager's plan for 1-based ``week``: hours for every duty the player allocates
