@@ -167,7 +167,7 @@ def funnel_scenario(
 
 def scenario_from(data: dict[str, Any], name: str = "<test>") -> Scenario:
     """Validate plain scenario data (JSON is YAML 1.2, so it goes through the real loader)."""
-    return parse_scenario(json.dumps(data), name)
+    return parse_scenario(json.dumps(data, indent=1), name)
 
 
 def external_arrivals(engine: Any) -> np.ndarray:

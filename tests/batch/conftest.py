@@ -23,7 +23,7 @@ def short_data(weeks: int = 2) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def lab_scenario() -> Scenario:
     """The starter scenario cut to two weeks."""
-    return parse_scenario(json.dumps(short_data(2)), "short.yaml")
+    return parse_scenario(json.dumps(short_data(2), indent=1), "short.yaml")
 
 
 @pytest.fixture

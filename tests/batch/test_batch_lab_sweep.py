@@ -194,7 +194,7 @@ def with_calendar(lab_scenario: Scenario) -> Scenario:
 def _with_calendar(sc: Scenario, **entry: Any) -> Scenario:
     data = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["calendar"] = [{"kind": "holiday", "week": 1, "hours": 48, "arrivals_x": 2.0, **entry}]
-    return parse_scenario(json.dumps(data), "cal.yaml")
+    return parse_scenario(json.dumps(data, indent=1), "cal.yaml")
 
 
 def test_a_calendar_entry_is_named_by_its_id(with_calendar: Scenario) -> None:
@@ -211,7 +211,7 @@ def test_calendar_ids_are_unique(lab_scenario: Scenario) -> None:
     entry = {"id": "rush", "kind": "holiday", "week": 1}
     data["calendar"] = [entry, {**entry, "week": 2}]
     with pytest.raises(ScenarioError, match=r"calendar\.1\.id: duplicate id 'rush'"):
-        parse_scenario(json.dumps(data), "cal.yaml")
+        parse_scenario(json.dumps(data, indent=1), "cal.yaml")
 
 
 def test_the_balance_tornado_varies_the_chosen_params(with_calendar: Scenario) -> None:

@@ -34,7 +34,7 @@ def two_weeks(tutorial: Scenario) -> Scenario:
     data["calendar"] = [h for h in data["calendar"] if h["week"] <= 2]
     data["reviews"]["targets"] = [t for t in data["reviews"]["targets"]
                                   if t.get("from_week", 1) <= 2]
-    return parse_scenario(json.dumps(data), "two-weeks.yaml")
+    return parse_scenario(json.dumps(data, indent=1), "two-weeks.yaml")
 
 
 def recorded(sc: Scenario, seed: int, policy: str = "plan") -> Recording:

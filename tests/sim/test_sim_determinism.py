@@ -89,7 +89,7 @@ def tireless(scenario: Scenario) -> Scenario:
     data["specialist"]["fatigue"]["per_overtime_hour"] = 0
     data["duties"]["ground"]["fatigue_per_hour"] = 0
     data["incidents"] = []
-    return parse_scenario(json.dumps(data), "tireless")
+    return parse_scenario(json.dumps(data, indent=1), "tireless")
 
 
 def test_support_hours_do_not_change_who_arrives(starter: Scenario) -> None:

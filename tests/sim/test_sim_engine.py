@@ -334,7 +334,7 @@ def test_targets_start_at_their_from_week(make_scenario) -> None:
 def test_reviews_every_two_weeks_cover_the_weeks_since_the_last(scenario_data) -> None:
     data = scenario_data(weeks=5, targets=[{"kpi": "k", "stage": "s1", "per_week": 100}])
     data["reviews"]["every_weeks"] = 2
-    sc = parse_scenario(json.dumps(data))
+    sc = parse_scenario(json.dumps(data, indent=1))
     engine = run_engine(sc, 0, parse_policy("plan", sc))
     reviews = of_kind(engine, Review)
     assert [r.week for r in reviews] == [2, 4, 5]
