@@ -251,3 +251,32 @@ def test_attributing_only_contestable_misses_changes_no_outcome(policy: str) -> 
     skipped = sum(bool(b.parts) for b in blames(full)) - sum(bool(b.parts) for b in blames(cheap))
     if policy == "even":
         assert skipped > 0
+
+
+def test_runs_of_one_seed_share_their_first_hour_reruns_exactly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A total is re-run from the first hour, where no policy has acted yet: every policy
+    played on a seed needs the same re-runs, made once and kept. The numbers do not change."""
+    sc = variant(**IMPOSSIBLE)
+    policies = ("plan", "even", "fixed:copy=20,support=20")
+    made = []
+    real = blame.replicate
+
+    def counting(start: Engine, allocations: list, run_indices: list) -> list[Engine]:
+        if start.now == 0:
+            made.append(len(run_indices))
+        return real(start, allocations, run_indices)
+
+    monkeypatch.setattr(blame, "replicate", counting)
+    blame._FIRST.clear()
+    shared = [play(sc, p, 3) for p in policies]
+    kept = sum(made)
+    alone = []
+    for p in policies:
+        blame._FIRST.clear()
+        alone.append(play(sc, p, 3))
+    totals = [b for e in shared for b in blames(e) if b.kpi == "paying" and b.parts]
+    assert len(totals) == len(policies), "each run attributes its missed total"
+    assert [e.events for e in shared] == [e.events for e in alone]
+    # Plan: 2 luck re-runs; the others add the same-luck one: 3 made, not 2 + 3 + 3.
+    assert kept == 3 and sum(made) - kept == 8

@@ -19,9 +19,12 @@ measured with the same luck, so it is exact and its interval is the point itself
 """
 
 import math
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
 
 from opssim.model import AllocationError
 from opssim.model.records import KpiResult
@@ -161,9 +164,12 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
     runs = engine.scenario.blame.luck_runs
     indices: list[int | None] = [LUCK_RUN_INDEX + k for k in range(runs)]
     same = not _played_the_plan(engine, first, week, mine)
-    # One call for every re-run under the plan, so that they are stepped together.
-    twins = replicate(start, plan, [None, *indices] if same else indices)
-    with_plan = twins[0] if same else engine
+    wanted = [None, *indices] if same else indices
+    if start is engine.run_start:  # from the first hour: runs of this seed share them
+        twins: Sequence[_Reads] = _from_first(engine, start, plan, wanted)
+    else:  # one call for every re-run under the plan, so that they are stepped together
+        twins = replicate(start, plan, wanted)
+    with_plan: _Reads = twins[0] if same else engine
     luck = twins[1:] if same else twins
     # The re-run under the player's own hours reproduces the run exactly (the tests check
     # it), so it is only re-run on request.
@@ -172,7 +178,7 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
     for r in missed:
         found = engine.scenario.kpi(r.kpi)
 
-        def value(e: "Engine", found=found) -> float:
+        def value(e: "_Reads", found=found) -> float:
             return float(found.measure(e.entered, int(start.now), week * HOURS_PER_WEEK))
 
         p = value(with_plan)
@@ -180,6 +186,63 @@ def _attribute_from(engine: "Engine", start: "Engine", week: int, missed: Sequen
         played = value(as_played) if as_played is not None else float(r.actual)
         out[r.kpi] = Attribution(r.target, r.actual, p, played, expected, parts, len(luck))
     return out
+
+
+class _Reads(Protocol):
+    """What a KPI's value reads of a run: users reaching a stage in hours ``[start, end)``."""
+
+    def entered(self, stage: str, start: int, end: int) -> int: ...
+
+
+class _Reached:
+    """What a re-run's KPIs read, kept after it: users reaching each stage by hour, summed
+    (:meth:`Engine.entered` of the re-run, for any hours up to where it was played)."""
+
+    def __init__(self, twin: "Engine") -> None:
+        sc = twin.scenario
+        twin.draw_to(int(twin.now))  # as its own reads would
+        by_hour = twin.funnel.entered.sum(axis=1, dtype=np.int64)
+        self._cum = np.concatenate([np.zeros((len(by_hour), 1), np.int64),
+                                    np.cumsum(by_hour, axis=1)], axis=1)
+        self._stage = sc.stage_index
+        self.played_to = int(twin.now)
+
+    def entered(self, stage: str, start: int, end: int) -> int:
+        row = self._cum[self._stage(stage)]
+        return int(row[min(end, len(row) - 1)] - row[min(start, len(row) - 1)])
+
+
+#: Re-runs of the plan from the first hour, by (scenario, seed, run index, plan, re-run's
+#: luck): at the first hour nothing the player did has happened yet, so every policy played
+#: on one seed needs the same ones (lint, balance and optimize play many on common seeds).
+_FIRST: "OrderedDict[tuple, tuple[object, _Reached]]" = OrderedDict()
+_FIRST_SIZE = 512  # re-runs kept (each its stages × hours of counts: about 0.1 MB)
+
+
+def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, float]],
+                wanted: Sequence[int | None]) -> list[_Reads]:
+    """The re-runs of ``plan`` from ``start`` (the run's first hour) with each of the
+    ``wanted`` luck, played to the end of the plan's last week: those made for an earlier run
+    of the same seed are reused, the others made together and kept."""
+    sc, end = engine.scenario, len(plan) * HOURS_PER_WEEK
+    hours = tuple(tuple(sorted(h.items())) for h in plan)
+    keys = [(id(sc), engine.seed, engine.streams.run_index, hours, k) for k in wanted]
+    found: dict[int, _Reached] = {}
+    for i, key in enumerate(keys):
+        hit = _FIRST.get(key)
+        if hit is not None and hit[0] is sc:
+            found[i] = hit[1]
+            _FIRST.move_to_end(key)
+    missing = [i for i in range(len(keys)) if i not in found]
+    if missing:
+        twins = replicate(start, plan, [wanted[i] for i in missing])
+        for i, twin in zip(missing, twins, strict=True):
+            assert int(twin.now) >= end or twin.finished
+            found[i] = _Reached(twin)
+            _FIRST[keys[i]] = (sc, found[i])
+        while len(_FIRST) > _FIRST_SIZE:
+            _FIRST.popitem(last=False)
+    return [found[i] for i in range(len(keys))]
 
 
 def _played_the_plan(engine: "Engine", first: int, week: int,

@@ -109,6 +109,9 @@ class Runner:
         jobs = list(jobs)
         todo = list(dict.fromkeys(j for j in jobs
                                   if j not in self.done or (full and j not in self._full)))
+        # Seed by seed, so a batch's runs of one seed share their re-runs from the first
+        # hour (opssim.sim.blame keeps them per process): the same stats, fewer re-runs.
+        todo.sort(key=lambda job: job[1])
         if len(todo) > 1 and self.workers > 1:
             size = -(-len(todo) // (self.workers * 3))
             batches = [todo[i:i + size] for i in range(0, len(todo), size)]

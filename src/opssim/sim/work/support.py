@@ -40,6 +40,9 @@ class SupportWork(Work[SupportDuty]):
         for j, h in enumerate(self.storms):
             start = (h.week - 1) * HOURS_PER_WEEK + (h.day - 1) * HOURS_PER_DAY
             self.storm_rate[j, start:start + max(1, math.ceil(h.hours))] = h.tickets / h.hours
+        #: Each source's streams: its tickets per hour, and their places inside the hour.
+        self._names = [(f"tickets:{i}", f"ticket-place:{i}")
+                       for i in range(len(spec.tickets) + len(self.storms))]
         self.late = 0
         self.lost = 0
         self.complaints = 0
@@ -66,34 +69,32 @@ class SupportWork(Work[SupportDuty]):
         """The tickets of hours ``[t0, t1)``, each at its own moment inside its hour."""
         e = self.engine
         get = e.streams.get
-        counts, places = [], []
+        f = e.funnel
+        counts: list[tuple[int, np.ndarray]] = []  # (source, tickets per hour)
         for i, src in enumerate(self.spec.tickets):
             s = self.source_stage[i]
-            rng = get(f"tickets:{i}", week)
+            rng = get(self._names[i][0], week)
             if src.per_user is not None:  # pre-sales: a share of the users entering the stage
-                counts.append(rng.binomial(e.funnel.entered[s, :, t0:t1].sum(axis=0),
-                                           src.per_user))
+                counts.append((i, rng.binomial(f.entered[s, :, t0:t1].sum(axis=0),
+                                               src.per_user)))
             else:  # after-sales: a rate per user in the stage, hour by hour
-                f = e.funnel
                 change = (f.entered[s, :, t0:t1] - f.moves[s, :, t0:t1]
                           - f.drops[s, :, t0:t1]).sum(axis=0)
                 there = f.current(s, t0).sum() + np.concatenate([[0], np.cumsum(change)[:-1]])
                 lam = there * (src.per_user_per_week or 0.0) / HOURS_PER_WEEK
-                counts.append(rng.poisson(np.maximum(lam, 0.0)))
-            places.append(get(f"ticket-place:{i}", week))
+                counts.append((i, rng.poisson(np.maximum(lam, 0.0))))
         for j, rate in enumerate(self.storm_rate):
             i = len(self.spec.tickets) + j
-            counts.append(get(f"tickets:{i}", week).poisson(rate[t0:t1]))
-            places.append(get(f"ticket-place:{i}", week))
-        if not counts:
-            return
-        per_source = np.array(counts, dtype=np.int64).reshape(len(counts), t1 - t0)
+            hourly = rate[t0:t1]
+            # No storm in these hours: a Poisson draw of rate 0 takes nothing from its stream.
+            if hourly.any():
+                counts.append((i, get(self._names[i][0], week).poisson(hourly)))
         hours = np.arange(t0, t1)
         times, sources = [], []
-        for i, row in enumerate(per_source):
+        for i, row in counts:
             n = int(row.sum())
             if n:  # a Poisson process inside each hour
-                times.append(np.repeat(hours, row) + places[i].random(n))
+                times.append(np.repeat(hours, row) + get(self._names[i][1], week).random(n))
                 sources.append(np.full(n, i))
         if not times:
             return
