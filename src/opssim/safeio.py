@@ -132,3 +132,33 @@ def is_regular(path: Path) -> bool:
         return stat.S_ISREG(path.stat().st_mode)
     except (OSError, ValueError):
         return False
+
+
+class DataFileError(ValueError):
+    """A small data file (a schedule, a bot) that cannot be read: a one-line message that
+    starts with its path."""
+
+
+def read_yaml_data(path: str | os.PathLike[str], cap: int, what: str) -> Any:
+    """The plain data (safe YAML: no tags, no objects) of the file at ``path``, at most
+    ``cap`` bytes; ``what`` names the file in messages (``schedule``: "no such schedule
+    file"). Raises :class:`DataFileError`."""
+    from ruamel.yaml import YAML  # only the commands that read such files pay for it
+    from ruamel.yaml.error import YAMLError
+
+    p = display_path(path)
+    try:
+        raw = read_regular(path, cap)  # a FIFO or a device is refused
+    except FileNotFoundError:
+        raise DataFileError(f"{p}: no such {what} file") from None
+    except OSError as exc:
+        raise DataFileError(f"{p}: cannot read it ({exc.strerror or exc})") from None
+    if len(raw) > cap:
+        raise DataFileError(f"{p}: larger than {cap:,} bytes")
+    try:
+        return YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DataFileError(f"{p}: not valid UTF-8") from None
+    except (YAMLError, ValueError, RecursionError) as exc:
+        first = " ".join(str(exc).split())[:200]
+        raise DataFileError(f"{p}: not valid YAML ({first})") from None

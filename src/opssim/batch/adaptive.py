@@ -38,10 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from opssim.safeio import display_path, read_regular
+from opssim.safeio import DataFileError, display_path, read_yaml_data
 from opssim.scenario import Scenario
 from opssim.sim import Snapshot
 
@@ -182,25 +179,14 @@ def to_yaml(table: RuleTable, scenario: Scenario, note: str = "") -> str:
 
 def load_table(path: str | Path, scenario: Scenario) -> RuleTable:
     """Read a bot file for ``scenario`` (raises :class:`BotFileError` with one line)."""
-    p = display_path(path)
     try:
-        raw = read_regular(path, MAX_BOT_BYTES)
-    except FileNotFoundError:
-        raise BotFileError(f"{p}: no such bot file") from None
-    except OSError as exc:
-        raise BotFileError(f"{p}: cannot read it ({exc.strerror or exc})") from None
-    if len(raw) > MAX_BOT_BYTES:
-        raise BotFileError(f"{p}: larger than {MAX_BOT_BYTES:,} bytes")
-    try:
-        data = YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise BotFileError(f"{p}: not valid UTF-8") from None
-    except (YAMLError, ValueError, RecursionError) as exc:
-        raise BotFileError(f"{p}: not valid YAML ({' '.join(str(exc).split())[:200]})") from None
+        data = read_yaml_data(path, MAX_BOT_BYTES, "bot")
+    except DataFileError as exc:
+        raise BotFileError(str(exc)) from None
     try:
         return table_of(data, scenario)
     except BotFileError as exc:
-        raise BotFileError(f"{p}: {exc}") from None
+        raise BotFileError(f"{display_path(path)}: {exc}") from None
 
 
 def table_of(data: Any, scenario: Scenario) -> RuleTable:

@@ -17,10 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from opssim.safeio import display_path, read_regular
+from opssim.safeio import DataFileError, display_path, read_yaml_data
 
 #: Largest schedule file read, in bytes.
 MAX_SCHEDULE_BYTES = 100_000
@@ -54,26 +51,14 @@ class ScheduleError(ValueError):
 
 def load_schedule(path: str | Path) -> RawSchedule:
     """Read the schedule file at ``path`` (raises :class:`ScheduleError`)."""
-    p = display_path(path)
     try:
-        raw = read_regular(path, MAX_SCHEDULE_BYTES)  # a FIFO or a device is refused
-    except FileNotFoundError:
-        raise ScheduleError(f"{p}: no such schedule file") from None
-    except OSError as exc:
-        raise ScheduleError(f"{p}: cannot read it ({exc.strerror or exc})") from None
-    if len(raw) > MAX_SCHEDULE_BYTES:
-        raise ScheduleError(f"{p}: larger than {MAX_SCHEDULE_BYTES:,} bytes")
-    try:
-        data = YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScheduleError(f"{p}: not valid UTF-8") from None
-    except (YAMLError, ValueError, RecursionError) as exc:
-        first = " ".join(str(exc).split())[:200]
-        raise ScheduleError(f"{p}: not valid YAML ({first})") from None
+        data = read_yaml_data(path, MAX_SCHEDULE_BYTES, "schedule")
+    except DataFileError as exc:
+        raise ScheduleError(str(exc)) from None
     try:
         return _entries(data)
     except ScheduleError as exc:
-        raise ScheduleError(f"{p}: {exc}") from None
+        raise ScheduleError(f"{display_path(path)}: {exc}") from None
 
 
 def parse_inline_schedule(arg: str) -> RawSchedule:
