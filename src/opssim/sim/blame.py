@@ -19,6 +19,7 @@ measured with the same luck, so it is exact and its interval is the point itself
 """
 
 import math
+import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import numpy as np
 
 from opssim.model import AllocationError
 from opssim.model.records import KpiResult
+from opssim.scenario import Scenario, scenario_hash
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.replicas import replicate
 
@@ -212,10 +214,14 @@ class _Reached:
         return int(row[min(end, len(row) - 1)] - row[min(start, len(row) - 1)])
 
 
-#: Re-runs of the plan from the first hour, by (scenario, seed, run index, plan, re-run's
-#: luck): at the first hour nothing the player did has happened yet, so every policy played
-#: on one seed needs the same ones (lint, balance and optimize play many on common seeds).
-_FIRST: "OrderedDict[tuple, tuple[object, _Reached]]" = OrderedDict()
+#: Re-runs of the plan from the first hour, by (what the scenario simulates, seed, run
+#: index, plan, re-run's luck): at the first hour nothing the player did has happened yet, so
+#: every policy played on one seed needs the same ones (lint, balance and optimize play many
+#: on common seeds).
+_FIRST: "OrderedDict[tuple, _Reached]" = OrderedDict()
+#: Each scenario object's hash, by ``id`` (a frozen model hashes by its fields, which hold
+#: dicts, so it cannot key a dict itself).
+_hashes: "dict[int, tuple[weakref.ref[Scenario], str]]" = {}
 _FIRST_SIZE = 512  # re-runs kept (each its stages × hours of counts: about 0.1 MB)
 
 
@@ -226,20 +232,27 @@ def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, f
     of the same seed are reused, the others made together and kept."""
     sc, end = engine.scenario, len(plan) * HOURS_PER_WEEK
     hours = tuple(tuple(sorted(h.items())) for h in plan)
-    keys = [(id(sc), engine.seed, engine.streams.run_index, hours, k) for k in wanted]
+    known = _hashes.get(id(sc))
+    if known is not None and known[0]() is sc:
+        simulated = known[1]
+    else:  # a scenario object per lab task: the same scenario hashes alike
+        simulated = scenario_hash(sc)
+        _hashes[id(sc)] = (weakref.ref(sc), simulated)
+        if len(_hashes) > 64:  # old objects' entries
+            _hashes.pop(next(iter(_hashes)))
+    keys = [(simulated, engine.seed, engine.streams.run_index, hours, k) for k in wanted]
     found: dict[int, _Reached] = {}
     for i, key in enumerate(keys):
         hit = _FIRST.get(key)
-        if hit is not None and hit[0] is sc:
-            found[i] = hit[1]
+        if hit is not None:
+            found[i] = hit
             _FIRST.move_to_end(key)
     missing = [i for i in range(len(keys)) if i not in found]
     if missing:
         twins = replicate(start, plan, [wanted[i] for i in missing])
         for i, twin in zip(missing, twins, strict=True):
             assert int(twin.now) >= end or twin.finished
-            found[i] = _Reached(twin)
-            _FIRST[keys[i]] = (sc, found[i])
+            found[i] = _FIRST[keys[i]] = _Reached(twin)
         while len(_FIRST) > _FIRST_SIZE:
             _FIRST.popitem(last=False)
     return [found[i] for i in range(len(keys))]
