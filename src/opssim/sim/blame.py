@@ -222,7 +222,7 @@ _FIRST: "OrderedDict[tuple, _Reached]" = OrderedDict()
 #: Each scenario object's hash, by ``id`` (a frozen model hashes by its fields, which hold
 #: dicts, so it cannot key a dict itself).
 _hashes: "dict[int, tuple[weakref.ref[Scenario], str]]" = {}
-_FIRST_SIZE = 512  # re-runs kept (each its stages × hours of counts: about 0.1 MB)
+_FIRST_SIZE = 256  # re-runs kept (each its stages × hours of counts: 0.1–0.2 MB)
 
 
 def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, float]],
