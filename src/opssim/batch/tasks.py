@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from opssim.scenario import Scenario, scenario_hash
 
@@ -53,10 +54,13 @@ def chunk_size(runs: int, workers: int) -> int:
 
 
 def make_tasks(work: Iterable[tuple[Job, list[int]]], size: int) -> Iterator[Task]:
-    """Cut each job's seeds into tasks of at most ``size`` seeds."""
-    for job, seeds in work:
-        for i in range(0, len(seeds), size):
-            yield Task(job, tuple(seeds[i:i + size]))
+    """Cut each job's seeds into tasks of at most ``size`` seeds, in rounds: every job's
+    first seeds, then every job's next ones. So the policies of one seed run close together,
+    and a worker reuses the blame re-runs they share (``opssim.sim.blame``)."""
+    cut = [[Task(job, tuple(seeds[i:i + size])) for i in range(0, len(seeds), size)]
+           for job, seeds in work]
+    for tasks in zip_longest(*cut):
+        yield from (t for t in tasks if t is not None)
 
 
 def gui_modules() -> list[str]:
