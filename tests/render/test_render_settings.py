@@ -93,7 +93,7 @@ def test_the_players_changes_are_remembered(screen: pygame.Surface, data: Path) 
 
 def _session(cli, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Game, object]:
     """``opssim play ARGS`` up to its frame loop; the game it built and the CLI's result."""
-    from opssim.render import game as game_module
+    from opssim.render import window as game_module
 
     seen: list[Game] = []
     monkeypatch.setattr(game_module, "_interactive", lambda game, screen: seen.append(game))

@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from opssim.render.app import App
-from opssim.render.game import Game, play
+from opssim.render.game import Game
+from opssim.render.window import play
 
 __all__ = ["App", "Game", "play"]

@@ -2,7 +2,7 @@
 
 :class:`App` holds one run. ``App.step()`` is the logic of one frame (engine, dots, log,
 popups) and ``App.draw()`` paints it, so tests can step a run without a real loop. The scenes
-around it (title, menu, saves) and the frame loops are in :mod:`opssim.render.game`.
+around it (title, menu, saves) and the frame loops are in :mod:`opssim.render.window`.
 """
 
 from collections.abc import Callable, Sequence
