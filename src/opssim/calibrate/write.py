@@ -129,9 +129,8 @@ def _depth(i: int, n: int) -> int:
 
 def scenario_text(cal: Calibration, scenario_id: str, folder: Path) -> str:
     """The calibrated scenario's YAML text."""
-    from ruamel.yaml import YAML
-
     from opssim.scenario.jsonschema import SCHEMA_FILE
+    from opssim.scenario.loader import yaml_reader
     from opssim.scenario.scaffold import scaffold_text
 
     j = cal.journeys
@@ -147,7 +146,7 @@ def scenario_text(cal: Calibration, scenario_id: str, folder: Path) -> str:
         f"calibrated by `opssim calibrate` from {cal.source} ({cal.date_range});\n# the "
         "duties, calendar and targets come from the small-company template, moved onto these "
         "stages and\n# scaled to their flow: a starting point to balance (`opssim balance`).")
-    yaml = YAML(typ="rt")  # round trip: plain data and comments, never Python objects
+    yaml = yaml_reader()  # the scenario loader's: plain data and comments, tags refused
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     data = yaml.load(text)

@@ -111,7 +111,7 @@ def _read_yaml(text: str, name: str) -> tuple[object, list[ErrorLine]]:
     syntax: list[ErrorLine] = []
     while True:
         try:
-            reader = _yaml_reader()
+            reader = yaml_reader()
             tree = reader.load(text)
             if reader.composer.tagged and not syntax:  # tags, found and dropped unbuilt
                 raise ScenarioError(_tag_errors(reader.composer.tagged, tree, name))
@@ -152,7 +152,8 @@ def _offset(text: str, line: int) -> int:
     return at
 
 
-def _yaml_reader() -> YAML:
+def yaml_reader() -> YAML:
+    """The YAML reader of scenario text (round trip: comments kept for writing it back)."""
     # The round-trip loader builds only plain maps, lists and scalars (YAML 1.2, duplicate keys
     # rejected); the composer drops and reports every tag before anything is constructed, so
     # no scenario can construct Python objects or other types (!!set, !!omap).
