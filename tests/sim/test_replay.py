@@ -32,7 +32,8 @@ def two_weeks(tutorial: Scenario) -> Scenario:
     data["weeks"] = 2
     data["expect"] = []
     data["calendar"] = [h for h in data["calendar"] if h["week"] <= 2]
-    data["reviews"]["targets"] = [t for t in data["reviews"]["targets"]
+    data["reviews"]["targets"] = [{**t, "to_week": min(t.get("to_week") or 2, 2)}
+                                  for t in data["reviews"]["targets"]
                                   if t.get("from_week", 1) <= 2]
     return parse_scenario(json.dumps(data, indent=1), "two-weeks.yaml")
 
