@@ -173,6 +173,11 @@ def test_the_blame_split_note_adds_up_the_plans_misses() -> None:
                            "luck +0%, your hours +0%")
     assert "not luck" in note
     assert blame_split(plan, "signups") == ""
+    # Parts that nearly cancel are shown in users a run, not as shares of a tiny net.
+    close = Tried("plan", [run({"paying": (-240.0, 250.0, 0.0)}), run({})])
+    assert blame_split(close, "paying") == (
+        "paying: the plan's misses (5 short a run) split into plan -120, luck +125, "
+        "your hours +0 a run: parts that nearly cancel, so no cause stands out")
 
 
 def test_one_allocation_that_wins_nearly_always_is_flagged(report) -> None:

@@ -214,9 +214,17 @@ def blame_split(plan: Tried, kpi: str) -> str:
     short = sum(sums)
     if short <= 0:
         return ""
+    runs = len(plan.runs)
+    causes = ("plan", "luck", "your hours")
+    if max(abs(v) for v in sums) > 2 * short:
+        # Parts that nearly cancel: shares of the small net shortfall would read -2438%.
+        named = ", ".join(f"{name} {v / runs:+,.0f}" for name, v in zip(causes, sums,
+                                                                       strict=True))
+        return (f"{kpi}: the plan's misses ({short / runs:,.0f} short a run) split into "
+                f"{named} a run: parts that nearly cancel, so no cause stands out")
     named = ", ".join(f"{name} {100 * v / short:+.0f}%" for name, v in
-                      zip(("plan", "luck", "your hours"), sums, strict=True))
-    return (f"{kpi}: the plan's misses ({short / len(plan.runs):,.0f} short a run) split into "
+                      zip(causes, sums, strict=True))
+    return (f"{kpi}: the plan's misses ({short / runs:,.0f} short a run) split into "
             f"{named}" + (" — where it misses, the plan itself falls short on average: "
                           "not luck" if sums[0] > 0.5 * short else ""))
 
