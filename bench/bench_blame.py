@@ -13,10 +13,13 @@ from pathlib import Path
 from opssim.batch import parse_policy
 from opssim.scenario import default_scenario_path, load_scenario
 from opssim.sim import HOURS_PER_WEEK, Engine
+from opssim.sim.blame import forget_first_hour_reruns
 
 
 def play(scenario, policy, seed: int, attribution: bool) -> int:
-    """One run; returns its number of blame events."""
+    """One run; returns its number of blame events. It makes its own re-runs: none kept from
+    an earlier run of the same seed (a repetition would find them all)."""
+    forget_first_hour_reruns()
     engine = Engine(scenario, seed, attribution=attribution)
     for week in range(scenario.weeks):
         if engine.finished:

@@ -268,13 +268,13 @@ def test_runs_of_one_seed_share_their_first_hour_reruns_exactly(
         return real(start, allocations, run_indices)
 
     monkeypatch.setattr(blame, "replicate", counting)
-    blame._FIRST.clear()
+    blame.forget_first_hour_reruns()
     # Each run on a scenario object of its own, as lab tasks are: the same scenario is shared.
     shared = [play(variant(**IMPOSSIBLE), p, 3) for p in policies]
     kept = sum(made)
     alone = []
     for p in policies:
-        blame._FIRST.clear()
+        blame.forget_first_hour_reruns()
         alone.append(play(sc, p, 3))
     totals = [b for e in shared for b in blames(e) if b.kpi == "paying" and b.parts]
     assert len(totals) == len(policies), "each run attributes its missed total"

@@ -225,6 +225,12 @@ _hashes: "dict[int, tuple[weakref.ref[Scenario], str]]" = {}
 _FIRST_SIZE = 256  # re-runs kept (each its stages × hours of counts: 0.1–0.2 MB)
 
 
+def forget_first_hour_reruns() -> None:
+    """Drop the first-hour re-runs this process keeps: the next run makes its own (what a
+    lone run costs, as the benchmark measures it)."""
+    _FIRST.clear()
+
+
 def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, float]],
                 wanted: Sequence[int | None]) -> list[_Reads]:
     """The re-runs of ``plan`` from ``start`` (the run's first hour) with each of the
