@@ -18,6 +18,14 @@ def test_every_string_has_english_and_chinese() -> None:
         assert entry.get("en") and entry.get("zh"), key
 
 
+def test_no_key_is_in_two_parts_of_the_table() -> None:
+    from opssim.render.strings_blame import BLAME
+    from opssim.render.strings_run import RUN
+    from opssim.render.strings_shell import SHELL
+
+    assert len(STRINGS) == len(RUN) + len(BLAME) + len(SHELL)
+
+
 def test_bundled_font_and_licence_ship() -> None:
     assert FONT_PATH.is_file()
     assert FONT_PATH.stat().st_size < 3_200_000

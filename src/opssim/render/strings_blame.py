@@ -1,0 +1,132 @@
+"""The window's strings for judgement: the blame popup and its one sentence, the end
+screen and the review card (English and Chinese).
+"""
+
+from typing import Final
+
+BLAME: Final[dict[str, dict[str, str]]] = {
+    # blame
+    "blame_title": {"en": "Week {week} review: a target was missed",
+                    "zh": "第 {week} 周复盘：有目标未达成"},
+    "blame_title_n": {"en": "Week {week} review: {n} targets were missed",
+                      "zh": "第 {week} 周复盘：{n} 项目标未达成"},
+    "blame_head": {"en": "{kpi}: {actual} of {target} ({short}% short)",
+                   "zh": "{kpi}：{actual} / 目标 {target}（差 {short}%）"},
+    "blame_why": {"en": "Why it was missed", "zh": "差距从哪来"},
+    "cause_plan": {"en": "Plan", "zh": "计划"},
+    "cause_execution": {"en": "Your hours", "zh": "你的执行"},
+    "cause_luck": {"en": "Luck", "zh": "运气"},
+    "cause_total": {"en": "The miss", "zh": "总差距"},
+    "bar_helped": {"en": "← helped", "zh": "← 帮了你"},
+    "bar_cost": {"en": "cost you →", "zh": "拖了后腿 →"},
+    "num_target": {"en": "Target", "zh": "目标"},
+    "num_actual": {"en": "You reached", "zh": "实际达到"},
+    "num_plan_cf": {"en": "Plan, same luck", "zh": "按计划·同样运气"},
+    "num_expected": {"en": "Plan on average", "zh": "按计划·平均"},
+    "num_none": {"en": "not re-run", "zh": "未重演"},
+    "verdict_specialist": {"en": "on you", "zh": "你背锅"},
+    "verdict_shared": {"en": "shared", "zh": "共同承担"},
+    "verdict_plan": {"en": "the plan", "zh": "计划的问题"},
+    "verdict_cleared": {"en": "cleared: bad luck", "zh": "免责：运气不好"},
+    "verdict_inconclusive": {"en": "inconclusive", "zh": "无法判定"},
+    "blame_verdict": {"en": "Verdict: {verdict}", "zh": "结论：{verdict}"},
+    "blame_cost": {"en": "reputation {delta} ({pct}% of the full cost)",
+                   "zh": "声誉 {delta}（全额代价的 {pct}%）"},
+    # the one sentence: each signed part with its 90% margin (what the replications can
+    # tell, never more), then the evidence and the verdict
+    "why_parts": {"en": "Missed by {short}: {plan}; {luck}; {execution}.",
+                  "zh": "差了 {short}：{plan}；{luck}；{execution}。"},
+    "why_plan_short": {"en": "the plan falls short by {v} (±{m}) on average",
+                       "zh": "计划本身平均就差 {v}（±{m}）"},
+    "why_plan_beats": {"en": "the plan beats the target by {v} (±{m}) on average",
+                       "zh": "计划平均能超出目标 {v}（±{m}）"},
+    "why_plan_unsure": {"en": "whether the plan falls short on average cannot be told "
+                              "({v} ±{m})",
+                        "zh": "计划平均是否达标说不准（{v} ±{m}）"},
+    "why_luck_bad": {"en": "bad luck cost {v} (±{m})", "zh": "坏运气拖累了 {v}（±{m}）"},
+    "why_luck_good": {"en": "luck helped you by {v} (±{m})", "zh": "运气帮了你 {v}（±{m}）"},
+    "why_luck_unsure": {"en": "luck cannot be told from none ({v} ±{m})",
+                        "zh": "运气的影响说不准（{v} ±{m}）"},
+    "why_exec_worse": {"en": "with the same luck the plan would have reached {v} more than "
+                             "your hours",
+                       "zh": "同样的运气下，按计划能比你的安排多 {v}"},
+    "why_exec_better": {"en": "with the same luck your hours beat the plan by {v}",
+                        "zh": "同样的运气下，你的安排比计划多了 {v}"},
+    "why_exec_same": {"en": "with the same luck the plan would have reached the same",
+                      "zh": "同样的运气下，按计划结果也一样"},
+    "why_unknown": {"en": "{kpi} came in at {actual} against a target of {target} "
+                          "({short}% short).",
+                    "zh": "{kpi}实际 {actual}，目标 {target}（差 {short}%）。"},
+    "ev_inconclusive": {"en": "You had {e} evidence points and contested, but the evidence "
+                              "cannot decide — verdict: inconclusive, counted as {as_}. "
+                              "Reputation {delta}.",
+                        "zh": "你有 {e} 点证据并提出申辩，但证据无法判定——结论：无法判定，"
+                              "按“{as_}”处理。声誉 {delta}。"},
+    "ev_contested": {"en": "You had {e} evidence points and contested — verdict: {verdict}. "
+                           "Reputation {delta}.",
+                     "zh": "你有 {e} 点证据并提出申辩——结论：{verdict}。声誉 {delta}。"},
+    "ev_not_worth": {"en": "You had {e} evidence points, but they point at your hours, so you "
+                           "did not contest — the boss blames you: {delta}.",
+                     "zh": "你有 {e} 点证据，但数据指向你的执行，所以没有申辩——老板让你背锅："
+                           "{delta}。"},
+    "ev_none": {"en": "No evidence to contest — the boss {who}: {delta}.",
+                "zh": "没有证据可以申辩——老板{who}：{delta}。"},
+    "ev_short": {"en": "Only {e} evidence points ({need} needed to contest) — the boss {who}: "
+                       "{delta}.",
+                 "zh": "只有 {e} 点证据（申辩需要 {need}）——老板{who}：{delta}。"},
+    "boss_specialist": {"en": "blames you", "zh": "让你背锅"},
+    "boss_shared": {"en": "shares the blame", "zh": "让你分担责任"},
+    "blame_more": {"en": "and {n} more missed target(s): see the log",
+                   "zh": "另有 {n} 项未达成：见动态"},
+    "blame_rep_now": {"en": "Reputation is now {rep} (promotion at {promo}, fired at 0).",
+                      "zh": "声誉现为 {rep}（{promo} 可晋升，0 即被解雇）。"},
+    "blame_close": {"en": "Enter or click to close", "zh": "按回车或点击关闭"},
+    "blame_auto": {"en": "closes by itself", "zh": "稍后自动关闭"},
+    "blame_tag": {"en": "BLAME", "zh": "背锅"},
+    "blame_tag_clear": {"en": "MISSED TARGET", "zh": "未达标"},
+    "blame_dashboard": {"en": "Your dashboard had shown {seen} (±{pct}%).",
+                        "zh": "你的看板当时显示 {seen}（±{pct}%）。"},
+    # end
+    "outcome_promoted": {"en": "PROMOTED", "zh": "升职了"},
+    "outcome_kept": {"en": "KEPT ON", "zh": "留任"},
+    "outcome_fired": {"en": "FIRED", "zh": "被解雇"},
+    "end_promoted": {"en": "Reputation {rep} reached the {need} needed for promotion.",
+                     "zh": "声誉 {rep}，达到晋升所需的 {need}。"},
+    "end_kept": {"en": "You kept the job, but promotion needs reputation {need}; you have {rep}.",
+                 "zh": "你保住了工作，但晋升需要声誉 {need}，你只有 {rep}。"},
+    "end_kept_skill": {"en": "Reputation {rep} was enough, but promotion needs {skill} skill "
+                             "{need}% and you reached {have}%.",
+                       "zh": "声誉 {rep} 够了，但晋升需要{skill}技能 {need}%，你只有 {have}%。"},
+    "end_fired": {"en": "Your reputation fell to zero in week {week}.",
+                  "zh": "你的声誉在第 {week} 周降到了零。"},
+    "scorecard": {"en": "Scorecard", "zh": "成绩单"},
+    "sc_weeks": {"en": "Weeks played: {n} of {weeks}", "zh": "已进行：{n} / {weeks} 周"},
+    "sc_reviews": {"en": "Targets at reviews: {hits} hit, {misses} missed",
+                   "zh": "复盘目标：{hits} 项达标，{misses} 项未达标"},
+    "sc_blame": {"en": "Blame verdicts: {n}", "zh": "追责次数：{n}"},
+    "sc_blame_parts": {"en": "Blame verdicts: {n} (misses from the plan {plan}, luck {luck}, "
+                             "your hours {you})",
+                       "zh": "追责次数：{n}（差距来自计划 {plan}，运气 {luck}，你的执行 {you}）"},
+    "sc_funnel": {"en": "Final funnel (users who reached each stage)",
+                  "zh": "最终漏斗（到达各阶段的用户）"},
+    "sc_funnel_true": {"en": "Final funnel, true counts (reached each stage)",
+                       "zh": "最终漏斗：到达各阶段的真实人数"},
+    "sc_support": {"en": "Support: {served} answered, {late} late, {lost} users lost",
+                   "zh": "客服：已回复 {served}，超时 {late}，流失用户 {lost}"},
+    "sc_complaints": {"en": "Complaints to the boss: {n}", "zh": "被投诉到老板：{n} 次"},
+    "sc_you": {"en": "You at the end: fatigue {f}/100, evidence {e}",
+               "zh": "最后的你：疲劳 {f}/100，证据 {e}"},
+    "sc_skill": {"en": "{skill} skill {have}% (promotion needs {need}%) {mark}",
+                 "zh": "{skill}技能 {have}%（晋升需要 {need}%）{mark}"},
+    "sc_weekly": {"en": "Week by week", "zh": "逐周"},
+    "sc_reputation": {"en": "Reputation after each review", "zh": "每次复盘后的声誉"},
+    "end_again": {"en": "Play again", "zh": "再玩一次"},
+    "end_title": {"en": "Back to title", "zh": "返回标题"},
+    "end_quit": {"en": "Quit", "zh": "退出"},
+    # review card (a reviewed week with every target hit)
+    "review_title": {"en": "Week {week} review: every target hit",
+                     "zh": "第 {week} 周复盘：全部达标"},
+    "review_kpi": {"en": "Target", "zh": "指标"},
+    "review_vs": {"en": "reached / target", "zh": "实际 / 目标"},
+    "review_rep": {"en": "Reputation {delta}: now {rep}", "zh": "声誉 {delta}：现为 {rep}"},
+}
