@@ -19,7 +19,6 @@ measured with the same luck, so it is exact and its interval is the point itself
 """
 
 import math
-import weakref
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import numpy as np
 
 from opssim.model import AllocationError
 from opssim.model.records import KpiResult
-from opssim.scenario import Scenario, scenario_hash
+from opssim.scenario import scenario_hash
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from opssim.sim.replicas import replicate
 
@@ -207,7 +206,6 @@ class _Reached:
         self._cum = np.concatenate([np.zeros((len(by_hour), 1), np.int64),
                                     np.cumsum(by_hour, axis=1)], axis=1)
         self._stage = sc.stage_index
-        self.played_to = int(twin.now)
 
     def entered(self, stage: str, start: int, end: int) -> int:
         row = self._cum[self._stage(stage)]
@@ -219,9 +217,6 @@ class _Reached:
 #: every policy played on one seed needs the same ones (lint, balance and optimize play many
 #: on common seeds).
 _FIRST: "OrderedDict[tuple, _Reached]" = OrderedDict()
-#: Each scenario object's hash, by ``id`` (a frozen model hashes by its fields, which hold
-#: dicts, so it cannot key a dict itself).
-_hashes: "dict[int, tuple[weakref.ref[Scenario], str]]" = {}
 _FIRST_SIZE = 256  # re-runs kept (each its stages × hours of counts: 0.1–0.2 MB)
 
 
@@ -238,14 +233,7 @@ def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, f
     of the same seed are reused, the others made together and kept."""
     sc, end = engine.scenario, len(plan) * HOURS_PER_WEEK
     hours = tuple(tuple(sorted(h.items())) for h in plan)
-    known = _hashes.get(id(sc))
-    if known is not None and known[0]() is sc:
-        simulated = known[1]
-    else:  # a scenario object per lab task: the same scenario hashes alike
-        simulated = scenario_hash(sc)
-        _hashes[id(sc)] = (weakref.ref(sc), simulated)
-        if len(_hashes) > 64:  # old objects' entries
-            _hashes.pop(next(iter(_hashes)))
+    simulated = scenario_hash(sc)  # a lab task's own scenario object hashes alike (~1 ms)
     keys = [(simulated, engine.seed, engine.streams.run_index, hours, k) for k in wanted]
     found: dict[int, _Reached] = {}
     for i, key in enumerate(keys):

@@ -73,9 +73,6 @@ class FunnelState:
         self._entered_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._decided_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._keys: dict[tuple[str, int, int], int] = {}
-        #: Per stage, an hour before which every decision or churn was scheduled (the
-        #: overflow bin aside): later hours of ``due`` and ``gone`` are empty.
-        self._reach = [0] * self.n_stages
         #: Follows users one by one for a per-user log (``run --events-out``); None: not.
         self.tracer: Tracer | None = None
 
@@ -140,27 +137,22 @@ class FunnelState:
         there, whatever their fate would have been (a multivariate hypergeometric draw over
         their pending decision and churn hours).
         """
-        # Only hours someone was ever scheduled in can hold users (and the overflow bin):
-        # the same cells in the same order as over every hour from t, fewer zeros to skip.
-        reach = min(self._reach[s], self.horizon)
-        hours = np.r_[t:max(t, reach), self.horizon] if t <= self.horizon else np.arange(0)
-        pending = np.concatenate([self.due[s][:, hours], self.gone[s][:, hours]], axis=1)
+        pending = np.concatenate([self.due[s, :, t:], self.gone[s, :, t:]], axis=1)
         flat = pending.ravel()
         nz = np.flatnonzero(flat)
         n = min(n, int(flat[nz].sum()))
         if n <= 0:
             return 0
         take = rng.multivariate_hypergeometric(flat[nz], n, method="marginals")
-        width = len(hours)
+        width = self.horizon + 1 - t
         seg, col = np.divmod(nz, 2 * width)
         in_due = col < width
-        at = hours[np.where(in_due, col, col - width)]
-        self.due[s, seg[in_due], at[in_due]] -= take[in_due]
+        self.due[s, seg[in_due], t + col[in_due]] -= take[in_due]
         if self.tracer is not None:
-            for g, h, k in zip(seg[in_due], at[in_due], take[in_due], strict=True):
+            for g, c, k in zip(seg[in_due], col[in_due], take[in_due], strict=True):
                 if k:
-                    self.tracer.removed(s, int(g), int(h), int(k), t)
-        self.gone[s, seg[~in_due], at[~in_due]] -= take[~in_due]
+                    self.tracer.removed(s, int(g), t + int(c), int(k), t)
+        self.gone[s, seg[~in_due], t + col[~in_due] - width] -= take[~in_due]
         self.drops[s, :, t] += np.bincount(seg, weights=take, minlength=self.n_segments).astype(
             np.int64)
         return n
@@ -332,8 +324,6 @@ class FunnelGroup:
         slot += after
         if longest > width:  # some decide past the horizon: into their row's overflow bin
             np.minimum(slot, np.repeat(row * window + window - 1, cohort.ravel()), out=slot)
-        for f in self.members:
-            f._reach[s] = max(f._reach[s], t0 + window)
         if churned is None:
             self._add(self.due, s, t0, slot, window)
         else:

@@ -36,7 +36,6 @@ class TicketQueue:
         self._t = [0.0]  # breakpoints of the work clock: clock hours ...
         self._w = [0.0]  # ... and work hours done by then
         self._slope = 0.0  # work hours per clock hour since the last breakpoint
-        self._arrays: tuple[np.ndarray, np.ndarray] | None = None  # _t, _w as arrays
         self._free = 0.0  # work hour at which the server is next free
         self.arrival = np.empty(0)
         self.source = np.empty(0, dtype=np.int64)
@@ -48,7 +47,7 @@ class TicketQueue:
         # Numbers, lists of floats and arrays only: a shallow copy with its own lists and
         # arrays is a deep one, without the generic per-item walk (a tenth of the time).
         twin = copy.copy(self)
-        twin._t, twin._w = list(self._t), list(self._w)  # the arrays are only ever replaced
+        twin._t, twin._w = list(self._t), list(self._w)
         twin.arrival, twin.source, twin.done = (
             self.arrival.copy(), self.source.copy(), self.done.copy())
         return twin
@@ -64,9 +63,7 @@ class TicketQueue:
         """``W(t)`` for clock hours up to the current stretch (extrapolated at today's rate)."""
         t = np.asarray(t, dtype=float)
         last_t, last_w = self._t[-1], self._w[-1]
-        if self._arrays is None or len(self._arrays[0]) != len(self._t):
-            self._arrays = (np.array(self._t), np.array(self._w))
-        known = np.interp(t, *self._arrays)
+        known = np.interp(t, self._t, self._w)
         return np.where(t > last_t, last_w + self._slope * (t - last_t), known)
 
     def _break(self, t: float) -> None:
