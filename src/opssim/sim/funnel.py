@@ -33,6 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from opssim.scenario.schema import Delay
+from opssim.sim import kernel
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.delays import from_uniforms, needs_two
 from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, unit
@@ -73,6 +74,13 @@ class FunnelState:
         self._entered_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._decided_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._keys: dict[tuple[str, int, int], int] = {}
+        self._key_blocks: dict[int, np.ndarray] = {}
+        #: Each stage's exit delay and churn as the compiled draw takes them.
+        codes = [kernel.delay_code(spec) for spec in exits]
+        self.codes = (np.array([c[0] for c in codes], dtype=np.int64),
+                      np.array([c[1:] for c in codes], dtype=np.float64).reshape(-1, 2),
+                      np.array([np.nan if h is None else h for h in self.churn_hours],
+                               dtype=np.float64))
         #: Follows users one by one for a per-user log (``run --events-out``); None: not.
         self.tracer: Tracer | None = None
 
@@ -102,6 +110,7 @@ class FunnelState:
         if root != self.root:
             self.root = root
             self._keys = {}
+            self._key_blocks = {}
 
     def _key(self, purpose: str, s: int, week: int) -> int:
         """The key of stream ``purpose`` at stage ``s`` in ``week`` (made once)."""
@@ -109,6 +118,16 @@ class FunnelState:
         if k is None:
             k = self._keys[purpose, s, week] = key(self.root, purpose, s, week)
         return k
+
+    def key_block(self, week: int) -> np.ndarray:
+        """The keys of every stage's streams in ``week``: ``[s, i]`` for
+        ``kernel.PURPOSES[i]`` (made once a week)."""
+        block = self._key_blocks.get(week)
+        if block is None:
+            block = self._key_blocks[week] = np.array(
+                [[self._key(p, s, week) for p in kernel.PURPOSES] for s in range(self.n_stages)],
+                dtype=np.uint64)
+        return block
 
     def _trace_decisions(self, s: int, due: np.ndarray, ok: np.ndarray | None,
                          t0: int) -> None:
@@ -213,9 +232,14 @@ class FunnelGroup:
                 memos[r][id(a)] = block[r]
         return memos
 
-    def flow(self, t0: int, t1: int, arrivals: np.ndarray, convert: np.ndarray) -> None:
+    def flow(self, t0: int, t1: int, arrivals: np.ndarray, convert: np.ndarray,
+             compiled: bool = True) -> None:
         """Draw hours ``[t0, t1)`` (within one week) of every member: ``arrivals[r]`` and
-        ``convert[r]`` (shaped as :meth:`FunnelState.flow` takes them) are member ``r``'s."""
+        ``convert[r]`` (shaped as :meth:`FunnelState.flow` takes them) are member ``r``'s.
+
+        The draw is one compiled call (:mod:`opssim.sim.kernel`); ``compiled=False`` draws
+        the same users in numpy, the reference the tests hold the kernel to (a traced run
+        always does, to follow users one by one)."""
         week = t0 // HOURS_PER_WEEK
         assert (t1 - 1) // HOURS_PER_WEEK == week, "a chunk lies within one week"
         for f in self.members:
@@ -223,6 +247,16 @@ class FunnelGroup:
                 f._week = week
                 f._entered_now[:] = 0
                 f._decided_now[:] = 0
+        if compiled and self._tracer is None:
+            keys = (self.members[0].key_block(week)[None] if len(self.members) == 1
+                    else np.stack([f.key_block(week) for f in self.members]))
+            kernel.flow(self.entered, self.due, self.gone, self.moves, self.drops,
+                        self._entered_now, self._decided_now,
+                        np.ascontiguousarray(arrivals, dtype=np.int64),
+                        np.ascontiguousarray(convert, dtype=np.float64),
+                        keys, *self.members[0].codes, t0, t1, self.horizon)
+            return
+        n_rep = len(self.members)
         for s in range(self.n_stages):
             cohort = arrivals[:, s]
             if s > 0:
@@ -231,8 +265,12 @@ class FunnelGroup:
             self._schedule(s, cohort, t0, week)
             due = self.due[:, s, :, t0:t1]
             p = convert[:, s]
-            if p.any() and due.any():
-                moving = self._decide(s, due, p, week, t0)
+            # A member decides when someone is due and someone could move on: otherwise its
+            # users all drop, and its keyed counters stay (as drawn alone).
+            live = (p.reshape(n_rep, -1).any(axis=1)
+                    & due.reshape(n_rep, -1).any(axis=1))[:, None, None]
+            if live.any():
+                moving = self._decide(s, np.where(live, due, 0), p, week, t0)
                 self.moves[:, s, :, t0:t1] = moving
                 self.drops[:, s, :, t0:t1] += due - moving
             else:
