@@ -8,6 +8,7 @@ from opssim.model.records import BlameEvent, Flow, Review
 from opssim.scenario import Scenario, default_scenario_path, parse_scenario
 from opssim.sim import Engine, blame
 from opssim.sim.blame import rerun
+from opssim.sim.replicas import replicate
 
 STARTER = default_scenario_path().read_text(encoding="utf-8")
 
@@ -253,31 +254,46 @@ def test_attributing_only_contestable_misses_changes_no_outcome(policy: str) -> 
         assert skipped > 0
 
 
-def test_runs_of_one_seed_share_their_first_hour_reruns_exactly(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A total is re-run from the first hour, where no policy has acted yet: every policy
-    played on a seed needs the same re-runs, made once and kept. The numbers do not change."""
+def test_runs_share_their_first_hour_reruns_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A total is re-run from the first hour, where no luck has been drawn and no policy has
+    acted yet: its luck replications serve every seed and policy, and the plan under a
+    seed's own luck every policy played on that seed; made once and kept. The numbers do
+    not change."""
     sc = variant(**IMPOSSIBLE)
-    policies = ("plan", "even", "fixed:copy=20,support=20")
+    runs = (("plan", 3), ("even", 3), ("fixed:copy=20,support=20", 3), ("even", 4))
     made = []
     real = blame.replicate
 
-    def counting(start: Engine, allocations: list, run_indices: list) -> list[Engine]:
+    def counting(start: Engine, allocations: list, run_indices: list,
+                 root: int | None = None) -> list[Engine]:
         if start.now == 0:
             made.append(len(run_indices))
-        return real(start, allocations, run_indices)
+        return real(start, allocations, run_indices, root)
 
     monkeypatch.setattr(blame, "replicate", counting)
     blame.forget_first_hour_reruns()
     # Each run on a scenario object of its own, as lab tasks are: the same scenario is shared.
-    shared = [play(variant(**IMPOSSIBLE), p, 3) for p in policies]
+    shared = [play(variant(**IMPOSSIBLE), p, seed) for p, seed in runs]
     kept = sum(made)
     alone = []
-    for p in policies:
+    for p, seed in runs:
         blame.forget_first_hour_reruns()
-        alone.append(play(sc, p, 3))
+        alone.append(play(sc, p, seed))
     totals = [b for e in shared for b in blames(e) if b.kpi == "paying" and b.parts]
-    assert len(totals) == len(policies), "each run attributes its missed total"
+    assert len(totals) == len(runs), "each run attributes its missed total"
     assert [e.events for e in shared] == [e.events for e in alone]
-    # Plan: 2 luck re-runs; the others add the same-luck one: 3 made, not 2 + 3 + 3.
-    assert kept == 3 and sum(made) - kept == 8
+    # 2 luck re-runs, and the same-luck one of seeds 3 and 4: 4 made, not 2 + 3 + 3 + 3.
+    assert kept == 4 and sum(made) - kept == 11
+
+
+def test_every_seed_starts_where_the_shared_luck_runs_start() -> None:
+    """The premise of sharing: replicas of the first hour with the shared luck are the same
+    whichever seed's run they are forked from."""
+    sc = variant(**IMPOSSIBLE)
+    plan = blame.plan_weeks(Engine(sc, 0), 0, 3)
+    a, b = (replicate(Engine(sc, seed).run_start, plan, [blame.LUCK_RUN_INDEX],
+                      root=blame.LUCK_ROOT)[0] for seed in (3, 11))
+    own = replicate(Engine(sc, 3).run_start, plan, [blame.LUCK_RUN_INDEX])[0]
+    assert np.array_equal(a.funnel.entered, b.funnel.entered)
+    assert a.events == b.events
+    assert not np.array_equal(a.funnel.entered, own.funnel.entered)

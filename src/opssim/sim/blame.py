@@ -16,6 +16,12 @@ signed parts that add up to it exactly:
 ``E`` is estimated, so ``plan`` and ``luck`` carry a 90% interval from the replications'
 spread (Student's t with K - 1 degrees of freedom on their standard error); ``execution`` is
 measured with the same luck, so it is exact and its interval is the point itself.
+
+A total (counted from the first hour) is re-run from the first hour. Every run of a scenario
+starts there in the same state, so the luck replications of a total are made once, with
+streams of their own (:data:`LUCK_ROOT`), and shared by every seed and policy that misses it:
+``E`` is then the same estimate for all of them (its error is shared too, and shown by the
+interval), and a batch of runs pays for the replications once.
 """
 
 import math
@@ -212,12 +218,18 @@ class _Reached:
         return int(row[min(end, len(row) - 1)] - row[min(start, len(row) - 1)])
 
 
-#: Re-runs of the plan from the first hour, by (what the scenario simulates, seed, run
-#: index, plan, re-run's luck): at the first hour nothing the player did has happened yet, so
-#: every policy played on one seed needs the same ones (lint, balance and optimize play many
-#: on common seeds).
+#: Re-runs of the plan from the first hour. At the first hour nothing random has happened
+#: and nothing the player did either, so every run of a scenario starts from the same state:
+#: the luck replications from there are made with streams of a seed of their own
+#: (:data:`LUCK_ROOT`) and serve every seed and policy (lint, the lab and Monte Carlo play
+#: many); the plan under a run's own luck serves every policy played on its seed. Keyed by
+#: (what the scenario simulates, plan, luck) and, for the same luck, the seed and run index.
 _FIRST: "OrderedDict[tuple, _Reached]" = OrderedDict()
 _FIRST_SIZE = 256  # re-runs kept (each its stages × hours of counts: 0.1–0.2 MB)
+
+#: The seed of the luck replications from the first hour: beyond any run's seed (seeds are
+#: below 2**64), so their streams are no run's own.
+LUCK_ROOT = 2**64 + 1
 
 
 def forget_first_hour_reruns() -> None:
@@ -229,12 +241,13 @@ def forget_first_hour_reruns() -> None:
 def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, float]],
                 wanted: Sequence[int | None]) -> list[_Reads]:
     """The re-runs of ``plan`` from ``start`` (the run's first hour) with each of the
-    ``wanted`` luck, played to the end of the plan's last week: those made for an earlier run
-    of the same seed are reused, the others made together and kept."""
+    ``wanted`` luck (None: the run's own), played to the end of the plan's last week: those
+    made for an earlier run are reused, the others made (together) and kept."""
     sc, end = engine.scenario, len(plan) * HOURS_PER_WEEK
     hours = tuple(tuple(sorted(h.items())) for h in plan)
     simulated = scenario_hash(sc)  # a lab task's own scenario object hashes alike (~1 ms)
-    keys = [(simulated, engine.seed, engine.streams.run_index, hours, k) for k in wanted]
+    keys = [(simulated, hours, k) if k is not None
+            else (simulated, hours, k, engine.seed, engine.streams.run_index) for k in wanted]
     found: dict[int, _Reached] = {}
     for i, key in enumerate(keys):
         hit = _FIRST.get(key)
@@ -243,7 +256,7 @@ def _from_first(engine: "Engine", start: "Engine", plan: Sequence[Mapping[str, f
             _FIRST.move_to_end(key)
     missing = [i for i in range(len(keys)) if i not in found]
     if missing:
-        twins = replicate(start, plan, [wanted[i] for i in missing])
+        twins = replicate(start, plan, [wanted[i] for i in missing], root=LUCK_ROOT)
         for i, twin in zip(missing, twins, strict=True):
             assert int(twin.now) >= end or twin.finished
             found[i] = _FIRST[keys[i]] = _Reached(twin)

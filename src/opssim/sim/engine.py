@@ -35,8 +35,10 @@ from opssim.sim.workweek import Block, layout, on_day, worked
 #: The engine's version, carried by recordings: a run's numbers depend on it. 2: decisions at
 #: the moment of transition, delays inside the hour, work in working blocks, churn in time.
 #: 3: fair blame v2 (the plan's expected value from luck runs only, signed parts, inconclusive
-#: verdicts), so verdicts and the log change.
-ENGINE_VERSION = 3
+#: verdicts), so verdicts and the log change. 4: a total's luck replications from the first
+#: hour are shared by every run of the scenario (streams of a seed of their own), so a total's
+#: expected value, and the verdicts that read it, change.
+ENGINE_VERSION = 4
 
 
 
@@ -193,18 +195,20 @@ class Engine:
             self._clock = max(self._clock, t)
 
     def fork(self, run_index: int | None = None,
-             arrays: Mapping[int, np.ndarray] | None = None) -> "Engine":
+             arrays: Mapping[int, np.ndarray] | None = None,
+             root: int | None = None) -> "Engine":
         """An independent copy of this run at this moment, on a clock of its own.
 
         Driving the copy never touches this run. With ``run_index`` the copy draws from other
-        random streams from now on (for an expected value rather than the same luck).
+        random streams from now on (for an expected value rather than the same luck), those
+        of seed ``root`` if given (else this run's seed).
         ``arrays`` maps ``id`` of arrays of this run to the copies to use (already filled):
         how replicas get their funnels as views of one block (``FunnelGroup.blocks``).
         """
         env = simpy.Environment(initial_time=self.env.now)
         # The scenario is frozen and shared; the log starts empty; everything else is copied.
-        streams = (Streams(self.seed, run_index) if run_index is not None
-                   else self.streams.copy())
+        streams = (Streams(self.seed if root is None else root, run_index)
+                   if run_index is not None else self.streams.copy())
         memo: dict[int, object] = {id(self.env): env, id(self.scenario): self.scenario,
                                    id(self.events): [], id(self.period_start): None,
                                    id(self.run_start): None,

@@ -36,7 +36,7 @@ from opssim.scenario.schema import Delay
 from opssim.sim import kernel
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.delays import from_uniforms, needs_two
-from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, unit
+from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, key_from, unit
 from opssim.sim.trace import Sink, Tracer
 
 #: The dtype of the funnel's histograms.
@@ -75,6 +75,7 @@ class FunnelState:
         self._decided_now = np.zeros((self.n_stages, n_segments), dtype=np.uint64)
         self._keys: dict[tuple[str, int, int], int] = {}
         self._key_blocks: dict[int, np.ndarray] = {}
+        self._stems: list[list[int]] = []  # the keys of the stages' streams before the week
         #: Each stage's exit delay and churn as the compiled draw takes them.
         codes = [kernel.delay_code(spec) for spec in exits]
         self.codes = (np.array([c[0] for c in codes], dtype=np.int64),
@@ -111,6 +112,7 @@ class FunnelState:
             self.root = root
             self._keys = {}
             self._key_blocks = {}
+            self._stems = []
 
     def _key(self, purpose: str, s: int, week: int) -> int:
         """The key of stream ``purpose`` at stage ``s`` in ``week`` (made once)."""
@@ -121,12 +123,14 @@ class FunnelState:
 
     def key_block(self, week: int) -> np.ndarray:
         """The keys of every stage's streams in ``week``: ``[s, i]`` for
-        ``kernel.PURPOSES[i]`` (made once a week)."""
+        ``kernel.PURPOSES[i]`` (made once a week, from each stream's key before the week)."""
         block = self._key_blocks.get(week)
         if block is None:
+            if not self._stems:
+                self._stems = [[key(self.root, p, s) for p in kernel.PURPOSES]
+                               for s in range(self.n_stages)]
             block = self._key_blocks[week] = np.array(
-                [[self._key(p, s, week) for p in kernel.PURPOSES] for s in range(self.n_stages)],
-                dtype=np.uint64)
+                [[key_from(z, week) for z in row] for row in self._stems], dtype=np.uint64)
         return block
 
     def _trace_decisions(self, s: int, due: np.ndarray, ok: np.ndarray | None,

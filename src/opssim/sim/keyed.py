@@ -33,7 +33,12 @@ def _mix(z: int) -> int:
 
 def key(*parts: int | str) -> int:
     """A 64-bit stream key from ``parts`` (ints, or names hashed with CRC-32)."""
-    z = 0
+    return key_from(0, *parts)
+
+
+def key_from(z: int, *parts: int | str) -> int:
+    """The key of ``parts`` after those whose key is ``z``: ``key(a, b) == key_from(key(a),
+    b)``, so keys sharing a prefix mix it once."""
     for p in parts:
         v = zlib.crc32(p.encode()) if isinstance(p, str) else p
         if v < 0:

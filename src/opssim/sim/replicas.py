@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 
 def replicate(start: "Engine", allocations: Sequence[Mapping[str, float]],
-              run_indices: Sequence[int | None]) -> list["Engine"]:
-    """One copy of ``start`` per entry of ``run_indices`` (None: the same luck as ``start``),
-    each driven with ``allocations[i]`` in week ``i`` from ``start``'s week on, to the end of
+              run_indices: Sequence[int | None], root: int | None = None) -> list["Engine"]:
+    """One copy of ``start`` per entry of ``run_indices`` (None: the same luck as ``start``;
+    an index: the streams of that run index of seed ``root``, by default ``start``'s), each
+    driven with ``allocations[i]`` in week ``i`` from ``start``'s week on, to the end of
     the last. The copies judge their reviews without attribution.
 
     Asked again from the same ``start`` with the same run indices and allocations that
@@ -34,13 +35,13 @@ def replicate(start: "Engine", allocations: Sequence[Mapping[str, float]],
     again: the numbers are the same, the weeks already played are not played twice. So read
     what you need from the copies before the next call.
     """
-    key = (start.now, tuple(run_indices))
+    key = (start.now, tuple(run_indices), root)
     mine = _made.setdefault(start, {})
     found = mine.get(key)
     if found is not None and _continues(found[0], allocations):
         done, twins = found
     else:
-        done, twins = [], _fork(start, run_indices)
+        done, twins = [], _fork(start, run_indices, root)
     first = int(start.now) // HOURS_PER_WEEK
     weeks = [(first + i + 1) * HOURS_PER_WEEK for i in range(len(done), len(allocations))]
     todo = list(allocations[len(done):])
@@ -49,8 +50,8 @@ def replicate(start: "Engine", allocations: Sequence[Mapping[str, float]],
     return twins
 
 
-#: The copies :func:`replicate` made from each start, by the start's hour and the run indices,
-#: with the hours of the weeks they have played.
+#: The copies :func:`replicate` made from each start, by the start's hour, the run indices and
+#: their root, with the hours of the weeks they have played.
 _made: "weakref.WeakKeyDictionary[Engine, dict[tuple, tuple[list[dict], list[Engine]]]]" = (
     weakref.WeakKeyDictionary())
 
@@ -61,14 +62,15 @@ def _continues(done: Sequence[Mapping[str, float]],
         dict(a) == dict(b) for a, b in zip(done, allocations, strict=False))
 
 
-def _fork(start: "Engine", run_indices: Sequence[int | None]) -> list["Engine"]:
+def _fork(start: "Engine", run_indices: Sequence[int | None],
+          root: int | None) -> list["Engine"]:
     twins = []
     # Several replicas' funnels are views of one block per histogram, filled once.
     views = (FunnelGroup.blocks(start.funnel, len(run_indices), start._drawn_to)
              if len(run_indices) > 1
              else [None] * len(run_indices))
     for index, arrays in zip(run_indices, views, strict=True):
-        twin = start.fork(index, arrays)
+        twin = start.fork(index, arrays, root)
         twin.attribution = False
         twins.append(twin)
     return twins
