@@ -102,9 +102,13 @@ class Rates:
         while len(changes) > 1 and changes[1][0] <= t0:  # no longer in force
             changes.pop(0)
         now = [c for c in changes if c[0] < t1]
-        lengths = np.diff([*(max(c[0], t0) - t0 for c in now), t1 - t0])
-        rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
-        convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
+        if len(now) == 1:  # most stretches: one set of rates throughout
+            rate = np.repeat(now[0][1][:, None], t1 - t0, axis=1)
+            convert = np.repeat(now[0][2][:, :, None], t1 - t0, axis=2)
+        else:
+            lengths = np.diff([*(max(c[0], t0) - t0 for c in now), t1 - t0])
+            rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
+            convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
         rate[self._seg["ground"]] *= self._ground_cover[t0:t1]
         arrivals = np.zeros((n_stages, len(self.segments), t1 - t0), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)

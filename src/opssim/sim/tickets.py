@@ -37,9 +37,12 @@ class TicketQueue:
         self._w = [0.0]  # ... and work hours done by then
         self._slope = 0.0  # work hours per clock hour since the last breakpoint
         self._free = 0.0  # work hour at which the server is next free
-        self.arrival = np.empty(0)
-        self.source = np.empty(0, dtype=np.int64)
-        self.done = np.empty(0)
+        # Every ticket so far is the first ``_n`` of these, grown by doubling: a day's tickets
+        # are written in place, not the whole run's copied again.
+        self._n = 0
+        self._arrival = np.empty(0)
+        self._source = np.empty(0, dtype=np.int64)
+        self._done = np.empty(0)
         self._late_checked = 0  # tickets before this index have had their patience checked
         self._complaint_checked = 0
 
@@ -48,9 +51,24 @@ class TicketQueue:
         # arrays is a deep one, without the generic per-item walk (a tenth of the time).
         twin = copy.copy(self)
         twin._t, twin._w = list(self._t), list(self._w)
-        twin.arrival, twin.source, twin.done = (
+        twin._arrival, twin._source, twin._done = (
             self.arrival.copy(), self.source.copy(), self.done.copy())
         return twin
+
+    @property
+    def arrival(self) -> np.ndarray:
+        """Each ticket's arrival, in clock hours (sorted)."""
+        return self._arrival[:self._n]
+
+    @property
+    def source(self) -> np.ndarray:
+        """Each ticket's source."""
+        return self._source[:self._n]
+
+    @property
+    def done(self) -> np.ndarray:
+        """Each ticket's completion, in work hours."""
+        return self._done[:self._n]
 
     # -- the work clock -------------------------------------------------------------------
 
@@ -83,9 +101,14 @@ class TicketQueue:
         c = np.cumsum(work)
         done = c + np.maximum(self._free, np.maximum.accumulate(w - (c - work)))
         self._free = float(done[-1])
-        self.arrival = np.concatenate([self.arrival, times])
-        self.source = np.concatenate([self.source, sources])
-        self.done = np.concatenate([self.done, done])
+        n, end = self._n, self._n + len(times)
+        if end > len(self._arrival):
+            size = max(end, 2 * len(self._arrival), 64)
+            self._arrival, self._source, self._done = (
+                np.concatenate([a[:n], np.empty(size - n, a.dtype)])
+                for a in (self._arrival, self._source, self._done))
+        self._arrival[n:end], self._source[n:end], self._done[n:end] = times, sources, done
+        self._n = end
 
     def waiting(self, t: float) -> int:
         """Tickets arrived before ``t`` and not answered by ``t``."""
