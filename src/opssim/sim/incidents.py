@@ -253,8 +253,7 @@ def holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
         return False
     if when.backlog_at_least is not None:
         if "backlog" not in cache:
-            e.draw_to(e.hour)
-            cache["backlog"] = e.works["support"].queue.waiting(e.hour)  # type: ignore[attr-defined]
+            cache["backlog"] = e.works["support"].backlog(e.hour)  # type: ignore[attr-defined]
         if cast(int, cache["backlog"]) < when.backlog_at_least:
             return False
     if when.pace_below is not None:

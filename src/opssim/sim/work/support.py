@@ -58,6 +58,13 @@ class SupportWork(Work[SupportDuty]):
             complaints=self.complaints,
         )}
 
+    def backlog(self, now: int) -> int:
+        """Tickets waiting at hour ``now``, every ticket up to it drawn first (none to draw
+        without ticket sources: the funnel is then drawn only when something reads it)."""
+        if self.spec.tickets or self.storms:
+            self.engine.draw_to(now)
+        return self.queue.waiting(now)
+
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
         # The day's speed (skill and fatigue) applies in each of its blocks; none between.
         speed = self.engine.specialist.speed("support")
