@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 
 from opssim.scenario.schema import Delay
+from opssim.sim import kernel
 from opssim.sim.funnel import ARRAYS, FunnelGroup, FunnelState
+
+pytestmark = pytest.mark.skipif(
+    not kernel.AVAILABLE, reason="the C kernel was not built (no C compiler at install)")
 
 HORIZON = 400
 DELAYS = {
@@ -90,3 +94,14 @@ def test_a_fork_draws_on_alike() -> None:
         FunnelGroup([one], stacked=False).flow(60, 168, arrivals[..., 60:], convert[..., 60:],
                                                compiled=compiled)
     assert_same(f, twin)
+
+
+def test_the_kernel_refuses_a_wrong_buffer() -> None:
+    """A histogram of another type is an error, never read as garbage."""
+    f = funnel(DELAYS["fixed"], 1, None)
+    arrivals, convert = inputs(1, 1, 24)
+    good = [getattr(f, name)[None] for name in ARRAYS]
+    args = [*good, arrivals, convert, f.key_block(0)[None], *f.codes]
+    args[1] = args[1].astype(np.int32)  # due is int64
+    with pytest.raises(TypeError, match="argument 1"):
+        kernel.flow(*args, t0=0, t1=24, horizon=HORIZON)

@@ -241,9 +241,9 @@ class FunnelGroup:
         """Draw hours ``[t0, t1)`` (within one week) of every member: ``arrivals[r]`` and
         ``convert[r]`` (shaped as :meth:`FunnelState.flow` takes them) are member ``r``'s.
 
-        The draw is one compiled call (:mod:`opssim.sim.kernel`); ``compiled=False`` draws
-        the same users in numpy, the reference the tests hold the kernel to (a traced run
-        always does, to follow users one by one)."""
+        The draw is one compiled call (:mod:`opssim.sim.kernel`, when it was built);
+        ``compiled=False`` draws the same users in numpy, the reference the tests hold the
+        kernel to (a traced run always does, to follow users one by one)."""
         week = t0 // HOURS_PER_WEEK
         assert (t1 - 1) // HOURS_PER_WEEK == week, "a chunk lies within one week"
         for f in self.members:
@@ -251,14 +251,14 @@ class FunnelGroup:
                 f._week = week
                 f._entered_now[:] = 0
                 f._decided_now[:] = 0
-        if compiled and self._tracer is None:
+        if compiled and kernel.AVAILABLE and self._tracer is None:
             keys = (self.members[0].key_block(week)[None] if len(self.members) == 1
                     else np.stack([f.key_block(week) for f in self.members]))
             kernel.flow(self.entered, self.due, self.gone, self.moves, self.drops,
                         self._entered_now, self._decided_now,
                         np.ascontiguousarray(arrivals, dtype=np.int64),
                         np.ascontiguousarray(convert, dtype=np.float64),
-                        keys, *self.members[0].codes, t0, t1, self.horizon)
+                        keys, *self.members[0].codes, t0=t0, t1=t1, horizon=self.horizon)
             return
         n_rep = len(self.members)
         for s in range(self.n_stages):

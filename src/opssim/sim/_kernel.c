@@ -1,0 +1,214 @@
+/* The funnel's draw of a stretch of hours in one call (opssim.sim.kernel calls it).
+ *
+ * It walks the users in the order the numpy draw (FunnelGroup.flow, compiled=False) takes
+ * them and computes the same keyed numbers (opssim.sim.keyed: SplitMix64's finaliser) and the
+ * same delays (opssim.sim.delays.from_uniforms), so it writes the same histograms. Built with
+ * -ffp-contract=off: no fused multiply-add, each operation rounded as numpy rounds it.
+ *
+ * Arrays are C-contiguous: histograms (member, stage, segment, hour of the run + overflow),
+ * counters (member, stage, segment), arrivals and chances (member, stage, segment, hour - t0),
+ * keys (member, stage, purpose: enter, enter2, churn, decide).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+
+#define GOLDEN 0x9E3779B97F4A7C15ULL
+#define M1 0xBF58476D1CE4E5B9ULL
+#define M2 0x94D049BB133111EBULL
+#define SEGMENT_SHIFT 40
+
+enum { NONE, FIXED, EXPONENTIAL, LOGNORMAL, WEIBULL, UNIFORM };
+
+static inline uint64_t bits(uint64_t key, uint64_t index) {
+    uint64_t z = index * GOLDEN + key;
+    z ^= z >> 30;
+    z *= M1;
+    z ^= z >> 27;
+    z *= M2;
+    z ^= z >> 31;
+    return z;
+}
+
+static inline double unit(uint64_t z) { return ((double)(z >> 11) + 0.5) * 0x1p-53; }
+
+static inline double wait_for(int64_t kind, double a, double b, double u, double u2) {
+    double raw;
+    switch (kind) {
+    case FIXED:
+        return a;
+    case EXPONENTIAL:
+        raw = log(u) * a;
+        break;
+    case LOGNORMAL:
+        raw = exp(a + b * (sqrt(-2.0 * log(u)) * cos(6.283185307179586 * u2)));
+        break;
+    case WEIBULL:
+        raw = pow(-log(u), a) * b;
+        break;
+    default:
+        raw = a + b * u;
+    }
+    return raw < 1e7 ? raw : 1e7;
+}
+
+static void opssim_flow(int32_t *entered, int64_t *due, int32_t *gone, int32_t *moves, int32_t *drops,
+                 uint64_t *entered_now, uint64_t *decided_now, const int64_t *arrivals,
+                 const double *convert, const uint64_t *keys, const int64_t *kinds,
+                 const double *params, const double *churn, int64_t n_rep, int64_t n_stages,
+                 int64_t n_seg, int64_t t0, int64_t t1, int64_t horizon) {
+    const int64_t hours = t1 - t0, span = horizon + 1, width = horizon + 1 - t0;
+    for (int64_t r = 0; r < n_rep; r++) {
+        for (int64_t s = 0; s < n_stages; s++) {
+            const int64_t kind = kinds[s];
+            const double a = params[2 * s], b = params[2 * s + 1], ch = churn[s];
+            const int64_t row0 = (r * n_stages + s) * n_seg; /* (r, s, segment 0) */
+            const uint64_t *key = keys + (r * n_stages + s) * 4;
+            /* Who enters: from outside, and who moved on from the stage before. */
+            for (int64_t g = 0; g < n_seg; g++) {
+                const int64_t *in = arrivals + (row0 + g) * hours;
+                int32_t *e = entered + (row0 + g) * span + t0;
+                for (int64_t j = 0; j < hours; j++) e[j] = (int32_t)in[j];
+                if (s > 0) {
+                    const int32_t *before = moves + (row0 - n_seg + g) * span + t0;
+                    for (int64_t j = 0; j < hours; j++) e[j] += before[j];
+                }
+            }
+            /* Their decision's hour (and churn's, first if sooner). */
+            if (kind == NONE && isnan(ch)) {
+                for (int64_t g = 0; g < n_seg; g++) {
+                    const int32_t *e = entered + (row0 + g) * span + t0;
+                    for (int64_t j = 0; j < hours; j++) due[(row0 + g) * span + horizon] += e[j];
+                }
+            } else {
+                for (int64_t g = 0; g < n_seg; g++) {
+                    const int64_t row = (row0 + g) * span;
+                    const uint64_t first = ((uint64_t)g << SEGMENT_SHIFT) + entered_now[row0 + g];
+                    uint64_t index = first;
+                    for (int64_t j = 0; j < hours; j++) {
+                        for (int32_t k = 0; k < entered[row + t0 + j]; k++, index++) {
+                            uint64_t z = bits(key[0], index);
+                            const double place = ((double)(z >> 32) + 0.5) * 0x1p-32;
+                            const double u = ((double)(z & 0xFFFFFFFFULL) + 0.5) * 0x1p-32;
+                            double wait = INFINITY;
+                            if (kind != NONE) {
+                                const double u2 =
+                                    kind == LOGNORMAL ? unit(bits(key[1], index)) : 0.0;
+                                wait = wait_for(kind, a, b, u, u2);
+                            }
+                            int churned = 0;
+                            if (!isnan(ch)) {
+                                const double leave = log(unit(bits(key[2], index))) * -ch;
+                                churned = leave < wait;
+                                if (leave < wait) wait = leave;
+                            }
+                            double after = floor(place + wait);
+                            if (!(after < (double)width)) after = (double)width;
+                            int64_t at = t0 + j + (int64_t)after;
+                            if (at > horizon) at = horizon;
+                            if (churned) gone[row + at] += 1;
+                            else due[row + at] += 1;
+                        }
+                    }
+                    entered_now[row0 + g] += index - first;
+                }
+            }
+            /* Who decides now: each moves on if their keyed uniform falls under the chance. */
+            int live = 0, waiting = 0;
+            for (int64_t g = 0; g < n_seg; g++) {
+                const double *p = convert + (row0 + g) * hours;
+                const int64_t *d = due + (row0 + g) * span + t0;
+                for (int64_t j = 0; j < hours; j++) {
+                    live |= p[j] != 0.0;
+                    waiting |= d[j] != 0;
+                }
+            }
+            const int decide = live && waiting;
+            for (int64_t g = 0; g < n_seg; g++) {
+                const int64_t row = (row0 + g) * span;
+                const double *p = convert + (row0 + g) * hours;
+                const uint64_t first = ((uint64_t)g << SEGMENT_SHIFT) + decided_now[row0 + g];
+                uint64_t index = first;
+                for (int64_t j = 0; j < hours; j++) {
+                    const int64_t t = t0 + j, n = due[row + t];
+                    int64_t m = 0;
+                    if (decide) {
+                        for (int64_t k = 0; k < n; k++, index++)
+                            if (unit(bits(key[3], index)) < p[j]) m++;
+                        moves[row + t] = (int32_t)m;
+                    }
+                    drops[row + t] += (int32_t)(n - m + gone[row + t]);
+                }
+                if (decide) decided_now[row0 + g] += index - first;
+            }
+        }
+    }
+}
+
+/* The module: flow(entered, due, gone, moves, drops, entered_now, decided_now, arrivals,
+ * convert, keys, kinds, params, churn, t0, t1, horizon), each array a C-contiguous buffer of
+ * the type opssim_flow takes (checked: a wrong one is a TypeError, not garbage). */
+static const char FORMATS[14] = "iliiiQQldQldd"; /* int32 int64 uint64 float64, as struct */
+static const Py_ssize_t SIZES[13] = {4, 8, 4, 4, 4, 8, 8, 8, 8, 8, 8, 8, 8};
+
+static int same_format(const char *format, char want) {
+    if (format == NULL) return want == 'B';
+    if (*format == '<' || *format == '=' || *format == '@') format++;
+    if (format[0] == want && format[1] == 0) return 1;
+    /* numpy names int64 'l' on LP64 and 'q' on LLP64: read the size, not the letter */
+    if ((want == 'l' || want == 'q') && (format[0] == 'l' || format[0] == 'q') && format[1] == 0)
+        return 1;
+    if ((want == 'Q' || want == 'L') && (format[0] == 'Q' || format[0] == 'L') && format[1] == 0)
+        return 1;
+    return 0;
+}
+
+static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 16) {
+        PyErr_SetString(PyExc_TypeError, "flow takes 13 arrays and t0, t1, horizon");
+        return NULL;
+    }
+    Py_buffer views[13];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 13; got++) {
+        if (PyObject_GetBuffer(args[got], &views[got], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            goto done;
+        if (views[got].itemsize != SIZES[got] || !same_format(views[got].format, FORMATS[got])) {
+            PyErr_Format(PyExc_TypeError, "flow: argument %d has format %s", got,
+                         views[got].format ? views[got].format : "B");
+            got++;
+            goto done;
+        }
+    }
+    if (views[0].ndim != 4) {
+        PyErr_SetString(PyExc_TypeError, "flow: histograms are (member, stage, segment, hour)");
+        goto done;
+    }
+    int64_t t0 = PyLong_AsLongLong(args[13]), t1 = PyLong_AsLongLong(args[14]),
+            horizon = PyLong_AsLongLong(args[15]);
+    if (PyErr_Occurred()) goto done;
+    const Py_ssize_t *shape = views[0].shape;
+    Py_BEGIN_ALLOW_THREADS
+    opssim_flow(views[0].buf, views[1].buf, views[2].buf, views[3].buf, views[4].buf,
+                views[5].buf, views[6].buf, views[7].buf, views[8].buf, views[9].buf,
+                views[10].buf, views[11].buf, views[12].buf, shape[0], shape[1], shape[2], t0,
+                t1, horizon);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    while (got-- > 0) PyBuffer_Release(&views[got]);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"flow", (PyCFunction)(void (*)(void))py_flow, METH_FASTCALL,
+     "Draw hours [t0, t1) of every member (see opssim.sim.kernel.flow)."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
