@@ -9,7 +9,7 @@ import sys
 from setuptools import Extension, setup
 
 # No fused multiply-add: each operation rounded as numpy rounds it (the same runs).
-FLAGS = [] if sys.platform == "win32" else ["-O2", "-ffp-contract=off"]
+FLAGS = [] if sys.platform == "win32" else ["-ffp-contract=off"]
 
 setup(ext_modules=[Extension("opssim.sim._kernel", ["src/opssim/sim/_kernel.c"],
                              extra_compile_args=FLAGS, optional=True)])

@@ -6,8 +6,9 @@ import copy
 import numpy as np
 import pytest
 
+from opssim.scenario import Scenario
 from opssim.scenario.schema import Delay
-from opssim.sim import kernel
+from opssim.sim import HOURS_PER_WEEK, Engine, kernel
 from opssim.sim.funnel import ARRAYS, FunnelGroup, FunnelState
 
 pytestmark = pytest.mark.skipif(
@@ -105,3 +106,19 @@ def test_the_kernel_refuses_a_wrong_buffer() -> None:
     args[1] = args[1].astype(np.int32)  # due is int64
     with pytest.raises(TypeError, match="argument 1"):
         kernel.flow(*args, t0=0, t1=24, horizon=HORIZON)
+
+
+def test_a_run_without_the_kernel_is_the_same_run(starter: Scenario,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed without a C compiler, the engine draws with numpy: the same run."""
+    def play() -> Engine:
+        e = Engine(starter, 4, attribution=False)
+        e.advance_to(3 * HOURS_PER_WEEK)
+        e.truth()
+        return e
+
+    fast = play()
+    monkeypatch.setattr(kernel, "AVAILABLE", False)
+    slow = play()
+    assert slow.events == fast.events
+    assert_same(slow.funnel, fast.funnel)
