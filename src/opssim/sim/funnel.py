@@ -221,15 +221,22 @@ class FunnelGroup:
     def blocks(funnel: FunnelState, n: int, drawn: int) -> list[dict[int, np.ndarray]]:
         """For ``n`` copies of ``funnel`` (drawn up to hour ``drawn``) made with one block
         per histogram, filled once: a deep-copy memo that gives each copy its views
-        (``Engine.fork(arrays=...)``). Users who reached, moved or dropped are all before
-        ``drawn`` (removals at ``drawn`` itself), so only those hours are copied: the rest of
-        a fresh block is zeros, and costs nothing until drawn."""
+        (``Engine.fork(arrays=...)``).
+
+        Only the hours that will be read are copied; the rest of a fresh block is zeros and
+        costs nothing (its pages are never touched). Users who reached, moved or dropped are
+        all before ``drawn`` (removals at ``drawn`` itself); decisions and churn still to come
+        are at ``drawn`` or after, and those before it are spent (nothing reads them again:
+        a removal picks among the users still pending)."""
         memos: list[dict[int, np.ndarray]] = [{} for _ in range(n)]
         for name in ARRAYS:
             a = getattr(funnel, name)
             if name in ("entered", "moves", "drops"):
                 block = np.zeros((n, *a.shape), dtype=a.dtype)
                 block[..., :drawn + 1] = a[..., :drawn + 1]
+            elif name in ("due", "gone"):
+                block = np.zeros((n, *a.shape), dtype=a.dtype)
+                block[..., drawn:] = a[..., drawn:]
             else:
                 block = np.repeat(a[None], n, axis=0)
             for r in range(n):
