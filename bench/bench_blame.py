@@ -16,10 +16,12 @@ from opssim.sim import HOURS_PER_WEEK, Engine
 from opssim.sim.blame import forget_first_hour_reruns
 
 
-def play(scenario, policy, seed: int, attribution: bool) -> int:
-    """One run; returns its number of blame events. It makes its own re-runs: none kept from
-    an earlier run of the same seed (a repetition would find them all)."""
-    forget_first_hour_reruns()
+def play(scenario, policy, seed: int, attribution: bool, alone: bool = True) -> int:
+    """One run; returns its number of blame events. ``alone``: it makes its own re-runs, none
+    kept from an earlier run (a repetition would find them all); else it uses those kept (a
+    batch of seeds shares a total's luck runs)."""
+    if alone:
+        forget_first_hour_reruns()
     engine = Engine(scenario, seed, attribution=attribution)
     for week in range(scenario.weeks):
         if engine.finished:

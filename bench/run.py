@@ -431,20 +431,35 @@ def blame(quick: bool) -> dict[str, float]:
     from bench_blame import play as play_blame
 
     from opssim.scenario import default_scenario_path, load_scenario
+    from opssim.sim.blame import forget_first_hour_reruns
 
     scenario = load_scenario(default_scenario_path())
     policy = parse_policy("plan", scenario)
     seeds = 2 if quick else 8
+    batch = 6 if quick else 20
+
+    def shared() -> None:  # a batch of seeds, as the lab plays them: a total's luck runs shared
+        forget_first_hour_reruns()
+        for s in range(batch):
+            play_blame(scenario, policy, s, True, alone=False)
+
     best = best_of({
         "plain": lambda: [play_blame(scenario, policy, s, False) for s in range(seeds)],
         "attr": lambda: [play_blame(scenario, policy, s, True) for s in range(seeds)],
     }, 3)
     blames = sum(play_blame(scenario, policy, s, True) for s in range(seeds)) / seeds
+    in_batch = best_of({
+        "plain": lambda: [play_blame(scenario, policy, s, False) for s in range(batch)],
+        "attr": shared,
+    }, 1 if quick else 2)
     r = best["attr"] / best["plain"]
     say(f"## 5. Blame attribution (starter, plan policy, {seeds} seeds, best of 3, "
         f"interleaved; {blames:.1f} blame events per run)")
     say("")
-    say(f"ratio attribution/plain: {r:.2f}   (target <= 1.5)")
+    say(f"ratio attribution/plain: {r:.2f}   (target <= 1.5; each run alone, making its own "
+        "re-runs)")
+    say(f"ratio attribution/plain in a batch of {batch} seeds (a total's luck runs shared): "
+        f"{in_batch['attr'] / in_batch['plain']:.2f}")
     return {"blame": r}
 
 
