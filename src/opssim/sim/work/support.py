@@ -43,6 +43,8 @@ class SupportWork(Work[SupportDuty]):
         #: Each source's streams: its tickets per hour, and their places inside the hour.
         self._names = [(f"tickets:{i}", f"ticket-place:{i}")
                        for i in range(len(spec.tickets) + len(self.storms))]
+        #: Whether any tickets come at all (a source or a storm).
+        self.sources = bool(spec.tickets or self.storms)
         self.late = 0
         self.lost = 0
         self.complaints = 0
@@ -61,8 +63,9 @@ class SupportWork(Work[SupportDuty]):
     def backlog(self, now: int) -> int:
         """Tickets waiting at hour ``now``, every ticket up to it drawn first (none to draw
         without ticket sources: the funnel is then drawn only when something reads it)."""
-        if self.spec.tickets or self.storms:
-            self.engine.draw_to(now)
+        if not self.sources:
+            return 0
+        self.engine.draw_to(now)
         return self.queue.waiting(now)
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
@@ -113,10 +116,11 @@ class SupportWork(Work[SupportDuty]):
 
     def close_day(self, day: int) -> None:
         """At midnight: the tickets whose patience (or complaint deadline) ran out by now."""
+        if not self.sources:  # no ticket ever: nothing can be late
+            return
         e = self.engine
         t = day * HOURS_PER_DAY
-        if self.spec.tickets or self.storms:
-            e.draw_to(t)  # every ticket up to now; lost users leave from the state at t
+        e.draw_to(t)  # every ticket up to now; lost users leave from the state at t
         due = self.queue.overdue(t)
         if due.late.any():
             rng = e.streams.get("lost", day)
