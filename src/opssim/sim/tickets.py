@@ -12,6 +12,7 @@ Whether a ticket was answered within its user's patience is then one comparison,
 ``done <= W(arrival + patience)``, made once the clock has passed that moment.
 """
 
+import bisect
 import copy
 from dataclasses import dataclass
 
@@ -81,7 +82,10 @@ class TicketQueue:
         """``W(t)`` for clock hours up to the current stretch (extrapolated at today's rate)."""
         t = np.asarray(t, dtype=float)
         last_t, last_w = self._t[-1], self._w[-1]
-        known = np.interp(t, self._t, self._w)
+        # Only the breakpoints from the one at or before the earliest t on: the same
+        # brackets, so the same numbers, without converting the whole run's list each time.
+        first = max(0, bisect.bisect_right(self._t, float(t.min()) if t.size else last_t) - 1)
+        known = np.interp(t, self._t[first:], self._w[first:])
         return np.where(t > last_t, last_w + self._slope * (t - last_t), known)
 
     def _break(self, t: float) -> None:

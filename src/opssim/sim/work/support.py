@@ -43,6 +43,9 @@ class SupportWork(Work[SupportDuty]):
         #: Each source's streams: its tickets per hour, and their places inside the hour.
         self._names = [(f"tickets:{i}", f"ticket-place:{i}")
                        for i in range(len(spec.tickets) + len(self.storms))]
+        # Users at each source's stage at the hour drawn up to: the hours are drawn once
+        # each, in order, and a removal only ever changes the hour the draw has reached.
+        self._there = [0] * len(spec.tickets)
         #: Whether any tickets come at all (a source or a storm).
         self.sources = bool(spec.tickets or self.storms)
         self.late = 0
@@ -90,7 +93,8 @@ class SupportWork(Work[SupportDuty]):
             else:  # after-sales: a rate per user in the stage, hour by hour
                 change = (f.entered[s, :, t0:t1] - f.moves[s, :, t0:t1]
                           - f.drops[s, :, t0:t1]).sum(axis=0)
-                there = f.current(s, t0).sum() + np.concatenate([[0], np.cumsum(change)[:-1]])
+                there = self._there[i] + np.concatenate([[0], np.cumsum(change)[:-1]])
+                self._there[i] += int(change.sum())
                 lam = there * (src.per_user_per_week or 0.0) / HOURS_PER_WEEK
                 counts.append((i, rng.poisson(np.maximum(lam, 0.0))))
         for j, rate in enumerate(self.storm_rate):
