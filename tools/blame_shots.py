@@ -4,7 +4,7 @@
 
 writes OUT_DIR/NAME-en.png and OUT_DIR/NAME-zh.png, and prints each popup's sentence. The
 docs' shots: "even|3|7|signups|blame-popup" (luck helped) and
-"plan|9|12|paying|blame-popup-inconclusive".
+"plan|9|12|signups|blame-popup-inconclusive".
 """
 
 import os
