@@ -28,7 +28,7 @@ import ref_simpy_per_user  # noqa: E402
 from scenarios import arrivals, core_scenario, full_scenario  # noqa: E402
 
 from opssim.batch import parse_policy, run_one, versions  # noqa: E402
-from opssim.sim import HOURS_PER_WEEK, Engine  # noqa: E402
+from opssim.sim import HOURS_PER_WEEK, Engine, kernel  # noqa: E402
 
 LINES: list[str] = []  # the table's rows, for results.md
 
@@ -497,6 +497,8 @@ def machine() -> list[str]:
         f"load average at start {load:.2f}",
         f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- versions: {', '.join(f'{k} {val}' for k, val in v.items())}",
+        "- the funnel's draw: " + ("the C kernel (sim/_kernel.c)" if kernel.AVAILABLE
+                                   else "numpy (the C kernel was not built)"),
     ]
 
 
