@@ -122,3 +122,25 @@ def test_a_run_without_the_kernel_is_the_same_run(starter: Scenario,
     slow = play()
     assert slow.events == fast.events
     assert_same(slow.funnel, fast.funnel)
+
+
+@pytest.mark.parametrize("n", [1, 40, 10**6])
+def test_removals_in_c_are_the_numpy_removals(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Late tickets take users from a stage: the same cells, the same draw, the same users."""
+    arrivals, convert = inputs(2, 1, 168)
+    fast, ref = (funnel(DELAYS["exponential"], 3, 30.0) for _ in range(2))
+    for f in (fast, ref):
+        draw([f], [100], arrivals, convert, compiled=True)
+    taken = [fast.remove(1, n, 100, np.random.default_rng(5))]
+    monkeypatch.setattr(kernel, "AVAILABLE", False)
+    taken.append(ref.remove(1, n, 100, np.random.default_rng(5)))
+    assert taken[0] == taken[1] > 0
+    assert_same(fast, ref)
+
+
+def test_a_removal_out_of_range_is_refused() -> None:
+    f = funnel(DELAYS["fixed"], 1, None)
+    counts, cells = kernel.pending(f.due, f.gone, 0, 10)
+    assert len(counts) == len(cells) == 0
+    with pytest.raises(ValueError, match="out of range"):
+        kernel.take(f.due, f.gone, f.drops, 0, 10, np.array([10**9]), np.array([1]))

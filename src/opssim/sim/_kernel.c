@@ -164,6 +164,19 @@ static int same_format(const char *format, char want) {
     return 0;
 }
 
+/* ``obj`` as a C-contiguous buffer of ``size``-byte items of struct format ``want``; on failure
+ * a TypeError naming argument ``index`` (and nothing to release). */
+static int typed_buffer(PyObject *obj, Py_buffer *view, char want, Py_ssize_t size, int index) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    if (view->itemsize != size || !same_format(view->format, want)) {
+        PyErr_Format(PyExc_TypeError, "argument %d has format %s", index,
+                     view->format ? view->format : "B");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
     if (nargs != 16) {
@@ -173,16 +186,8 @@ static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     Py_buffer views[13];
     int got = 0;
     PyObject *result = NULL;
-    for (; got < 13; got++) {
-        if (PyObject_GetBuffer(args[got], &views[got], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
-            goto done;
-        if (views[got].itemsize != SIZES[got] || !same_format(views[got].format, FORMATS[got])) {
-            PyErr_Format(PyExc_TypeError, "flow: argument %d has format %s", got,
-                         views[got].format ? views[got].format : "B");
-            got++;
-            goto done;
-        }
-    }
+    for (; got < 13; got++)
+        if (typed_buffer(args[got], &views[got], FORMATS[got], SIZES[got], got) < 0) goto done;
     if (views[0].ndim != 4) {
         PyErr_SetString(PyExc_TypeError, "flow: histograms are (member, stage, segment, hour)");
         goto done;
@@ -204,9 +209,125 @@ done:
     return result;
 }
 
+/* Removals (FunnelState.remove): the users still pending at stage s from hour t, as the numpy
+ * code lists them — for each segment, its decisions due from t, then its churn from t — keeping
+ * the nonzero cells: their counts and their index in that list. */
+static int64_t opssim_pending(const int64_t *due, const int32_t *gone, int64_t n_seg,
+                              int64_t span, int64_t s, int64_t t, int64_t *counts,
+                              int64_t *cells) {
+    const int64_t width = span - t;
+    int64_t k = 0;
+    for (int64_t g = 0; g < n_seg; g++) {
+        const int64_t row = (s * n_seg + g) * span;
+        for (int64_t j = 0; j < width; j++)
+            if (due[row + t + j]) {
+                counts[k] = due[row + t + j];
+                cells[k++] = g * 2 * width + j;
+            }
+        for (int64_t j = 0; j < width; j++)
+            if (gone[row + t + j]) {
+                counts[k] = gone[row + t + j];
+                cells[k++] = g * 2 * width + width + j;
+            }
+    }
+    return k;
+}
+
+/* ...and the users taken from those cells, dropped at hour t. */
+static void opssim_take(int64_t *due, int32_t *gone, int32_t *drops, int64_t n_seg, int64_t span,
+                        int64_t s, int64_t t, const int64_t *cells, const int64_t *take,
+                        int64_t k) {
+    const int64_t width = span - t;
+    for (int64_t i = 0; i < k; i++) {
+        const int64_t g = cells[i] / (2 * width), col = cells[i] % (2 * width);
+        const int64_t row = (s * n_seg + g) * span;
+        if (col < width) due[row + t + col] -= take[i];
+        else gone[row + t + col - width] -= (int32_t)take[i];
+        drops[row + t] += (int32_t)take[i];
+    }
+}
+
+/* pending(due, gone, s, t, counts, cells) -> the number of nonzero cells written. */
+static PyObject *py_pending(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "pending takes due, gone, s, t, counts, cells");
+        return NULL;
+    }
+    static const char fmt[4] = {'l', 'i', 'l', 'l'};
+    static const Py_ssize_t size[4] = {8, 4, 8, 8};
+    const int at[4] = {0, 1, 4, 5};
+    Py_buffer views[4];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 4; got++)
+        if (typed_buffer(args[at[got]], &views[got], fmt[got], size[got], at[got]) < 0) goto done;
+    int64_t s = PyLong_AsLongLong(args[2]), t = PyLong_AsLongLong(args[3]);
+    if (PyErr_Occurred()) goto done;
+    if (views[0].ndim != 3 || views[1].len / 4 != views[0].len / 8) {
+        PyErr_SetString(PyExc_TypeError, "pending: due and gone are (stage, segment, hour)");
+        goto done;
+    }
+    const Py_ssize_t *shape = views[0].shape;
+    if (s < 0 || s >= shape[0] || t < 0 || t >= shape[2] ||
+        views[2].len / 8 < 2 * shape[1] * (shape[2] - t) || views[3].len < views[2].len) {
+        PyErr_SetString(PyExc_ValueError, "pending: stage, hour or output out of range");
+        goto done;
+    }
+    result = PyLong_FromLongLong(opssim_pending(views[0].buf, views[1].buf, shape[1], shape[2],
+                                                s, t, views[2].buf, views[3].buf));
+done:
+    while (got-- > 0) PyBuffer_Release(&views[got]);
+    return result;
+}
+
+/* take(due, gone, drops, s, t, cells, take): the users taken back from pending()'s cells. */
+static PyObject *py_take(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "take takes due, gone, drops, s, t, cells, take");
+        return NULL;
+    }
+    static const char fmt[5] = {'l', 'i', 'i', 'l', 'l'};
+    static const Py_ssize_t size[5] = {8, 4, 4, 8, 8};
+    const int at[5] = {0, 1, 2, 5, 6};
+    Py_buffer views[5];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 5; got++)
+        if (typed_buffer(args[at[got]], &views[got], fmt[got], size[got], at[got]) < 0) goto done;
+    int64_t s = PyLong_AsLongLong(args[3]), t = PyLong_AsLongLong(args[4]);
+    if (PyErr_Occurred()) goto done;
+    const Py_ssize_t *shape = views[0].shape;
+    const int64_t k = views[3].len / 8, width = shape[2] - t;
+    if (views[0].ndim != 3 || views[1].len / 4 != views[0].len / 8 ||
+        views[2].len != views[1].len || views[4].len != views[3].len || s < 0 ||
+        s >= shape[0] || t < 0 || width <= 0) {
+        PyErr_SetString(PyExc_ValueError, "take: shapes, stage or hour out of range");
+        goto done;
+    }
+    const int64_t *cells = views[3].buf;
+    for (int64_t i = 0; i < k; i++)
+        if (cells[i] < 0 || cells[i] >= 2 * shape[1] * width) {
+            PyErr_SetString(PyExc_ValueError, "take: a cell out of range");
+            goto done;
+        }
+    opssim_take(views[0].buf, views[1].buf, views[2].buf, shape[1], shape[2], s, t, cells,
+                views[4].buf, k);
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    while (got-- > 0) PyBuffer_Release(&views[got]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"flow", (PyCFunction)(void (*)(void))py_flow, METH_FASTCALL,
      "Draw hours [t0, t1) of every member (see opssim.sim.kernel.flow)."},
+    {"pending", (PyCFunction)(void (*)(void))py_pending, METH_FASTCALL,
+     "The nonzero pending cells of a stage from an hour (see opssim.sim.kernel.pending)."},
+    {"take", (PyCFunction)(void (*)(void))py_take, METH_FASTCALL,
+     "Take users back from pending cells (see opssim.sim.kernel.take)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods, NULL, NULL, NULL, NULL};

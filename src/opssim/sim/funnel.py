@@ -160,6 +160,14 @@ class FunnelState:
         there, whatever their fate would have been (a multivariate hypergeometric draw over
         their pending decision and churn hours).
         """
+        if kernel.AVAILABLE and self.tracer is None:  # the same cells, listed in C
+            counts, cells = kernel.pending(self.due, self.gone, s, t)
+            n = min(n, int(counts.sum()))
+            if n <= 0:
+                return 0
+            taken = rng.multivariate_hypergeometric(counts, n, method="marginals")
+            kernel.take(self.due, self.gone, self.drops, s, t, cells, taken)
+            return n
         pending = np.concatenate([self.due[s, :, t:], self.gone[s, :, t:]], axis=1)
         flat = pending.ravel()
         nz = np.flatnonzero(flat)

@@ -60,3 +60,22 @@ def flow(*arrays: np.ndarray, t0: int, t1: int, horizon: int) -> None:
     assert _kernel is not None, "the compiled kernel was not built"
     # The C side checks each buffer's type and layout (a TypeError, never garbage).
     _kernel.flow(*arrays, t0, t1, horizon)
+
+
+def pending(due: np.ndarray, gone: np.ndarray, s: int, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """The users still pending at stage ``s`` from hour ``t`` (``due`` and ``gone`` of one
+    funnel): the counts of the nonzero cells, segment by segment, decisions then churn, and
+    each cell's index in that order (for :func:`take`)."""
+    assert _kernel is not None, "the compiled kernel was not built"
+    size = 2 * due.shape[1] * (due.shape[2] - t)
+    counts, cells = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    k = _kernel.pending(due, gone, s, t, counts, cells)
+    return counts[:k], cells[:k]
+
+
+def take(due: np.ndarray, gone: np.ndarray, drops: np.ndarray, s: int, t: int,
+         cells: np.ndarray, taken: np.ndarray) -> None:
+    """Take ``taken[i]`` users from :func:`pending`'s ``cells[i]``: they drop at hour ``t``."""
+    assert _kernel is not None, "the compiled kernel was not built"
+    _kernel.take(due, gone, drops, s, t, np.ascontiguousarray(cells, dtype=np.int64),
+                 np.ascontiguousarray(taken, dtype=np.int64))
