@@ -10,6 +10,7 @@ from opssim.scenario import Scenario
 from opssim.scenario.schema import Delay
 from opssim.sim import HOURS_PER_WEEK, Engine, kernel
 from opssim.sim.funnel import ARRAYS, FunnelGroup, FunnelState
+from opssim.sim.tickets import TicketQueue
 
 pytestmark = pytest.mark.skipif(
     not kernel.AVAILABLE, reason="the C kernel was not built (no C compiler at install)")
@@ -144,3 +145,30 @@ def test_a_removal_out_of_range_is_refused() -> None:
     assert len(counts) == len(cells) == 0
     with pytest.raises(ValueError, match="out of range"):
         kernel.take(f.due, f.gone, f.drops, 0, 10, np.array([10**9]), np.array([1]))
+
+
+def test_tickets_in_c_are_the_numpy_tickets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same tickets in the same time order (ties: source order), and the same completions
+    on a work clock that starts and stops, to the last bit."""
+    queues = []
+    for compiled in (True, False):
+        monkeypatch.setattr(kernel, "AVAILABLE", compiled)
+        q = TicketQueue(3, 24.0, 48.0)
+        draws = np.random.default_rng(2)
+        for day in range(6):
+            for start in (9.0, 14.5):  # blocks of support work, and nights without
+                q.set_rate(day * 24 + start, 0.8 + 0.1 * day)
+                q.set_rate(day * 24 + start + 2.5, 0.0)
+            counts = draws.poisson(3, (3, 24))
+            counts[:2, 0] = 1  # the first two sources' first tickets: one moment, a tie
+            places = draws.random(int(counts.sum()))
+            places[0] = places[counts[0].sum()] = 0.5
+            q.arrive(day * 24, counts, np.array([0, 2, 1]), places,
+                     draws.exponential(0.3, int(counts.sum())))
+        queues.append(q)
+    fast, ref = queues
+    assert len(fast.arrival) > 300
+    assert list(fast.source[fast.arrival == 0.5]) == [0, 2]  # the tie, in source order
+    for name in ("arrival", "source", "done"):
+        assert np.array_equal(getattr(fast, name), getattr(ref, name)), name
+    assert fast.waiting(150.0) == ref.waiting(150.0)

@@ -321,6 +321,128 @@ done:
     return result;
 }
 
+/* Tickets (TicketQueue.arrive): the tickets of a stretch of hours from each source's counts
+ * per hour and places inside the hour, in time order (ties: source order, then their order),
+ * and each one's completion in work hours by the FIFO recursion on the work clock W — as the
+ * numpy code computes them: np.interp's arithmetic for W, cumsum and maximum.accumulate. */
+typedef struct {
+    double time;
+    int64_t index;
+} Arrival;
+
+static int by_time(const void *a, const void *b) {
+    const Arrival *x = a, *y = b;
+    if (x->time != y->time) return x->time < y->time ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* W(x): np.interp over the breakpoints (xp, fp) up to the last, then the current slope. */
+static double work_clock(double x, const double *xp, const double *fp, int64_t n, double slope) {
+    if (x > xp[n - 1]) return fp[n - 1] + slope * (x - xp[n - 1]);
+    if (x < xp[0]) return fp[0];
+    int64_t lo = 0, hi = n - 1; /* the last j with xp[j] <= x */
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo + 1) / 2;
+        if (xp[mid] <= x) lo = mid;
+        else hi = mid - 1;
+    }
+    const int64_t j = lo;
+    if (j == n - 1 || xp[j] == x) return fp[j];
+    const double rise = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]);
+    double w = rise * (x - xp[j]) + fp[j];
+    if (isnan(w)) {
+        w = rise * (x - xp[j + 1]) + fp[j + 1];
+        if (isnan(w) && fp[j] == fp[j + 1]) w = fp[j];
+    }
+    return w;
+}
+
+/* arrive(t0, counts, sources, places, work, xp, fp, slope, free, arrival, source, done)
+ * -> the server's next free work hour. counts (source, hour) int64, sources int64, places and
+ * work float64 (one per ticket: places source by source, work in time order), xp/fp the work
+ * clock's breakpoints from one at or before t0, arrival/source/done the n tickets' outputs. */
+static PyObject *py_arrive(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 12) {
+        PyErr_SetString(PyExc_TypeError, "arrive takes 12 arguments");
+        return NULL;
+    }
+    static const char fmt[9] = {'l', 'l', 'd', 'd', 'd', 'd', 'd', 'l', 'd'};
+    const int at[9] = {1, 2, 3, 4, 5, 6, 9, 10, 11};
+    Py_buffer views[9];
+    int got = 0;
+    PyObject *result = NULL;
+    Arrival *order = NULL;
+    int64_t *ends = NULL;
+    for (; got < 9; got++)
+        if (typed_buffer(args[at[got]], &views[got], fmt[got], 8, at[got]) < 0) goto done;
+    const int64_t t0 = PyLong_AsLongLong(args[0]);
+    const double slope = PyFloat_AsDouble(args[7]), start_free = PyFloat_AsDouble(args[8]);
+    if (PyErr_Occurred()) goto done;
+    const int64_t k = views[1].len / 8, n = views[2].len / 8, n_xp = views[5].len / 8;
+    if (views[0].ndim != 2 || views[0].shape[0] != k || views[3].len != views[2].len ||
+        views[6].len != views[2].len || views[7].len != views[2].len ||
+        views[8].len != views[2].len || views[5].len != views[4].len || n_xp < 1) {
+        PyErr_SetString(PyExc_ValueError, "arrive: inconsistent lengths");
+        goto done;
+    }
+    const int64_t hours = views[0].shape[1];
+    const int64_t *counts = views[0].buf, *sources = views[1].buf;
+    const double *places = views[2].buf, *work = views[3].buf, *xp = views[4].buf,
+                 *fp = views[5].buf;
+    double *arrival = views[6].buf, *done_at = views[8].buf;
+    int64_t *source = views[7].buf;
+    int64_t total = 0, negative = 0;
+    for (int64_t i = 0; i < k * hours; i++) {
+        negative |= counts[i] < 0;
+        total += counts[i];
+    }
+    if (negative || total != n) {
+        PyErr_SetString(PyExc_ValueError, "arrive: the counts do not add up to the tickets");
+        goto done;
+    }
+    order = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(Arrival));
+    ends = PyMem_Malloc((size_t)(k > 0 ? k : 1) * sizeof(int64_t));
+    if (order == NULL || ends == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int64_t q = 0, seen = 0; q < k; q++) { /* where each source's tickets end */
+        for (int64_t j = 0; j < hours; j++) seen += counts[q * hours + j];
+        ends[q] = seen;
+    }
+    int64_t m = 0;
+    for (int64_t i = 0; i < k; i++)
+        for (int64_t j = 0; j < hours; j++)
+            for (int64_t c = 0; c < counts[i * hours + j]; c++, m++) {
+                order[m].time = (double)(t0 + j) + places[m];
+                order[m].index = m;
+            }
+    double free_at = start_free;
+    Py_BEGIN_ALLOW_THREADS
+    qsort(order, (size_t)n, sizeof(Arrival), by_time);
+    /* each ticket's source: the block of the concatenated places it came from */
+    double cum = 0.0, top = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t q = 0;
+        while (order[i].index >= ends[q]) q++;
+        arrival[i] = order[i].time;
+        source[i] = sources[q];
+        cum = i == 0 ? work[0] : cum + work[i];
+        const double lag = work_clock(order[i].time, xp, fp, n_xp, slope) - (cum - work[i]);
+        top = i == 0 ? lag : (lag > top ? lag : top);
+        done_at[i] = cum + (start_free > top ? start_free : top);
+    }
+    if (n > 0) free_at = done_at[n - 1];
+    Py_END_ALLOW_THREADS
+    result = PyFloat_FromDouble(free_at);
+done:
+    PyMem_Free(order);
+    PyMem_Free(ends);
+    while (got-- > 0) PyBuffer_Release(&views[got]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"flow", (PyCFunction)(void (*)(void))py_flow, METH_FASTCALL,
      "Draw hours [t0, t1) of every member (see opssim.sim.kernel.flow)."},
@@ -328,6 +450,8 @@ static PyMethodDef methods[] = {
      "The nonzero pending cells of a stage from an hour (see opssim.sim.kernel.pending)."},
     {"take", (PyCFunction)(void (*)(void))py_take, METH_FASTCALL,
      "Take users back from pending cells (see opssim.sim.kernel.take)."},
+    {"arrive", (PyCFunction)(void (*)(void))py_arrive, METH_FASTCALL,
+     "Tickets in time order and their completions (see opssim.sim.kernel.arrive)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods, NULL, NULL, NULL, NULL};

@@ -79,3 +79,17 @@ def take(due: np.ndarray, gone: np.ndarray, drops: np.ndarray, s: int, t: int,
     assert _kernel is not None, "the compiled kernel was not built"
     _kernel.take(due, gone, drops, s, t, np.ascontiguousarray(cells, dtype=np.int64),
                  np.ascontiguousarray(taken, dtype=np.int64))
+
+
+def arrive(t0: int, counts: np.ndarray, sources: np.ndarray, places: np.ndarray,
+           work: np.ndarray, xp: np.ndarray, fp: np.ndarray, slope: float, free: float,
+           arrival: np.ndarray, source: np.ndarray, done: np.ndarray) -> float:
+    """Tickets of the hours from ``t0`` (:meth:`TicketQueue.arrive
+    <opssim.sim.tickets.TicketQueue.arrive>`): ``counts[q, j]`` of source ``sources[q]`` in
+    hour ``t0 + j``, ``places`` inside their hours (source by source), ``work`` each ticket's
+    in time order; ``xp``/``fp`` the work clock's breakpoints (from one at or before ``t0``)
+    and ``slope`` after them. Writes each ticket's ``arrival``, ``source`` and ``done`` in time
+    order and returns the hour of work at which the server is next free (from ``free``)."""
+    assert _kernel is not None, "the compiled kernel was not built"
+    return _kernel.arrive(t0, counts, sources, places, work, xp, fp, slope, free, arrival,
+                          source, done)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from opssim.sim import kernel
+
 
 @dataclass(frozen=True, slots=True)
 class Overdue:
@@ -96,6 +98,38 @@ class TicketQueue:
 
     # -- tickets --------------------------------------------------------------------------
 
+    def arrive(self, t0: int, counts: np.ndarray, sources: np.ndarray, places: np.ndarray,
+               work: np.ndarray) -> None:
+        """The tickets of the hours from ``t0``: ``counts[q, j]`` of source ``sources[q]`` in
+        hour ``t0 + j``, at ``places`` inside their hours (source by source), taken in time
+        order (ties: source order), the ``i``-th needing ``work[i]`` hours of support."""
+        if len(places) == 0:
+            return
+        if not kernel.AVAILABLE:
+            hours = np.arange(t0, t0 + counts.shape[1])
+            times = np.concatenate([np.repeat(hours, row) for row in counts]) + places
+            src = np.repeat(sources, counts.sum(axis=1))
+            order = np.argsort(times, kind="stable")
+            self.add(times[order], src[order], work)
+            return
+        n, end = self._n, self._n + len(places)
+        self._reserve(end)
+        first = max(0, bisect.bisect_right(self._t, t0) - 1)  # the same brackets (work_at)
+        self._free = kernel.arrive(
+            t0, np.ascontiguousarray(counts, dtype=np.int64),
+            np.ascontiguousarray(sources, dtype=np.int64), places, work,
+            np.array(self._t[first:]), np.array(self._w[first:]), self._slope, self._free,
+            self._arrival[n:end], self._source[n:end], self._done[n:end])
+        self._n = end
+
+    def _reserve(self, end: int) -> None:
+        """Room for ``end`` tickets in all (doubling)."""
+        if end > len(self._arrival):
+            n, size = self._n, max(end, 2 * len(self._arrival), 64)
+            self._arrival, self._source, self._done = (
+                np.concatenate([a[:n], np.empty(size - n, a.dtype)])
+                for a in (self._arrival, self._source, self._done))
+
     def add(self, times: np.ndarray, sources: np.ndarray, work: np.ndarray) -> None:
         """Tickets arriving at clock ``times`` (sorted, not before earlier tickets), each
         needing ``work`` hours of support."""
@@ -106,11 +140,7 @@ class TicketQueue:
         done = c + np.maximum(self._free, np.maximum.accumulate(w - (c - work)))
         self._free = float(done[-1])
         n, end = self._n, self._n + len(times)
-        if end > len(self._arrival):
-            size = max(end, 2 * len(self._arrival), 64)
-            self._arrival, self._source, self._done = (
-                np.concatenate([a[:n], np.empty(size - n, a.dtype)])
-                for a in (self._arrival, self._source, self._done))
+        self._reserve(end)
         self._arrival[n:end], self._source[n:end], self._done[n:end] = times, sources, done
         self._n = end
 

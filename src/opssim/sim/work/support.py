@@ -103,20 +103,18 @@ class SupportWork(Work[SupportDuty]):
             # No storm in these hours: a Poisson draw of rate 0 takes nothing from its stream.
             if hourly.any():
                 counts.append((i, get(self._names[i][0], week).poisson(hourly)))
-        hours = np.arange(t0, t1)
-        times, sources = [], []
+        places = []
         for i, row in counts:
             n = int(row.sum())
             if n:  # a Poisson process inside each hour
-                times.append(np.repeat(hours, row) + get(self._names[i][1], week).random(n))
-                sources.append(np.full(n, i))
-        if not times:
+                places.append(get(self._names[i][1], week).random(n))
+        if not places:
             return
-        at, src = np.concatenate(times), np.concatenate(sources)
-        order = np.argsort(at, kind="stable")
         mean = self.spec.minutes_per_ticket / 60
+        at = np.concatenate(places)
         work = get("service", week).exponential(mean, len(at))
-        self.queue.add(at[order], src[order], work)
+        self.queue.arrive(t0, np.array([row for _, row in counts]),
+                          np.array([i for i, _ in counts]), at, work)
 
     def close_day(self, day: int) -> None:
         """At midnight: the tickets whose patience (or complaint deadline) ran out by now."""
