@@ -149,8 +149,8 @@ def test_a_removal_out_of_range_is_refused() -> None:
 
 def test_tickets_in_c_are_the_numpy_tickets(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same tickets in the same time order (ties: source order), and the same completions
-    on a work clock that starts and stops, to the last bit."""
-    queues = []
+    on a work clock that starts and stops, to the last bit; the same late ones."""
+    queues, overdue = [], []
     for compiled in (True, False):
         monkeypatch.setattr(kernel, "AVAILABLE", compiled)
         q = TicketQueue(3, 24.0, 48.0)
@@ -165,8 +165,12 @@ def test_tickets_in_c_are_the_numpy_tickets(monkeypatch: pytest.MonkeyPatch) -> 
             places[0] = places[counts[0].sum()] = 0.5
             q.arrive(day * 24, counts, np.array([0, 2, 1]), places,
                      draws.exponential(0.3, int(counts.sum())))
+            due = q.overdue((day + 1) * 24.0)  # late and complaints, by source
+            overdue.append((compiled, due.late.tolist(), due.complaints.tolist()))
         queues.append(q)
     fast, ref = queues
+    assert [o[1:] for o in overdue if o[0]] == [o[1:] for o in overdue if not o[0]]
+    assert sum(sum(late) for _, late, _ in overdue) > 0
     assert len(fast.arrival) > 300
     assert list(fast.source[fast.arrival == 0.5]) == [0, 2]  # the tie, in source order
     for name in ("arrival", "source", "done"):

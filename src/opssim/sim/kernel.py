@@ -93,3 +93,13 @@ def arrive(t0: int, counts: np.ndarray, sources: np.ndarray, places: np.ndarray,
     assert _kernel is not None, "the compiled kernel was not built"
     return _kernel.arrive(t0, counts, sources, places, work, xp, fp, slope, free, arrival,
                           source, done)
+
+
+def late(arrival: np.ndarray, source: np.ndarray, done: np.ndarray, wait: float,
+         xp: np.ndarray, fp: np.ndarray, slope: float, n_sources: int) -> np.ndarray:
+    """Of these tickets, those not done by the work clock at ``arrival + wait``, counted by
+    source (``xp``/``fp``: the clock's breakpoints from one at or before the first deadline)."""
+    assert _kernel is not None, "the compiled kernel was not built"
+    counts = np.zeros(n_sources, dtype=np.int64)
+    _kernel.late(arrival, source, done, wait, xp, fp, slope, counts)
+    return counts

@@ -169,6 +169,11 @@ class TicketQueue:
         end = int(np.searchsorted(self.arrival, t - wait, side="right"))
         if end <= start:
             return np.zeros(self.n_sources, dtype=np.int64), start
+        if kernel.AVAILABLE:
+            first = max(0, bisect.bisect_right(self._t, float(self.arrival[start] + wait)) - 1)
+            return kernel.late(self.arrival[start:end], self.source[start:end],
+                               self.done[start:end], wait, np.array(self._t[first:]),
+                               np.array(self._w[first:]), self._slope, self.n_sources), end
         deadline = self.work_at(self.arrival[start:end] + wait)
         missed = self.done[start:end] > deadline
         counts = np.bincount(self.source[start:end][missed], minlength=self.n_sources)
