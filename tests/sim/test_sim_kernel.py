@@ -104,9 +104,16 @@ def test_the_kernel_refuses_a_wrong_buffer() -> None:
     arrivals, convert = inputs(1, 1, 24)
     good = [getattr(f, name)[None] for name in ARRAYS]
     args = [*good, arrivals, convert, f.key_block(0)[None], *f.codes]
-    args[1] = args[1].astype(np.int32)  # due is int64
+    wrong = list(args)
+    wrong[1] = wrong[1].astype(np.int32)  # due is int64
     with pytest.raises(TypeError, match="argument 1"):
-        kernel.flow(*args, t0=0, t1=24, horizon=HORIZON)
+        kernel.flow(*wrong, t0=0, t1=24, horizon=HORIZON)
+    short = list(args)
+    short[9] = short[9][:, :2]  # keys for fewer stages than the histograms have
+    with pytest.raises(ValueError, match="argument 9 has the wrong size"):
+        kernel.flow(*short, t0=0, t1=24, horizon=HORIZON)
+    with pytest.raises(ValueError, match="outside the run"):
+        kernel.flow(*args, t0=HORIZON - 10, t1=HORIZON + 14, horizon=HORIZON)
 
 
 def test_a_run_without_the_kernel_is_the_same_run(starter: Scenario,

@@ -196,6 +196,22 @@ static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs
             horizon = PyLong_AsLongLong(args[15]);
     if (PyErr_Occurred()) goto done;
     const Py_ssize_t *shape = views[0].shape;
+    /* Every array the size its role says, and the hours inside the run: a mistake is an
+     * error here, never a write out of bounds. */
+    const Py_ssize_t r = shape[0], st = shape[1], g = shape[2], cells = r * st * g;
+    const Py_ssize_t want[13] = {cells * shape[3], cells * shape[3], cells * shape[3],
+                                 cells * shape[3], cells * shape[3], cells, cells,
+                                 cells * (t1 - t0), cells * (t1 - t0), r * st * 4, st, 2 * st,
+                                 st};
+    for (int i = 0; i < 13; i++)
+        if (views[i].len / SIZES[i] != want[i]) {
+            PyErr_Format(PyExc_ValueError, "flow: argument %d has the wrong size", i);
+            goto done;
+        }
+    if (!(0 <= t0 && t0 < t1 && t1 <= horizon && horizon + 1 == shape[3])) {
+        PyErr_SetString(PyExc_ValueError, "flow: hours outside the run");
+        goto done;
+    }
     Py_BEGIN_ALLOW_THREADS
     opssim_flow(views[0].buf, views[1].buf, views[2].buf, views[3].buf, views[4].buf,
                 views[5].buf, views[6].buf, views[7].buf, views[8].buf, views[9].buf,
