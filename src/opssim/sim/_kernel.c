@@ -177,6 +177,24 @@ static int typed_buffer(PyObject *obj, Py_buffer *view, char want, Py_ssize_t si
     return 0;
 }
 
+static void release(Py_buffer *views, int n) {
+    while (n-- > 0) PyBuffer_Release(&views[n]);
+}
+
+/* The n arrays args[at[i]] as typed buffers (``at`` NULL: the first n; ``size`` NULL: 8-byte
+ * items); on failure an error is set and none is held. */
+static int typed_buffers(PyObject *const *args, int n, const int *at, const char *fmt,
+                         const Py_ssize_t *size, Py_buffer *views) {
+    for (int i = 0; i < n; i++) {
+        const int arg = at ? at[i] : i;
+        if (typed_buffer(args[arg], &views[i], fmt[i], size ? size[i] : 8, arg) < 0) {
+            release(views, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
     if (nargs != 16) {
@@ -184,10 +202,8 @@ static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     }
     Py_buffer views[13];
-    int got = 0;
     PyObject *result = NULL;
-    for (; got < 13; got++)
-        if (typed_buffer(args[got], &views[got], FORMATS[got], SIZES[got], got) < 0) goto done;
+    if (typed_buffers(args, 13, NULL, FORMATS, SIZES, views) < 0) return NULL;
     if (views[0].ndim != 4) {
         PyErr_SetString(PyExc_TypeError, "flow: histograms are (member, stage, segment, hour)");
         goto done;
@@ -221,7 +237,7 @@ static PyObject *py_flow(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     result = Py_None;
     Py_INCREF(result);
 done:
-    while (got-- > 0) PyBuffer_Release(&views[got]);
+    release(views, 13);
     return result;
 }
 
@@ -274,10 +290,8 @@ static PyObject *py_pending(PyObject *self, PyObject *const *args, Py_ssize_t na
     static const Py_ssize_t size[4] = {8, 4, 8, 8};
     const int at[4] = {0, 1, 4, 5};
     Py_buffer views[4];
-    int got = 0;
     PyObject *result = NULL;
-    for (; got < 4; got++)
-        if (typed_buffer(args[at[got]], &views[got], fmt[got], size[got], at[got]) < 0) goto done;
+    if (typed_buffers(args, 4, at, fmt, size, views) < 0) return NULL;
     int64_t s = PyLong_AsLongLong(args[2]), t = PyLong_AsLongLong(args[3]);
     if (PyErr_Occurred()) goto done;
     if (views[0].ndim != 3 || views[1].len / 4 != views[0].len / 8) {
@@ -293,7 +307,7 @@ static PyObject *py_pending(PyObject *self, PyObject *const *args, Py_ssize_t na
     result = PyLong_FromLongLong(opssim_pending(views[0].buf, views[1].buf, shape[1], shape[2],
                                                 s, t, views[2].buf, views[3].buf));
 done:
-    while (got-- > 0) PyBuffer_Release(&views[got]);
+    release(views, 4);
     return result;
 }
 
@@ -308,10 +322,8 @@ static PyObject *py_take(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     static const Py_ssize_t size[5] = {8, 4, 4, 8, 8};
     const int at[5] = {0, 1, 2, 5, 6};
     Py_buffer views[5];
-    int got = 0;
     PyObject *result = NULL;
-    for (; got < 5; got++)
-        if (typed_buffer(args[at[got]], &views[got], fmt[got], size[got], at[got]) < 0) goto done;
+    if (typed_buffers(args, 5, at, fmt, size, views) < 0) return NULL;
     int64_t s = PyLong_AsLongLong(args[3]), t = PyLong_AsLongLong(args[4]);
     if (PyErr_Occurred()) goto done;
     const Py_ssize_t *shape = views[0].shape;
@@ -333,7 +345,7 @@ static PyObject *py_take(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     result = Py_None;
     Py_INCREF(result);
 done:
-    while (got-- > 0) PyBuffer_Release(&views[got]);
+    release(views, 5);
     return result;
 }
 
@@ -386,12 +398,10 @@ static PyObject *py_arrive(PyObject *self, PyObject *const *args, Py_ssize_t nar
     static const char fmt[9] = {'l', 'l', 'd', 'd', 'd', 'd', 'd', 'l', 'd'};
     const int at[9] = {1, 2, 3, 4, 5, 6, 9, 10, 11};
     Py_buffer views[9];
-    int got = 0;
     PyObject *result = NULL;
     Arrival *order = NULL;
     int64_t *ends = NULL;
-    for (; got < 9; got++)
-        if (typed_buffer(args[at[got]], &views[got], fmt[got], 8, at[got]) < 0) goto done;
+    if (typed_buffers(args, 9, at, fmt, NULL, views) < 0) return NULL;
     const int64_t t0 = PyLong_AsLongLong(args[0]);
     const double slope = PyFloat_AsDouble(args[7]), start_free = PyFloat_AsDouble(args[8]);
     if (PyErr_Occurred()) goto done;
@@ -455,7 +465,7 @@ static PyObject *py_arrive(PyObject *self, PyObject *const *args, Py_ssize_t nar
 done:
     PyMem_Free(order);
     PyMem_Free(ends);
-    while (got-- > 0) PyBuffer_Release(&views[got]);
+    release(views, 9);
     return result;
 }
 
@@ -471,10 +481,8 @@ static PyObject *py_late(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     static const char fmt[6] = {'d', 'l', 'd', 'd', 'd', 'l'};
     const int at[6] = {0, 1, 2, 4, 5, 7};
     Py_buffer views[6];
-    int got = 0;
     PyObject *result = NULL;
-    for (; got < 6; got++)
-        if (typed_buffer(args[at[got]], &views[got], fmt[got], 8, at[got]) < 0) goto done;
+    if (typed_buffers(args, 6, at, fmt, NULL, views) < 0) return NULL;
     const double wait = PyFloat_AsDouble(args[3]), slope = PyFloat_AsDouble(args[6]);
     if (PyErr_Occurred()) goto done;
     const int64_t n = views[0].len / 8, n_xp = views[3].len / 8, n_src = views[5].len / 8;
@@ -497,7 +505,7 @@ static PyObject *py_late(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     result = Py_None;
     Py_INCREF(result);
 done:
-    while (got-- > 0) PyBuffer_Release(&views[got]);
+    release(views, 6);
     return result;
 }
 

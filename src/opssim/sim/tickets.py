@@ -84,11 +84,15 @@ class TicketQueue:
         """``W(t)`` for clock hours up to the current stretch (extrapolated at today's rate)."""
         t = np.asarray(t, dtype=float)
         last_t, last_w = self._t[-1], self._w[-1]
-        # Only the breakpoints from the one at or before the earliest t on: the same
-        # brackets, so the same numbers, without converting the whole run's list each time.
-        first = max(0, bisect.bisect_right(self._t, float(t.min()) if t.size else last_t) - 1)
-        known = np.interp(t, self._t[first:], self._w[first:])
+        known = np.interp(t, *self._clock_from(float(t.min()) if t.size else last_t))
         return np.where(t > last_t, last_w + self._slope * (t - last_t), known)
+
+    def _clock_from(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """The work clock's breakpoints from the one at or before ``t`` on: every time from
+        ``t`` interpolates between the same two as over the whole run's list, so the same
+        numbers, without converting the whole list each time."""
+        first = max(0, bisect.bisect_right(self._t, t) - 1)
+        return np.array(self._t[first:]), np.array(self._w[first:])
 
     def _break(self, t: float) -> None:
         last_t = self._t[-1]
@@ -114,11 +118,10 @@ class TicketQueue:
             return
         n, end = self._n, self._n + len(places)
         self._reserve(end)
-        first = max(0, bisect.bisect_right(self._t, t0) - 1)  # the same brackets (work_at)
         self._free = kernel.arrive(
             t0, np.ascontiguousarray(counts, dtype=np.int64),
             np.ascontiguousarray(sources, dtype=np.int64), places, work,
-            np.array(self._t[first:]), np.array(self._w[first:]), self._slope, self._free,
+            *self._clock_from(t0), self._slope, self._free,
             self._arrival[n:end], self._source[n:end], self._done[n:end])
         self._n = end
 
@@ -170,10 +173,10 @@ class TicketQueue:
         if end <= start:
             return np.zeros(self.n_sources, dtype=np.int64), start
         if kernel.AVAILABLE:
-            first = max(0, bisect.bisect_right(self._t, float(self.arrival[start] + wait)) - 1)
             return kernel.late(self.arrival[start:end], self.source[start:end],
-                               self.done[start:end], wait, np.array(self._t[first:]),
-                               np.array(self._w[first:]), self._slope, self.n_sources), end
+                               self.done[start:end], wait,
+                               *self._clock_from(float(self.arrival[start] + wait)),
+                               self._slope, self.n_sources), end
         deadline = self.work_at(self.arrival[start:end] + wait)
         missed = self.done[start:end] > deadline
         counts = np.bincount(self.source[start:end][missed], minlength=self.n_sources)
