@@ -103,19 +103,33 @@ class Incidents:
     # -- firing ------------------------------------------------------------------------------
 
     def _check(self, day: int) -> None:
-        """A working day starts: maybe one card fires."""
+        """A working day starts: maybe one card fires.
+
+        The day's two numbers come first (a fresh stream: the same luck whichever cards can
+        fire). The costly conditions — a KPI's pace, the support backlog, which draw the
+        funnel up to now — are read only when they could matter: when the day's number is
+        under the chance of firing had every card that passes the cheap conditions been
+        able, which bounds the chance whatever the costly ones say."""
         e = self.engine
         if e.finished:
             return
+        cards = self.cards
+        maybe = [i for i, c in enumerate(cards) if self._may_fire(i, c)]
+        if not maybe:
+            return  # nothing to decide: the day's numbers would be read by nobody
+        u, pick = e.streams.fresh("incidents", day).random(2)
+        checks = max(1, self.checks_per_week)
+        bound = sum(cards[i].weight for i in maybe)
+        # With a margin: the bound is summed unlike the total below.
+        if u >= 1.0 - math.exp(-bound / checks) + 1e-12:
+            return
         cache: dict[str, object] = {}
-        able = [i for i, c in enumerate(self.cards) if self._can_fire(i, c, cache)]
-        rng = e.streams.fresh("incidents", day)
-        u, pick = rng.random(2)  # always two draws: the same luck whichever cards can fire
+        able = [i for i in maybe if costly_holds(cards[i].when, e, cache)]
         if not able:
             return
-        weights = np.array([self.cards[i].weight for i in able])
+        weights = np.array([cards[i].weight for i in able])
         total = float(weights.sum())
-        if u >= 1.0 - math.exp(-total / max(1, self.checks_per_week)):
+        if u >= 1.0 - math.exp(-total / checks):
             return
         i = able[min(len(able) - 1, int(np.searchsorted(np.cumsum(weights) / total, pick,
                                                         side="right")))]
@@ -123,7 +137,7 @@ class Incidents:
         self.last[i] = e.hour
         self.waiting = i
         if self.chooser is not None:
-            self.answer(self._ask(self.cards[i]))
+            self.answer(self._ask(cards[i]))
 
     def _ask(self, card: Incident) -> int:
         assert self.chooser is not None
@@ -132,13 +146,14 @@ class Incidents:
             raise ValueError(f"incident {card.id!r}: no choice {k}")
         return k
 
-    def _can_fire(self, i: int, card: Incident, cache: dict[str, object]) -> bool:
+    def _may_fire(self, i: int, card: Incident) -> bool:
+        """Whether card ``i`` passes its count, its cooldown and the cheap conditions."""
         e = self.engine
         if self.fired[i] >= card.max_per_run:
             return False
         if e.hour - self.last[i] < card.cooldown_days * HOURS_PER_DAY:
             return False
-        return holds(card.when, e, cache)
+        return cheap_holds(card.when, e)
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -231,9 +246,9 @@ def take_hours(engine: "Engine", hours: float) -> None:
     engine.blocks = tuple(out)
 
 
-def holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
-    """Whether every condition of ``when`` holds now (``cache`` shares costly readings
-    between the cards checked at one moment)."""
+def cheap_holds(when: When, engine: "Engine") -> bool:
+    """Whether the conditions of ``when`` that read no funnel hold now: the weeks, fatigue,
+    reputation, a live event and a stalled department."""
     e = engine
     week = e.hour // HOURS_PER_WEEK + 1
     if when.weeks is not None and not when.weeks[0] <= week <= when.weeks[1]:
@@ -249,8 +264,14 @@ def holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
         if bool(getattr(events, "live", False)) != when.event_live:
             return False
     stalled = when.department_stalled
-    if stalled is not None and e.departments.stalled_until.get(stalled, -1) <= e.hour:
-        return False
+    return stalled is None or e.departments.stalled_until.get(stalled, -1) > e.hour
+
+
+def costly_holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
+    """Whether the conditions of ``when`` that read the funnel up to now hold: the support
+    backlog and a KPI's pace (``cache`` shares them between the cards checked at one
+    moment)."""
+    e = engine
     if when.backlog_at_least is not None:
         if "backlog" not in cache:
             cache["backlog"] = e.works["support"].backlog(e.hour)  # type: ignore[attr-defined]
