@@ -29,6 +29,7 @@ from opssim.sim.runstate import RunState
 from opssim.sim.snapshot import KpiView, Snapshot, StageView, SupportView
 from opssim.sim.specialist import SpecialistState
 from opssim.sim.streams import Streams
+from opssim.sim.tally import DROPPED, MOVED, REACHED, Tally
 from opssim.sim.work import WORKS, Work
 from opssim.sim.workweek import Block, layout, on_day, worked
 
@@ -111,6 +112,11 @@ class Engine:
             [*(s.delay_hours for s in stages[1:]), None], len(self.segments), self.horizon,
             churn_hours(sc), self.streams.key,
         )
+        #: Users per stage and hour as far as read (:class:`Tally`): the KPIs' counts.
+        self.tally = Tally(len(stages), self.horizon)
+        self._stage_at = {sid: s for s, sid in enumerate(self.stage_ids)}
+        #: The reviewed KPIs, made once (the scenario's property builds them at each call).
+        self.kpis = sc.kpis
         self.blocks: tuple[Block, ...] = ()  # this week's working blocks
 
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
@@ -298,7 +304,29 @@ class Engine:
     def entered(self, stage: str, start: int, end: int) -> int:
         """Users who reached ``stage`` during hours ``[start, end)`` (up to now at most)."""
         self.draw_to(min(end, int(self.now)))
-        return int(self.funnel.entered[self.scenario.stage_index(stage), :, start:end].sum())
+        s = self._stage_at.get(stage)
+        if s is None:
+            s = self.scenario.stage_index(stage)  # raises, as it always did
+        if start < 0 or end < 0:  # hours counted from the end: as numpy slices them
+            return int(self.funnel.entered[s, :, start:end].sum())
+        # Hours not drawn hold nobody yet.
+        drawn = self._drawn_to
+        lo, hi = min(start, drawn), min(end, drawn)
+        if hi <= lo:
+            return 0
+        sums = self.tally.upto(REACHED, self.funnel.entered, drawn)
+        return int(sums[s, hi] - sums[s, lo])
+
+    def counts(self, start: int, end: int) -> tuple[list[int], list[int], list[int]]:
+        """Per stage, users who reached it, moved on from it and dropped at it during hours
+        ``[start, end)``, hours that must be drawn (``0 <= start <= end``)."""
+        drawn = self._drawn_to
+        assert 0 <= start <= end <= drawn, (start, end, drawn)
+        f, tally = self.funnel, self.tally
+        return tuple(  # type: ignore[return-value]
+            (sums[:, end] - sums[:, start]).tolist()
+            for sums in (tally.upto(k, a, drawn) for k, a in
+                         ((REACHED, f.entered), (MOVED, f.moves), (DROPPED, f.drops))))
 
     def noise(self) -> float:
         """The dashboard's noise now (log-scale sd): zero when the scenario has no analysis."""
@@ -308,9 +336,7 @@ class Engine:
         """The exact state at the current hour."""
         now = int(self.now)
         self.draw_to(now)
-        f = self.funnel
-        reached, moved, dropped = (a[:, :, :now].sum(axis=(1, 2)).tolist()
-                                   for a in (f.entered, f.moves, f.drops))
+        reached, moved, dropped = self.counts(0, now)
         stages = tuple(
             StageView(sid, reached[s], reached[s] - moved[s] - dropped[s], dropped[s])
             for s, sid in enumerate(self.stage_ids)
@@ -370,11 +396,10 @@ class Engine:
             self.agenda.schedule(HOURS_PER_DAY, "engine", "_day", day + 1)
 
     def _review(self, week: int) -> None:
-        self.draw_to(self.hour)
-        f, t0 = self.funnel, (week - 1) * HOURS_PER_WEEK
-        self.log(Flow(t0, self.hour,
-                      tuple(f.entered[:, :, t0:self.hour].sum(axis=(1, 2)).tolist()),
-                      tuple(f.drops[:, :, t0:self.hour].sum(axis=(1, 2)).tolist())))
+        now = self.hour
+        self.draw_to(now)
+        reached, _, dropped = self.counts((week - 1) * HOURS_PER_WEEK, now)
+        self.log(Flow((week - 1) * HOURS_PER_WEEK, now, tuple(reached), tuple(dropped)))
         review(self, week)
 
     def _start_week(self, week: int) -> None:
