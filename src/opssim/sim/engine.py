@@ -15,7 +15,9 @@ import numpy as np
 import simpy
 
 from opssim.model import Allocation, AllocationError
+from opssim.model.kpi import Kpi
 from opssim.model.records import Flow, Happening, Record, SpecialistWeek, WeekStarted
+from opssim.model.reputation import ReputationRule
 from opssim.scenario import Scenario
 from opssim.sim.agenda import Agenda
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -51,6 +53,22 @@ def churn_hours(sc: Scenario) -> list[float | None]:
         rate = -math.log1p(-churn.per_week) if churn.per_week < 1 else math.inf
         out[sc.stage_index(churn.stage)] = HOURS_PER_WEEK / rate
     return out
+
+
+class Derived:
+    """What a run reads of its frozen scenario again and again, made once; copies of the run
+    share it (the scenario's properties build these anew at each call)."""
+
+    def __init__(self, sc: Scenario) -> None:
+        #: The reviewed KPIs.
+        self.kpis: tuple[Kpi, ...] = sc.kpis
+        #: The reputation rule of the scenario's blame.
+        self.rule: ReputationRule = sc.blame.rule()
+        #: Each stage's position, by id.
+        self.stage_at = {st.id: s for s, st in enumerate(sc.funnel.stages)}
+
+    def __deepcopy__(self, memo: dict) -> "Derived":
+        return self  # made of the frozen scenario: never changed
 
 
 class _OfState:
@@ -114,9 +132,8 @@ class Engine:
         )
         #: Users per stage and hour as far as read (:class:`Tally`): the KPIs' counts.
         self.tally = Tally(len(stages), self.horizon)
-        self._stage_at = {sid: s for s, sid in enumerate(self.stage_ids)}
-        #: The reviewed KPIs, made once (the scenario's property builds them at each call).
-        self.kpis = sc.kpis
+        #: The KPIs, the reputation rule and the stages' positions, made once.
+        self.derived = Derived(sc)
         self.blocks: tuple[Block, ...] = ()  # this week's working blocks
 
         self.specialist = SpecialistState(sc.specialist, sc.duties.present())
@@ -304,7 +321,7 @@ class Engine:
     def entered(self, stage: str, start: int, end: int) -> int:
         """Users who reached ``stage`` during hours ``[start, end)`` (up to now at most)."""
         self.draw_to(min(end, int(self.now)))
-        s = self._stage_at.get(stage)
+        s = self.derived.stage_at.get(stage)
         if s is None:
             s = self.scenario.stage_index(stage)  # raises, as it always did
         if start < 0 or end < 0:  # hours counted from the end: as numpy slices them
@@ -462,7 +479,7 @@ class Engine:
         return Allocation.build(hours, self.scenario.duty_ids, self.scenario.specialist.max_hours)
 
     def _kpis(self, now: int) -> Iterator[KpiView]:
-        for kpi in self.scenario.kpis:
+        for kpi in self.derived.kpis:
             start, stop = kpi.counted(self.last_review, now)
             period_end = min(self.last_review + self.scenario.reviews.every_weeks
                              * HOURS_PER_WEEK, self.horizon)

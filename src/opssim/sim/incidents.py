@@ -106,10 +106,10 @@ class Incidents:
         """A working day starts: maybe one card fires.
 
         The day's two numbers come first (a fresh stream: the same luck whichever cards can
-        fire). The costly conditions — a KPI's pace, the support backlog, which draw the
-        funnel up to now — are read only when they could matter: when the day's number is
-        under the chance of firing had every card that passes the cheap conditions been
-        able, which bounds the chance whatever the costly ones say."""
+        fire). The costly conditions — the support backlog, then a KPI's pace, which draw the
+        funnel up to now — are read only while they could matter: while the day's number is
+        under the chance of firing were every card not yet ruled out able, which bounds the
+        chance whatever the conditions still unread say."""
         e = self.engine
         if e.finished:
             return
@@ -119,12 +119,14 @@ class Incidents:
             return  # nothing to decide: the day's numbers would be read by nobody
         u, pick = e.streams.fresh("incidents", day).random(2)
         checks = max(1, self.checks_per_week)
-        bound = sum(cards[i].weight for i in maybe)
-        # With a margin: the bound is summed unlike the total below.
-        if u >= 1.0 - math.exp(-bound / checks) + 1e-12:
-            return
         cache: dict[str, object] = {}
-        able = [i for i in maybe if costly_holds(cards[i].when, e, cache)]
+        for holds in (backlog_holds, pace_holds):
+            bound = sum(cards[i].weight for i in maybe)
+            # With a margin: the bound is summed unlike the total below.
+            if u >= 1.0 - math.exp(-bound / checks) + 1e-12:
+                return
+            maybe = [i for i in maybe if holds(cards[i].when, e, cache)]
+        able = maybe
         if not able:
             return
         weights = np.array([cards[i].weight for i in able])
@@ -267,31 +269,33 @@ def cheap_holds(when: When, engine: "Engine") -> bool:
     return stalled is None or e.departments.stalled_until.get(stalled, -1) > e.hour
 
 
-def costly_holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
-    """Whether the conditions of ``when`` that read the funnel up to now hold: the support
-    backlog and a KPI's pace (``cache`` shares them between the cards checked at one
-    moment)."""
-    e = engine
-    if when.backlog_at_least is not None:
-        if "backlog" not in cache:
-            cache["backlog"] = e.works["support"].backlog(e.hour)  # type: ignore[attr-defined]
-        if cast(int, cache["backlog"]) < when.backlog_at_least:
-            return False
-    if when.pace_below is not None:
-        if "pace" not in cache:
-            cache["pace"] = paces(e)
-        pace = cast(dict[str, float], cache["pace"])
-        values = [pace[when.kpi]] if when.kpi is not None else list(pace.values())
-        if not any(p < when.pace_below for p in values):
-            return False
-    return True
+def backlog_holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
+    """Whether the support backlog of ``when`` holds now, if it has one (``cache`` shares the
+    backlog between the cards checked at one moment)."""
+    if when.backlog_at_least is None:
+        return True
+    if "backlog" not in cache:
+        cache["backlog"] = engine.works["support"].backlog(engine.hour)  # type: ignore[attr-defined]
+    return cast(int, cache["backlog"]) >= when.backlog_at_least
+
+
+def pace_holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:
+    """Whether a KPI's pace is under ``when``'s, if it sets one (``cache`` shares the paces
+    between the cards checked at one moment)."""
+    if when.pace_below is None:
+        return True
+    if "pace" not in cache:
+        cache["pace"] = paces(engine)
+    pace = cast(dict[str, float], cache["pace"])
+    values = [pace[when.kpi]] if when.kpi is not None else list(pace.values())
+    return any(p < when.pace_below for p in values)
 
 
 def paces(engine: "Engine") -> dict[str, float]:
     """Each KPI's pace now: its value so far over the goal pro rata (inf before it counts)."""
     e, now = engine, engine.hour
     out = {}
-    for kpi in e.scenario.kpis:
+    for kpi in e.derived.kpis:
         start, stop = kpi.counted(e.last_review, now)
         if kpi.weekly:
             goal = kpi.goal(start, stop)

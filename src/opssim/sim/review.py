@@ -21,7 +21,7 @@ def review(engine: "Engine", week: int) -> None:
     engine.draw_to(engine.hour)
     end = week * HOURS_PER_WEEK
     results = []
-    for kpi in sc.kpis:
+    for kpi in engine.derived.kpis:
         if not kpi.reviewed_at(week, engine.last_review // HOURS_PER_WEEK):
             continue
         actual = kpi.measure(engine.entered, engine.last_review, end)
@@ -34,7 +34,7 @@ def review(engine: "Engine", week: int) -> None:
     found = (attribute(engine, week, missed, engine.verify_attribution)
              if missed and engine.attribution and engine.period_start is not None
              and contestable else {})
-    rule = sc.blame.rule()
+    rule = engine.derived.rule
     blames = []
     for r in results:
         if r.hit:
@@ -80,7 +80,7 @@ def rerun_judged(engine: "Engine", week: int, results: list[KpiResult],
     """``reputation`` after this review as a re-run without attribution would judge the same
     results (each miss's verdict drawn from the day's blame stream), or None if fired."""
     rules = engine.scenario.blame
-    rule = rules.rule()
+    rule = engine.derived.rule
     rng = None
     for r in results:
         if r.hit:
