@@ -66,6 +66,11 @@ class Derived:
         self.rule: ReputationRule = sc.blame.rule()
         #: Each stage's position, by id.
         self.stage_at = {st.id: s for s, st in enumerate(sc.funnel.stages)}
+        #: The duties whose work does something at midnight (the others' is the base's no-op).
+        self.closing = tuple(d for d in sc.duties.present()
+                             if WORKS[d].close_day is not Work.close_day)
+        #: Fatigue per hour of a duty on top of the day's (read only).
+        self.tiring = {"ground": sc.duties.ground.fatigue_per_hour}
 
     def __deepcopy__(self, memo: dict) -> "Derived":
         return self  # made of the frozen scenario: never changed
@@ -208,13 +213,14 @@ class Engine:
         (funnel.py), so any way of stepping the clock gives the same run.
         """
         t = min(t, self.horizon)
-        env = self.env
-        while not self.finished and self.incidents.ready():
-            nxt = env.peek()
+        env, state, inc = self.env, self.state, self.incidents
+        peek, step = env.peek, env.step
+        while not state.finished and (inc.waiting is None or inc.ready()):
+            nxt = peek()
             if not (nxt < t or (nxt == t and t == (self.weeks_closed + 1) * HOURS_PER_WEEK)):
                 break
-            env.step()
-        if self.incidents.waiting is None:  # stopped at a card: the clock stays at its hour
+            step()
+        if inc.waiting is None:  # stopped at a card: the clock stays at its hour
             self._clock = max(self._clock, t)
 
     def fork(self, run_index: int | None = None,
@@ -399,16 +405,16 @@ class Engine:
         support tickets whose deadlines passed."""
         if day % 7 == 0:
             self._start_week(day // 7)
-        today = on_day(self.blocks, day)
-        for duty, work in self.works.items():
+        sc, works = self.scenario, self.works
+        today = on_day(self.blocks, day) if self.blocks else {}
+        for duty, work in works.items():
             work.work_day(day, today.get(duty, []))
-        locked = self.scenario.company.locked
-        mine = {d: worked(b) for d, b in today.items() if d not in locked}
-        if day % 7 < self.scenario.specialist.workweek.days:
-            tiring = {"ground": self.scenario.duties.ground.fatigue_per_hour}
-            self.specialist.work_day(mine, tiring)
-        for work in self.works.values():
-            work.close_day(day)
+        if day % 7 < sc.specialist.workweek.days:
+            locked = sc.company.locked
+            mine = {d: worked(b) for d, b in today.items() if d not in locked}
+            self.specialist.work_day(mine, self.derived.tiring)
+        for duty in self.derived.closing:
+            works[duty].close_day(day)
         if day + 1 < self.horizon // HOURS_PER_DAY:
             self.agenda.schedule(HOURS_PER_DAY, "engine", "_day", day + 1)
 
