@@ -57,19 +57,25 @@ def _array(x: np.ndarray, memo: Memo) -> np.ndarray:
 
 def _list(x: list, memo: Memo) -> list:
     y: list = []
-    memo[id(x)] = y
+    memo[id(x)] = y  # before its items, which may hold it
     get = _COPIERS.get
-    y.extend(v if get(type(v)) is _share else clone(v, memo) for v in x)
+    y += [v if get(type(v)) is _share else clone(v, memo) for v in x]
     return y
 
 
 def _tuple(x: tuple, memo: Memo) -> tuple:
     get = _COPIERS.get
-    y = tuple(v if get(type(v)) is _share else clone(v, memo) for v in x)
-    if any(a is not b for a, b in zip(x, y, strict=True)):
-        memo[id(x)] = y
-        return y
-    return x  # nothing inside needed a copy: as deepcopy, the tuple itself
+    for v in x:
+        if get(type(v)) is not _share:
+            break
+    else:
+        return x  # nothing inside needs a copy: as deepcopy, the tuple itself
+    y = tuple([v if get(type(v)) is _share else clone(v, memo) for v in x])
+    for a, b in zip(x, y, strict=True):
+        if a is not b:
+            memo[id(x)] = y
+            return y
+    return x
 
 
 def _dict(x: dict, memo: Memo) -> dict:

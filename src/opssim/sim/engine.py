@@ -219,6 +219,7 @@ class Engine:
                                    # weeks gone by are never changed: their hours are shared
                                    id(self.allocations): list(self.allocations)}
         memo |= arrays or {}
+        memo |= self.funnel.spent_on_rekey(streams.key)
         twin = clone(self, memo)
         twin.agenda.rearm(env)
         twin.funnel.rekey(streams.key)  # other streams: other keyed luck too

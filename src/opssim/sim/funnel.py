@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from opssim.scenario.schema import Delay
-from opssim.sim import kernel, recycle
+from opssim.sim import kernel
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.delays import from_uniforms, needs_two
 from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, key_from, unit
@@ -188,6 +188,13 @@ class FunnelState:
             np.int64)
         return n
 
+    def spent_on_rekey(self, root: int) -> dict[int, object]:
+        """For a copy about to be rekeyed to ``root`` (:meth:`rekey`): deep-copy memo entries
+        that give it empty the keys made for this root, which it would drop (not copy them)."""
+        if root == self.root:
+            return {}
+        return {id(self._keys): {}, id(self._key_blocks): {}, id(self._stems): []}
+
 
 #: A funnel's arrays: its histograms and its keyed counters.
 ARRAYS = ("entered", "due", "gone", "moves", "drops", "_entered_now", "_decided_now")
@@ -232,24 +239,19 @@ class FunnelGroup:
         (``Engine.fork(arrays=...)``).
 
         Only the hours that will be read are copied; the rest of a fresh block is zeros and
-        costs nothing (its pages are never touched); the blocks of replicas all gone are used
-        again (:mod:`opssim.sim.recycle`), their pages there already. Users who reached, moved
-        or dropped are all before ``drawn`` (removals at ``drawn`` itself); decisions and
-        churn still to come are at ``drawn`` or after, and those before it are spent (nothing
-        reads them again: a removal picks among the users still pending)."""
+        costs nothing (its pages are never touched). Users who reached, moved or dropped are
+        all before ``drawn`` (removals at ``drawn`` itself); decisions and churn still to come
+        are at ``drawn`` or after, and those before it are spent (nothing reads them again:
+        a removal picks among the users still pending)."""
         memos: list[dict[int, np.ndarray]] = [{} for _ in range(n)]
         for name in ARRAYS:
             a = getattr(funnel, name)
             if name in ("entered", "moves", "drops"):
-                block, fresh = recycle.BLOCKS.take((n, *a.shape), a.dtype)
+                block = np.zeros((n, *a.shape), dtype=a.dtype)
                 block[..., :drawn + 1] = a[..., :drawn + 1]
-                if not fresh:  # a block used again: zeros where a fresh one has them
-                    block[..., drawn + 1:] = 0
             elif name in ("due", "gone"):
-                block, fresh = recycle.BLOCKS.take((n, *a.shape), a.dtype)
+                block = np.zeros((n, *a.shape), dtype=a.dtype)
                 block[..., drawn:] = a[..., drawn:]
-                if not fresh:
-                    block[..., :drawn] = 0
             else:
                 block = np.repeat(a[None], n, axis=0)
             for r in range(n):
