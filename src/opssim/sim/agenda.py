@@ -6,13 +6,14 @@ That keeps a whole run copyable: :meth:`Engine.fork` copies the state and re-arm
 on a fresh clock, which is how counterfactual reviews re-run a period from the same start.
 """
 
-import copy
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
+
+from opssim.sim.clone import clone
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,46 +29,64 @@ class Action:
         return self  # immutable: copies of a run may share it
 
 
+class _Due(simpy.events.Event):
+    """An action's moment on the SimPy clock: a timeout already triggered, as SimPy's
+    ``Timeout`` is, without its bookkeeping (an agenda makes one per action and a fork
+    re-makes them all)."""
+
+    _ok = True  # processed as a success ...
+    _value = None  # ... with no value
+
+    def __init__(self, seq: int, fire: Callable[[simpy.events.Event], None]) -> None:
+        self.seq = seq
+        self.callbacks = [fire]
+
+
 class Agenda:
-    """Pending actions in creation order; each fires through a SimPy timeout."""
+    """Pending actions in creation order; each fires through an event on the SimPy clock."""
 
     def __init__(self, env: simpy.Environment, resolve: Callable[[str], object],
                  after: Callable[[], None] = lambda: None) -> None:
         self.env = env
         self.resolve = resolve
         self.after = after  # called once each action is done
-        self.pending: dict[int, Action] = {}
-        self._seq = itertools.count()
+        self.pending: dict[int, Action] = {}  # by sequence number: in creation order
+        self._next = 0  # the next action's sequence number
 
     def __deepcopy__(self, memo: dict) -> "Agenda":
         # The actions are immutable, so a copy needs only its own dict of them (a generic
         # deep copy rebuilt every action and its arguments at every fork).
         twin = Agenda.__new__(Agenda)
         memo[id(self)] = twin
-        twin.env = copy.deepcopy(self.env, memo)
-        twin.resolve = copy.deepcopy(self.resolve, memo)
-        twin.after = copy.deepcopy(self.after, memo)
+        twin.env = clone(self.env, memo)
+        twin.resolve = clone(self.resolve, memo)
+        twin.after = clone(self.after, memo)
         twin.pending = dict(self.pending)
-        twin._seq = copy.copy(self._seq)
+        twin._next = self._next
         return twin
 
     def schedule(self, delay: int, owner: str, method: str, *args: Any) -> None:
         """Call ``owner.method(*args)`` in ``delay`` whole hours."""
-        seq = next(self._seq)
-        action = Action(int(self.env.now) + delay, owner, method, args)
+        seq = self._next
+        self._next = seq + 1
+        env = self.env
+        action = Action(int(env.now) + delay, owner, method, args)
+        if action.at < env.now:
+            raise ValueError(f"negative delay {action.at - env.now}")
         self.pending[seq] = action
-        self._arm(seq, action)
+        env.schedule(_Due(seq, self._due), NORMAL, action.at - env.now)
 
     def rearm(self, env: simpy.Environment) -> None:
         """Move every pending action onto ``env`` (a copy's fresh clock), keeping their order:
-        SimPy breaks ties by creation order, so re-creating them in sequence keeps it."""
+        SimPy breaks ties by creation order, so re-creating them in sequence keeps it (the
+        pending dict is in sequence order: numbers only grow)."""
         self.env = env
-        for seq, action in sorted(self.pending.items()):
-            self._arm(seq, action)
+        now, due, schedule = env.now, self._due, env.schedule
+        for seq, action in self.pending.items():
+            schedule(_Due(seq, due), NORMAL, action.at - now)
 
-    def _arm(self, seq: int, action: Action) -> None:
-        timeout = self.env.timeout(action.at - self.env.now)
-        timeout.callbacks.append(lambda _ev: self._fire(seq))
+    def _due(self, event: simpy.events.Event) -> None:
+        self._fire(event.seq)  # type: ignore[attr-defined]
 
     def _fire(self, seq: int) -> None:
         action = self.pending.pop(seq)

@@ -6,7 +6,6 @@ and between two such events the users' moves are drawn in bulk with numpy
 (:class:`~opssim.sim.funnel.FunnelState`). Time is in whole hours.
 """
 
-import copy
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -19,9 +18,11 @@ from opssim.model.kpi import Kpi
 from opssim.model.records import Flow, Happening, Record, SpecialistWeek, WeekStarted
 from opssim.model.reputation import ReputationRule
 from opssim.scenario import Scenario
-from opssim.sim.agenda import Agenda
+from opssim.scenario.schema.base import Model
+from opssim.sim.agenda import Action, Agenda
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
-from opssim.sim.departments import Departments
+from opssim.sim.clone import clone, shared
+from opssim.sim.departments import Departments, Request
 from opssim.sim.funnel import FunnelState
 from opssim.sim.incidents import Incidents
 from opssim.sim.observe import observe
@@ -43,6 +44,8 @@ from opssim.sim.workweek import Block, layout, on_day, worked
 #: expected value, and the verdicts that read it, change.
 ENGINE_VERSION = 4
 
+# Immutable records (frozen: their ``__deepcopy__`` returns them) that forks share.
+shared(Action, Allocation, Block, Model, Request)
 
 
 def churn_hours(sc: Scenario) -> list[float | None]:
@@ -245,7 +248,8 @@ class Engine:
                                    # weeks gone by are never changed: their hours are shared
                                    id(self.allocations): list(self.allocations)}
         memo |= arrays or {}
-        twin = copy.deepcopy(self, memo)
+        memo |= self.funnel.spent_on_rekey(streams.key)
+        twin = clone(self, memo)
         twin.agenda.rearm(env)
         twin.funnel.rekey(streams.key)  # other streams: other keyed luck too
         return twin

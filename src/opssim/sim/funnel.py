@@ -188,6 +188,13 @@ class FunnelState:
             np.int64)
         return n
 
+    def spent_on_rekey(self, root: int) -> dict[int, object]:
+        """For a copy about to be rekeyed to ``root`` (:meth:`rekey`): deep-copy memo entries
+        that give it empty the keys made for this root, which it would drop (not copy them)."""
+        if root == self.root:
+            return {}
+        return {id(self._keys): {}, id(self._key_blocks): {}, id(self._stems): []}
+
 
 #: A funnel's arrays: its histograms and its keyed counters.
 ARRAYS = ("entered", "due", "gone", "moves", "drops", "_entered_now", "_decided_now")

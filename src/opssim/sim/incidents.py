@@ -12,7 +12,6 @@ policy without ``choose``), a policy's rule, a recording's choices, or :data:`AS
 then stops at the card's hour (:meth:`Incidents.ready` is false) until :meth:`Incidents.answer`.
 """
 
-import copy
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
@@ -23,6 +22,7 @@ from opssim.model.records import IncidentAnswered
 from opssim.scenario.schema import Incident, When
 from opssim.scenario.schema.incidents import bounds
 from opssim.sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from opssim.sim.clone import clone
 from opssim.sim.workweek import Block
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class Incidents:
         memo[id(self)] = twin
         for name, value in self.__dict__.items():
             if name != "chooser":  # a policy's or a recording's: not the fork's
-                setattr(twin, name, copy.deepcopy(value, memo))
+                setattr(twin, name, clone(value, memo))
         twin.chooser = default_choice
         return twin
 
