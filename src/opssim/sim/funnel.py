@@ -121,11 +121,12 @@ class FunnelState:
 
     def key_block(self, week: int) -> np.ndarray:
         """The keys of every stage's streams in ``week``: ``[s, i]`` for
-        ``kernel.PURPOSES[i]`` (made once a week, from each stream's key before the week)."""
+        ``kernel.PURPOSES[i]`` (made once a week, from each stream's key before the week;
+        only the latest week's kept, so that a fork copies one)."""
         block = self._key_blocks.get(week)
         if block is None:
-            stems = stage_keys(self.root, kernel.PURPOSES, self.n_stages)
-            block = self._key_blocks[week] = key_grid(stems, [week])[0]
+            block = key_grid(stage_keys(self.root, kernel.PURPOSES, self.n_stages), [week])[0]
+            self._key_blocks = {week: block}
         return block
 
     def _trace_decisions(self, s: int, due: np.ndarray, ok: np.ndarray | None,
