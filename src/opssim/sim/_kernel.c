@@ -509,6 +509,150 @@ done:
     return result;
 }
 
+/* ---- The random streams' seed words (opssim.sim.streams) and keys (opssim.sim.keyed) ----
+ * The Python versions there stay as the reference (and the path without this module). */
+
+/* numpy's SeedSequence (numpy/random/bit_generator.pyx) on 32-bit words. */
+#define SS_POOL 4
+#define SS_INIT_A 0x43B0D7E5U
+#define SS_MULT_A 0x931E8875U
+#define SS_INIT_B 0x8B51F9DDU
+#define SS_MULT_B 0x58F38DEDU
+#define SS_MIX_L 0xCA01F9DDU
+#define SS_MIX_R 0x4973F715U
+#define SS_MAX_WORDS 64
+
+static inline uint32_t ss_hashmix(uint32_t value, uint32_t *hash_const) {
+    value ^= *hash_const;
+    *hash_const *= SS_MULT_A;
+    value *= *hash_const;
+    return value ^ (value >> 16);
+}
+
+static inline uint32_t ss_mix(uint32_t x, uint32_t y) {
+    const uint32_t r = SS_MIX_L * x - SS_MIX_R * y;
+    return r ^ (r >> 16);
+}
+
+/* SeedSequence's generate_state(4, np.uint64) for the assembled entropy words (the run's
+ * padded to the pool, then the spawn key's): its pool mixed as mix_entropy does, then 8
+ * uint32 words read as 4 little-endian uint64. */
+static void seed_sequence_words(const uint32_t *entropy, Py_ssize_t n, uint64_t *out) {
+    uint32_t pool[SS_POOL], c = SS_INIT_A;
+    for (int i = 0; i < SS_POOL; i++) pool[i] = ss_hashmix(i < n ? entropy[i] : 0, &c);
+    for (int src = 0; src < SS_POOL; src++)
+        for (int dst = 0; dst < SS_POOL; dst++)
+            if (src != dst) pool[dst] = ss_mix(pool[dst], ss_hashmix(pool[src], &c));
+    for (Py_ssize_t src = SS_POOL; src < n; src++)
+        for (int dst = 0; dst < SS_POOL; dst++)
+            pool[dst] = ss_mix(pool[dst], ss_hashmix(entropy[src], &c));
+    uint32_t words[2 * SS_POOL], cb = SS_INIT_B;
+    for (int i = 0; i < 2 * SS_POOL; i++) {
+        uint32_t v = pool[i % SS_POOL] ^ cb;
+        cb *= SS_MULT_B;
+        v *= cb;
+        words[i] = v ^ (v >> 16);
+    }
+    for (int i = 0; i < SS_POOL; i++) out[i] = words[2 * i] | ((uint64_t)words[2 * i + 1] << 32);
+}
+
+/* ``obj`` (an int, or anything with __index__) as a uint64: an OverflowError if negative or
+ * of 64 bits or more (the Python reference takes those). */
+static int as_u64(PyObject *obj, uint64_t *value) {
+    PyObject *i = PyNumber_Index(obj);
+    if (i == NULL) return -1;
+    *value = PyLong_AsUnsignedLongLong(i);
+    Py_DECREF(i);
+    return *value == (uint64_t)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* seed_words(entropy, day, out): out (4 uint64) = the seed words of the SeedSequence whose
+ * assembled entropy is ``entropy`` (bytes of native uint32 words) then ``day``'s words
+ * (day < 2**64: one word, or two). */
+static PyObject *py_seed_words(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3 || !PyBytes_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "seed_words takes entropy (bytes), day, out");
+        return NULL;
+    }
+    const Py_ssize_t n = PyBytes_GET_SIZE(args[0]) / 4;
+    if (PyBytes_GET_SIZE(args[0]) % 4 || n > SS_MAX_WORDS - 2) {
+        PyErr_SetString(PyExc_OverflowError, "seed_words: entropy of whole words, at most 62");
+        return NULL;
+    }
+    uint64_t day;
+    if (as_u64(args[1], &day) < 0) return NULL;
+    Py_buffer view;
+    if (typed_buffer(args[2], &view, 'Q', 8, 2) < 0) return NULL;
+    if (view.len != 4 * 8 || view.readonly) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "seed_words: out is 4 writable uint64");
+        return NULL;
+    }
+    uint32_t entropy[SS_MAX_WORDS];
+    memcpy(entropy, PyBytes_AS_STRING(args[0]), (size_t)n * 4);
+    Py_ssize_t m = n;
+    entropy[m++] = (uint32_t)day;
+    if (day >> 32) entropy[m++] = (uint32_t)(day >> 32);
+    seed_sequence_words(entropy, m, view.buf);
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+}
+
+/* keyed.key_from for parts below 2**64: each part one SplitMix64 round, then one to close it. */
+static inline uint64_t splitmix(uint64_t z) {
+    z = (z ^ (z >> 30)) * M1;
+    z = (z ^ (z >> 27)) * M2;
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t key_part(uint64_t z, uint64_t part) {
+    return splitmix(splitmix(z + part * GOLDEN + GOLDEN) + GOLDEN);
+}
+
+/* key_from(z, *parts) -> the key (parts ints below 2**64; an OverflowError otherwise). */
+static PyObject *py_key_from(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs < 1) {
+        PyErr_SetString(PyExc_TypeError, "key_from takes z and parts");
+        return NULL;
+    }
+    uint64_t z, part;
+    if (as_u64(args[0], &z) < 0) return NULL;
+    for (Py_ssize_t i = 1; i < nargs; i++) {
+        if (as_u64(args[i], &part) < 0) return NULL;
+        z = key_part(z, part);
+    }
+    return PyLong_FromUnsignedLongLong(z);
+}
+
+/* key_outer(keys, parts, out): out[i, j] = key_from(keys[j], parts[i]), all uint64. */
+static PyObject *py_key_outer(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "key_outer takes keys, parts, out");
+        return NULL;
+    }
+    static const char fmt[3] = {'Q', 'Q', 'Q'};
+    Py_buffer views[3];
+    if (typed_buffers(args, 3, NULL, fmt, NULL, views) < 0) return NULL;
+    const int64_t m = views[0].len / 8, n = views[1].len / 8;
+    PyObject *result = NULL;
+    if (views[2].len / 8 != m * n || views[2].readonly) {
+        PyErr_SetString(PyExc_ValueError, "key_outer: out is len(parts) x len(keys), writable");
+        goto done;
+    }
+    const uint64_t *keys = views[0].buf, *parts = views[1].buf;
+    uint64_t *out = views[2].buf;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) out[i * m + j] = key_part(keys[j], parts[i]);
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(views, 3);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"flow", (PyCFunction)(void (*)(void))py_flow, METH_FASTCALL,
      "Draw hours [t0, t1) of every member (see opssim.sim.kernel.flow)."},
@@ -520,6 +664,12 @@ static PyMethodDef methods[] = {
      "Tickets not done by a deadline, by source (see opssim.sim.kernel.late)."},
     {"arrive", (PyCFunction)(void (*)(void))py_arrive, METH_FASTCALL,
      "Tickets in time order and their completions (see opssim.sim.kernel.arrive)."},
+    {"seed_words", (PyCFunction)(void (*)(void))py_seed_words, METH_FASTCALL,
+     "SeedSequence seed words of an entropy and a day (see opssim.sim.streams)."},
+    {"key_from", (PyCFunction)(void (*)(void))py_key_from, METH_FASTCALL,
+     "keyed.key_from for int parts below 2**64 (see opssim.sim.keyed)."},
+    {"key_outer", (PyCFunction)(void (*)(void))py_key_outer, METH_FASTCALL,
+     "key_from of each key and each part (see opssim.sim.keyed.key_grid)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods, NULL, NULL, NULL, NULL};

@@ -36,7 +36,7 @@ from opssim.scenario.schema import Delay
 from opssim.sim import kernel
 from opssim.sim.clock import HOURS_PER_WEEK
 from opssim.sim.delays import from_uniforms, needs_two
-from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key, key_from, unit
+from opssim.sim.keyed import SEGMENT_SHIFT, bits, halves, key_grid, stage_keys, unit
 from opssim.sim.trace import Sink, Tracer
 
 #: The dtype of the funnel's histograms.
@@ -115,22 +115,18 @@ class FunnelState:
             self._stems = []
 
     def _key(self, purpose: str, s: int, week: int) -> int:
-        """The key of stream ``purpose`` at stage ``s`` in ``week`` (made once)."""
-        k = self._keys.get((purpose, s, week))
-        if k is None:
-            k = self._keys[purpose, s, week] = key(self.root, purpose, s, week)
-        return k
+        """The key of stream ``purpose`` at stage ``s`` in ``week``: ``key(root, purpose, s,
+        week)``."""
+        return int(self.key_block(week)[s, kernel.PURPOSES.index(purpose)])
 
     def key_block(self, week: int) -> np.ndarray:
         """The keys of every stage's streams in ``week``: ``[s, i]`` for
-        ``kernel.PURPOSES[i]`` (made once a week, from each stream's key before the week)."""
+        ``kernel.PURPOSES[i]`` (made once a week, from each stream's key before the week;
+        only the latest week's kept, so that a fork copies one)."""
         block = self._key_blocks.get(week)
         if block is None:
-            if not self._stems:
-                self._stems = [[key(self.root, p, s) for p in kernel.PURPOSES]
-                               for s in range(self.n_stages)]
-            block = self._key_blocks[week] = np.array(
-                [[key_from(z, week) for z in row] for row in self._stems], dtype=np.uint64)
+            block = key_grid(stage_keys(self.root, kernel.PURPOSES, self.n_stages), [week])[0]
+            self._key_blocks = {week: block}
         return block
 
     def _trace_decisions(self, s: int, due: np.ndarray, ok: np.ndarray | None,

@@ -14,9 +14,13 @@ The hash is SplitMix64's finaliser (Steele, Lea & Flood 2014) over ``key + k · 
 construction of SplitMix64 itself; its output passes BigCrush as a counter-based generator.
 """
 
+import functools
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
+
+from opssim.sim import kernel
 
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
@@ -39,6 +43,17 @@ def key(*parts: int | str) -> int:
 def key_from(z: int, *parts: int | str) -> int:
     """The key of ``parts`` after those whose key is ``z``: ``key(a, b) == key_from(key(a),
     b)``, so keys sharing a prefix mix it once."""
+    if kernel.AVAILABLE:
+        try:  # ints below 2**64 in C; a bigger or negative one in Python, below
+            return _c_key_from(z, *[zlib.crc32(p.encode()) if isinstance(p, str) else p
+                                    for p in parts])
+        except OverflowError:
+            pass
+    return _key_from(z, parts)
+
+
+def _key_from(z: int, parts: Sequence[int | str]) -> int:
+    """:func:`key_from` in Python (the kernel's reference)."""
     for p in parts:
         v = zlib.crc32(p.encode()) if isinstance(p, str) else p
         if v < 0:
@@ -50,6 +65,28 @@ def key_from(z: int, *parts: int | str) -> int:
                 break
         z = _mix((z + _GOLDEN) & _MASK)  # closes the part: (1, 2) is not (2**64 + 1,)
     return z
+
+
+def key_grid(keys: np.ndarray, parts: Sequence[int]) -> np.ndarray:
+    """``key_from(keys[...], parts[i])`` at ``[i, ...]`` (uint64): many keys in one call."""
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    if kernel.AVAILABLE and all(0 <= p <= _MASK for p in parts):
+        out = np.empty((len(parts), *keys.shape), dtype=np.uint64)
+        _c_key_outer(keys, np.array(parts, dtype=np.uint64), out)
+        return out
+    return np.array([[_key_from(int(z), (p,)) for z in keys.ravel()] for p in parts],
+                    dtype=np.uint64).reshape(len(parts), *keys.shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def stage_keys(root: int, names: tuple[str, ...], n: int) -> np.ndarray:
+    """``key(root, names[j], i)`` at ``[i, j]`` for ``i < n`` (uint64, read-only: shared by the
+    funnels of one root, e.g. a replica's and its re-runs')."""
+    first = key_grid(np.array([key(root)], dtype=np.uint64),
+                     [zlib.crc32(name.encode()) for name in names])[:, 0]
+    out = key_grid(first, range(n))
+    out.flags.writeable = False
+    return out
 
 
 def bits(stream: int | np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -87,3 +124,7 @@ def unit(z: np.ndarray) -> np.ndarray:
     u += 0.5
     u *= 2.0**-53
     return u
+
+
+_c_key_from = kernel._kernel.key_from if kernel.AVAILABLE else None
+_c_key_outer = kernel._kernel.key_outer if kernel.AVAILABLE else None

@@ -8,17 +8,20 @@ funnel's streams are keyed by week, the day-to-day work's (copy, departments, bl
 
 Each key's generator is ``PCG64(SeedSequence(root, spawn_key=(run_index, crc32(name), key)))``,
 bit for bit. Building a ``SeedSequence`` per stream per day cost 13–15 % of a run, so the
-seed words are computed here instead: the SeedSequence hash of everything but the day is
-mixed once per name, and only the day's word is mixed in per day (see :class:`_SeedWords`).
+seed words are computed here instead (see :class:`_SeedWords`): by the compiled kernel
+(``_kernel.seed_words``, the whole hash in well under a microsecond) when it was built, else in
+Python, where the SeedSequence hash of everything but the day is mixed once per name and only
+the day's word is mixed in per day (:class:`_Prefix`, the reference the tests hold the kernel to).
 """
 
 import functools
+import struct
 import zlib
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-from opssim.sim import keyed
+from opssim.sim import kernel, keyed
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx), on 32-bit words.
 _MASK = 0xFFFFFFFF
@@ -63,7 +66,8 @@ class _Hash:
 
 
 class _SeedWords(ISeedSequence):
-    """Hands PCG64 the seed words a SeedSequence would have generated (computed already)."""
+    """Hands PCG64 the seed words a SeedSequence would have generated (computed already;
+    PCG64 copies them as it is made, and keeps this object only as its ``seed_seq``)."""
 
     __slots__ = ("state",)
 
@@ -163,6 +167,21 @@ def _prefix(root: int, run_index: int, name: str) -> _Prefix:
     return _Prefix(root, run_index, zlib.crc32(name.encode()))
 
 
+@functools.lru_cache(maxsize=4096)
+def _run_words(root: int, run_index: int) -> bytes:
+    """The entropy words of a run (the seed's, padded to the pool, then the run index's), as
+    the kernel takes them: native uint32."""
+    words = _words(root)
+    words += [0] * (_POOL - len(words)) + _words(run_index)
+    return struct.pack(f"={len(words)}I", *words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_word(name: str) -> bytes:
+    """A stream name's entropy word (its CRC-32), as the kernel takes it."""
+    return struct.pack("=I", zlib.crc32(name.encode()))
+
+
 def _copy(gen: np.random.Generator) -> np.random.Generator:
     """An independent generator continuing exactly where ``gen`` is (a tenth of the cost of
     ``copy.deepcopy``, which goes through pickling)."""
@@ -172,6 +191,8 @@ def _copy(gen: np.random.Generator) -> np.random.Generator:
 
 
 _NO_WORDS = np.zeros(4, dtype=np.uint64)
+_c_seed_words = kernel._kernel.seed_words if kernel.AVAILABLE else None
+_Generator, _PCG64 = np.random.Generator, np.random.PCG64
 
 
 class Streams:
@@ -184,6 +205,10 @@ class Streams:
         self.key = keyed.key(root, run_index)
         self._cache: dict[str, tuple[int, np.random.Generator]] = {}
         self._prefix: dict[str, _Prefix] = {}
+        self._entropy: dict[str, bytes] = {}  # each name's entropy words but the day's
+        # The seed words handed to each new PCG64, which copies them as it is made: one
+        # buffer per Streams (a run is driven by one thread), refilled for every generator.
+        self._seed = _SeedWords(np.zeros(4, dtype=np.uint64))
 
     def get(self, name: str, day: int) -> np.random.Generator:
         """The generator of stream ``name`` on ``day``; repeated calls continue the same stream."""
@@ -200,14 +225,29 @@ class Streams:
         twin = Streams(self.root, self.run_index)
         twin._cache = {name: (key, _copy(gen)) for name, (key, gen) in self._cache.items()}
         twin._prefix = self._prefix  # immutable once made: shared
+        twin._entropy = self._entropy
         return twin
 
     def fresh(self, name: str, day: int) -> np.random.Generator:
         """A new generator at the start of stream ``name`` on ``day`` (not cached)."""
+        if kernel.AVAILABLE:
+            entropy = self._entropy.get(name)
+            if entropy is None:
+                entropy = self._entropy[name] = (_run_words(self.root, self.run_index)
+                                                 + _name_word(name))
+            try:
+                _c_seed_words(entropy, day, self._seed.state)
+            except OverflowError:  # a day of 64 bits or more, or a huge seed: in Python
+                return _Generator(_PCG64(_SeedWords(self._seed_words(name, day))))
+            return _Generator(_PCG64(self._seed))
+        return _Generator(_PCG64(_SeedWords(self._seed_words(name, day))))
+
+    def _seed_words(self, name: str, day: int) -> np.ndarray:
+        """:meth:`fresh`'s seed words in Python (the kernel's reference)."""
         prefix = self._prefix.get(name)
         if prefix is None:
             prefix = self._prefix[name] = _prefix(self.root, self.run_index, name)
-        return np.random.Generator(np.random.PCG64(_SeedWords(prefix.seed_words(day))))
+        return prefix.seed_words(day)
 
     @staticmethod
     def reference(root: int, run_index: int, name: str, day: int) -> np.random.Generator:
