@@ -547,7 +547,7 @@ static PyObject *py_users_at(PyObject *self, PyObject *const *args, Py_ssize_t n
     const int64_t n_seg = shape[1], span = shape[2];
     for (int64_t j = 0; j < hours; j++) {
         const double v = (double)there * per_week / 168.0;
-        lam[j] = (v >= 0.0 || isnan(v)) ? v : 0.0;
+        lam[j] = (v > 0.0 || isnan(v)) ? v : 0.0; /* np.maximum: -0.0 gives 0.0, NaN stays */
         for (int64_t g = 0; g < n_seg; g++) {
             const int64_t cell = (s * n_seg + g) * span + t0 + j;
             there += (int64_t)entered[cell] - moves[cell] - drops[cell];

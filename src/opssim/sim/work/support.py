@@ -129,15 +129,9 @@ class SupportWork(Work[SupportDuty]):
             self._there[i] = kernel.users_at(f.entered, f.moves, f.drops, s, t0,
                                              self._there[i], per_week, lam)
             return lam
-        # Users at the stage change by those entering, less those moving on or dropping.
-        change = (f.entered[s, :, t0:t1] - f.moves[s, :, t0:t1]
-                  - f.drops[s, :, t0:t1]).sum(axis=0)
-        there = change.cumsum()
-        self._there[i], before = self._there[i] + int(there[-1]), self._there[i]
-        there -= change  # those there before each hour's change
-        there += before
-        lam = there * per_week / HOURS_PER_WEEK
-        return np.maximum(lam, 0.0, out=lam)
+        lam, self._there[i] = users_at(f.entered, f.moves, f.drops, s, t0, t1, self._there[i],
+                                       per_week)
+        return lam
 
     def close_day(self, day: int) -> None:
         """At midnight: the tickets whose patience (or complaint deadline) ran out by now."""
@@ -162,3 +156,18 @@ class SupportWork(Work[SupportDuty]):
         if count:
             self.complaints += count
             e.state.complaints(t, count, self.spec.reputation_per_complaint)
+
+
+def users_at(entered: np.ndarray, moves: np.ndarray, drops: np.ndarray, s: int, t0: int,
+             t1: int, there: int, per_week: float) -> tuple[np.ndarray, int]:
+    """Tickets per hour of ``[t0, t1)`` at ``per_week`` per user-week for the users at stage
+    ``s`` at the start of each hour (``there`` at ``t0``; never below 0), and the users there
+    at ``t1`` — the numpy reference of :func:`opssim.sim.kernel.users_at`."""
+    # Users at the stage change by those entering, less those moving on or dropping.
+    change = (entered[s, :, t0:t1] - moves[s, :, t0:t1] - drops[s, :, t0:t1]).sum(axis=0)
+    at = change.cumsum()
+    after = there + int(at[-1])
+    at -= change  # those there before each hour's change
+    at += there
+    lam = at * per_week / HOURS_PER_WEEK
+    return np.maximum(lam, 0.0, out=lam), after
