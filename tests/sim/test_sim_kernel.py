@@ -11,6 +11,7 @@ from opssim.scenario.schema import Delay
 from opssim.sim import HOURS_PER_WEEK, Engine, kernel
 from opssim.sim.funnel import ARRAYS, FunnelGroup, FunnelState
 from opssim.sim.tickets import TicketQueue
+from opssim.sim.work.support import users_at
 
 pytestmark = pytest.mark.skipif(
     not kernel.AVAILABLE, reason="the C kernel was not built (no C compiler at install)")
@@ -183,3 +184,29 @@ def test_tickets_in_c_are_the_numpy_tickets(monkeypatch: pytest.MonkeyPatch) -> 
     for name in ("arrival", "source", "done"):
         assert np.array_equal(getattr(fast, name), getattr(ref, name)), name
     assert fast.waiting(150.0) == ref.waiting(150.0)
+
+
+@pytest.mark.parametrize("per_week", [0.0, 0.7, 13.0])
+def test_users_at_a_stage_in_c_are_the_numpy_users(per_week: float) -> None:
+    """Support's tickets per hour from the users at a stage: the same floats, to the last bit,
+    and the same running count, chunk after chunk (counts that go down as well as up)."""
+    rng = np.random.default_rng(int(per_week * 10))
+    shape = (3, 4, 200)
+    entered = rng.integers(0, 40, shape).astype(np.int32)
+    moves, drops = (rng.integers(0, 23, shape).astype(np.int32) for _ in range(2))
+    fast = ref = 300  # the users there: a random walk that drifts down past zero
+    rates = []
+    for t0, t1 in ((0, 24), (24, 31), (31, 168), (168, 200)):
+        lam = np.empty(t1 - t0)
+        fast = kernel.users_at(entered, moves, drops, 1, t0, fast, per_week, lam)
+        want, ref = users_at(entered, moves, drops, 1, t0, t1, ref, per_week)
+        assert fast == ref
+        assert lam.tobytes() == want.tobytes()
+        rates.extend(want)
+    assert ref < 0 and min(rates) == 0.0 and (per_week == 0.0 or max(rates) > 0)
+    with pytest.raises(ValueError, match="out of range"):
+        kernel.users_at(entered, moves, drops, 3, 0, 0, 1.0, np.empty(24))
+    with pytest.raises(ValueError, match="out of range"):
+        kernel.users_at(entered, moves, drops, 0, 190, 0, 1.0, np.empty(24))
+    with pytest.raises(TypeError):
+        kernel.users_at(entered.astype(np.int64), moves, drops, 0, 0, 0, 1.0, np.empty(24))

@@ -653,6 +653,56 @@ done:
     return result;
 }
 
+/* users_at(entered, moves, drops, s, t0, there, per_week, lam) -> the users at stage s by
+ * hour t0 + len(lam) (SupportWork._rate_there): the funnel's int32 histograms (stage, segment,
+ * hour); lam[j] = per_week tickets per user-week, per hour, for the users at the stage at the
+ * start of hour t0 + j (``there`` at t0), as numpy computes it: (double)users * per_week / 168,
+ * then np.maximum(.., 0.0). */
+static PyObject *py_users_at(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "users_at takes 8 arguments");
+        return NULL;
+    }
+    static const char fmt[4] = {'i', 'i', 'i', 'd'};
+    static const Py_ssize_t size[4] = {4, 4, 4, 8};
+    const int at[4] = {0, 1, 2, 7};
+    Py_buffer views[4];
+    PyObject *result = NULL;
+    if (typed_buffers(args, 4, at, fmt, size, views) < 0) return NULL;
+    const int64_t s = PyLong_AsLongLong(args[3]), t0 = PyLong_AsLongLong(args[4]);
+    int64_t there = PyLong_AsLongLong(args[5]);
+    const double per_week = PyFloat_AsDouble(args[6]);
+    if (PyErr_Occurred()) goto done;
+    const int64_t hours = views[3].len / 8;
+    if (views[0].ndim != 3 || views[1].ndim != 3 || views[2].ndim != 3 ||
+        views[1].len != views[0].len || views[2].len != views[0].len ||
+        views[1].shape[1] != views[0].shape[1] || views[2].shape[1] != views[0].shape[1]) {
+        PyErr_SetString(PyExc_TypeError, "users_at: entered, moves, drops are (stage, segment, hour)");
+        goto done;
+    }
+    const Py_ssize_t *shape = views[0].shape;
+    if (s < 0 || s >= shape[0] || t0 < 0 || t0 + hours > shape[2]) {
+        PyErr_SetString(PyExc_ValueError, "users_at: stage or hours out of range");
+        goto done;
+    }
+    const int32_t *entered = views[0].buf, *moves = views[1].buf, *drops = views[2].buf;
+    double *lam = views[3].buf;
+    const int64_t n_seg = shape[1], span = shape[2];
+    for (int64_t j = 0; j < hours; j++) {
+        const double v = (double)there * per_week / 168.0;
+        lam[j] = (v > 0.0 || isnan(v)) ? v : 0.0; /* np.maximum: -0.0 gives 0.0, NaN stays */
+        for (int64_t g = 0; g < n_seg; g++) {
+            const int64_t cell = (s * n_seg + g) * span + t0 + j;
+            there += (int64_t)entered[cell] - moves[cell] - drops[cell];
+        }
+    }
+    result = PyLong_FromLongLong(there);
+done:
+    release(views, 4);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"flow", (PyCFunction)(void (*)(void))py_flow, METH_FASTCALL,
      "Draw hours [t0, t1) of every member (see opssim.sim.kernel.flow)."},
@@ -670,6 +720,8 @@ static PyMethodDef methods[] = {
      "keyed.key_from for int parts below 2**64 (see opssim.sim.keyed)."},
     {"key_outer", (PyCFunction)(void (*)(void))py_key_outer, METH_FASTCALL,
      "key_from of each key and each part (see opssim.sim.keyed.key_grid)."},
+    {"users_at", (PyCFunction)(void (*)(void))py_users_at, METH_FASTCALL,
+     "Users at a stage hour by hour, as tickets per hour (see opssim.sim.kernel.users_at)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods, NULL, NULL, NULL, NULL};

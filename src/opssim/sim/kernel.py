@@ -103,3 +103,14 @@ def late(arrival: np.ndarray, source: np.ndarray, done: np.ndarray, wait: float,
     counts = np.zeros(n_sources, dtype=np.int64)
     _kernel.late(arrival, source, done, wait, xp, fp, slope, counts)
     return counts
+
+
+def users_at(entered: np.ndarray, moves: np.ndarray, drops: np.ndarray, s: int, t0: int,
+             there: int, per_week: float, lam: np.ndarray) -> int:
+    """The users at stage ``s`` hour by hour from ``t0`` (``there`` then), from one funnel's
+    ``entered``, ``moves`` and ``drops``: writes ``lam[j]``, ``per_week`` tickets per user-week
+    per hour for those at the start of hour ``t0 + j`` (not below 0), and returns the users
+    there at ``t0 + len(lam)`` (:meth:`SupportWork._rate_there
+    <opssim.sim.work.support.SupportWork._rate_there>`)."""
+    assert _kernel is not None, "the compiled kernel was not built"
+    return _kernel.users_at(entered, moves, drops, s, t0, there, per_week, lam)

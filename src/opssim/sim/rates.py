@@ -5,6 +5,8 @@ is recorded from its hour on, and the draw of any stretch of hours reads the rat
 each hour (:meth:`Rates.inputs`). No event has to draw users first.
 """
 
+import itertools
+
 import numpy as np
 
 from opssim.scenario import Scenario
@@ -26,8 +28,11 @@ class Rates:
         #: The segments' names: the scenario's channels, then :data:`DUTY_SEGMENTS`.
         self.segments = (*(c.id for c in sc.channels), *DUTY_SEGMENTS)
         self._seg = {name: i for i, name in enumerate(self.segments)}
+        self._ground = self._seg["ground"]
+        #: Each segment's stream of arrivals.
+        self._stream = [f"arrivals:{name}" for name in self.segments]
         idx = sc.stage_index
-        self._entry = np.array(  # the stage each segment's users enter at
+        self._entry = (  # the stage each segment's users enter at
             [idx(c.enters) for c in sc.channels]
             + [
                 idx(d.copy_.reach.enters) if d.copy_.reach else 0,
@@ -46,7 +51,11 @@ class Rates:
         self._scaled = np.zeros(len(self.segments), dtype=bool)
         self._scaled[: len(sc.channels)] = True
         self._scaled[self._seg["partners"]] = True
+        self._scaled_at = np.flatnonzero(self._scaled)
         self._base = np.array([s.convert or 0.0 for s in sc.funnel.stages])
+        #: The stage each calendar happening's conversion factors apply to, by happening.
+        self._convert_x = [[(sc.stage_index(stage), x) for stage, x in h.convert_x.items()]
+                           for h in sc.calendar]
         #: Share of each hour that ground promotion is worked (its users arrive then).
         self._ground_cover = np.zeros(horizon + 1)
         #: Indices of the calendar happenings under way.
@@ -70,10 +79,11 @@ class Rates:
         """Record the rates in force from ``hour`` on: the duties' conversion ``lift`` per
         stage, and further factors on the channels' arrivals and on stages' conversions."""
         rate = self._rate.copy()
+        scaled = self._scaled_at
         for i in self.active:
-            rate[self._scaled] *= self.scenario.calendar[i].arrivals_x
+            rate[scaled] *= self.scenario.calendar[i].arrivals_x
         if arrivals_x != 1.0:
-            rate[self._scaled] *= arrivals_x
+            rate[scaled] *= arrivals_x
         change = (hour, rate, self._convert(lift, convert_x))
         if self._changes and self._changes[-1][0] == hour:
             self._changes[-1] = change
@@ -82,16 +92,18 @@ class Rates:
 
     def _convert(self, lift: np.ndarray, convert_x: tuple[tuple[int, float], ...]) -> np.ndarray:
         """Chance per (stage, segment) that a user deciding at the stage moves on."""
-        sc = self.scenario
         p = self._base * (1.0 + lift)
         for i in self.active:
-            for stage, x in sc.calendar[i].convert_x.items():
-                p[sc.stage_index(stage)] *= x
+            for s, x in self._convert_x[i]:
+                p[s] *= x
         for s, x in convert_x:
             p[s] *= x
         # Row s: the chance of moving on from stage s (to s + 1); none from the last.
-        p = np.append(p[1:], 0.0)
-        return np.clip(p[:, None] * self._intent[None, :], 0.0, 1.0)
+        on = np.empty_like(p)
+        on[:-1] = p[1:]
+        on[-1] = 0.0
+        out = np.multiply.outer(on, self._intent)
+        return out.clip(0.0, 1.0, out=out)
 
     def inputs(self, t0: int, t1: int, n_stages: int, streams: Streams,
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -102,18 +114,21 @@ class Rates:
         while len(changes) > 1 and changes[1][0] <= t0:  # no longer in force
             changes.pop(0)
         now = [c for c in changes if c[0] < t1]
+        hours = t1 - t0
         if len(now) == 1:  # most stretches: one set of rates throughout
-            rate = np.repeat(now[0][1][:, None], t1 - t0, axis=1)
-            convert = np.repeat(now[0][2][:, :, None], t1 - t0, axis=2)
+            rate = now[0][1][:, None].repeat(hours, axis=1)
+            convert = now[0][2][:, :, None].repeat(hours, axis=2)
         else:
-            lengths = np.diff([*(max(c[0], t0) - t0 for c in now), t1 - t0])
-            rate = np.repeat(np.stack([c[1] for c in now], axis=1), lengths, axis=1)
-            convert = np.repeat(np.stack([c[2] for c in now], axis=2), lengths, axis=2)
-        rate[self._seg["ground"]] *= self._ground_cover[t0:t1]
-        arrivals = np.zeros((n_stages, len(self.segments), t1 - t0), dtype=np.int64)
+            starts = [max(c[0], t0) - t0 for c in now] + [hours]
+            lengths = [b - a for a, b in itertools.pairwise(starts)]
+            rate = np.stack([c[1] for c in now], axis=1).repeat(lengths, axis=1)
+            convert = np.stack([c[2] for c in now], axis=2).repeat(lengths, axis=2)
+        rate[self._ground] *= self._ground_cover[t0:t1]
+        arrivals = np.zeros((n_stages, len(self.segments), hours), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)
         # leaves every other source's arrivals as they were: common random numbers.
-        for g in np.flatnonzero(rate.any(axis=1)):
-            name = self.segments[g]
-            arrivals[self._entry[g], g] = streams.get(f"arrivals:{name}", week).poisson(rate[g])
+        get, entry = streams.get, self._entry
+        for g, live in enumerate(rate.any(axis=1).tolist()):
+            if live:
+                arrivals[entry[g], g] = get(self._stream[g], week).poisson(rate[g])
         return arrivals, convert

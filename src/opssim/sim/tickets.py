@@ -14,6 +14,7 @@ Whether a ticket was answered within its user's patience is then one comparison,
 
 import bisect
 import copy
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,6 +88,28 @@ class TicketQueue:
         known = np.interp(t, *self._clock_from(float(t.min()) if t.size else last_t))
         return np.where(t > last_t, last_w + self._slope * (t - last_t), known)
 
+    def clock(self, t: float) -> float:
+        """``W(t)`` of one clock hour, as :meth:`work_at` computes it (np.interp's arithmetic
+        in Python floats: the same double operations, without arrays)."""
+        ts, ws = self._t, self._w
+        last = ts[-1]
+        if t > last:
+            return ws[-1] + self._slope * (t - last)
+        j = bisect.bisect_right(ts, t) - 1  # the last breakpoint at or before t
+        if j < 0:
+            return ws[0]
+        x0, y0 = ts[j], ws[j]
+        if t == x0 or j == len(ts) - 1:
+            return y0
+        x1, y1 = ts[j + 1], ws[j + 1]
+        rise = (y1 - y0) / (x1 - x0)
+        w = rise * (t - x0) + y0
+        if math.isnan(w):  # as np.interp: try from the other end
+            w = rise * (t - x1) + y1
+            if math.isnan(w) and y0 == y1:
+                w = y0
+        return w
+
     def _clock_from(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         """The work clock's breakpoints from the one at or before ``t`` on: every time from
         ``t`` interpolates between the same two as over the whole run's list, so the same
@@ -149,13 +172,12 @@ class TicketQueue:
 
     def waiting(self, t: float) -> int:
         """Tickets arrived before ``t`` and not answered by ``t``."""
-        arrived = int(np.searchsorted(self.arrival, t, side="left"))
-        answered = int(np.searchsorted(self.done[:arrived], float(self.work_at(t)), side="right"))
-        return arrived - answered
+        arrived = int(self._arrival[:self._n].searchsorted(t))
+        return arrived - int(self._done[:arrived].searchsorted(self.clock(t), side="right"))
 
     def answered(self, t: float) -> int:
         """Tickets answered by clock hour ``t``."""
-        return int(np.searchsorted(self.done, float(self.work_at(t)), side="right"))
+        return int(self.done.searchsorted(self.clock(t), side="right"))
 
     def overdue(self, t: float) -> Overdue:
         """Tickets whose patience (and complaint deadline) ran out by ``t`` unanswered; each
@@ -169,17 +191,17 @@ class TicketQueue:
         return Overdue(late, complaints)
 
     def _past(self, t: float, wait: float, start: int) -> tuple[np.ndarray, int]:
-        end = int(np.searchsorted(self.arrival, t - wait, side="right"))
+        end = int(self._arrival[:self._n].searchsorted(t - wait, side="right"))
         if end <= start:
             return np.zeros(self.n_sources, dtype=np.int64), start
+        arrival, source, done = (
+            self._arrival[start:end], self._source[start:end], self._done[start:end])
         if kernel.AVAILABLE:
-            return kernel.late(self.arrival[start:end], self.source[start:end],
-                               self.done[start:end], wait,
-                               *self._clock_from(float(self.arrival[start] + wait)),
+            return kernel.late(arrival, source, done, wait,
+                               *self._clock_from(float(arrival[0] + wait)),
                                self._slope, self.n_sources), end
-        deadline = self.work_at(self.arrival[start:end] + wait)
-        missed = self.done[start:end] > deadline
-        counts = np.bincount(self.source[start:end][missed], minlength=self.n_sources)
+        missed = done > self.work_at(arrival + wait)
+        counts = np.bincount(source[missed], minlength=self.n_sources)
         return counts.astype(np.int64), end
 
     def sojourn_hours(self, t: float) -> np.ndarray:
