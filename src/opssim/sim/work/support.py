@@ -152,7 +152,7 @@ class SupportWork(Work[SupportDuty]):
             self.late += sum(late)
             self.lost += lost
             e.log(TicketsLate(t, sum(late), lost))
-        count = int(due.complaints.sum())
+        count = sum(due.complaints.tolist())
         if count:
             self.complaints += count
             e.state.complaints(t, count, self.spec.reputation_per_complaint)
