@@ -65,7 +65,7 @@ class SupportWork(Work[SupportDuty]):
         q = self.queue
         return {"support": SupportView(
             waiting=q.waiting(now),
-            arrived=int(np.searchsorted(q.arrival, now)),
+            arrived=int(q.arrival.searchsorted(now)),
             answered=q.answered(now),
             late=self.late,
             users_lost=self.lost,
