@@ -155,13 +155,15 @@ def test_a_removal_out_of_range_is_refused() -> None:
         kernel.take(f.due, f.gone, f.drops, 0, 10, np.array([10**9]), np.array([1]))
 
 
-def test_tickets_in_c_are_the_numpy_tickets(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("complaint_after", [48.0, None])
+def test_tickets_in_c_are_the_numpy_tickets(complaint_after: float | None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The same tickets in the same time order (ties: source order), and the same completions
     on a work clock that starts and stops, to the last bit; the same late ones."""
     queues, overdue = [], []
     for compiled in (True, False):
         monkeypatch.setattr(kernel, "AVAILABLE", compiled)
-        q = TicketQueue(3, 24.0, 48.0)
+        q = TicketQueue(3, 24.0, complaint_after)
         draws = np.random.default_rng(2)
         for day in range(6):
             for start in (9.0, 14.5):  # blocks of support work, and nights without
@@ -179,6 +181,7 @@ def test_tickets_in_c_are_the_numpy_tickets(monkeypatch: pytest.MonkeyPatch) -> 
     fast, ref = queues
     assert [o[1:] for o in overdue if o[0]] == [o[1:] for o in overdue if not o[0]]
     assert sum(sum(late) for _, late, _ in overdue) > 0
+    assert (sum(sum(c) for *_, c in overdue) > 0) == (complaint_after is not None)
     assert len(fast.arrival) > 300
     assert list(fast.source[fast.arrival == 0.5]) == [0, 2]  # the tie, in source order
     for name in ("arrival", "source", "done"):

@@ -703,6 +703,71 @@ done:
     return result;
 }
 
+/* The tickets of [start, n) whose deadline (arrival + wait) passed by clock hour t (those
+ * arrived by t - wait, as np.searchsorted side="right"), and of them those not done by the
+ * work clock at their deadline, counted by source into counts: returns the new start. */
+static int64_t past_due(const double *arrival, const int64_t *source, const double *done_at,
+                        int64_t n, int64_t start, double t, double wait, const double *xp,
+                        const double *fp, int64_t n_xp, double slope, int64_t *counts) {
+    const double by = t - wait;
+    int64_t lo = start, hi = n; /* the first ticket from start arrived after ``by`` */
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        if (arrival[mid] <= by) lo = mid + 1;
+        else hi = mid;
+    }
+    for (int64_t i = start; i < lo; i++)
+        if (done_at[i] > work_clock(arrival[i] + wait, xp, fp, n_xp, slope)) counts[source[i]]++;
+    return lo;
+}
+
+/* overdue(arrival, source, done, t, patience, start_late, complaint_after, start_complaint,
+ * xp, fp, slope, late, complaints) -> (start_late, start_complaint) after t
+ * (TicketQueue.overdue: both of _past's checks in one call; complaint_after NaN: none).
+ * arrival/source/done are the queue's tickets so far, xp/fp the work clock's breakpoints
+ * from one at or before the earliest deadline to check. */
+static PyObject *py_overdue(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "overdue takes 13 arguments");
+        return NULL;
+    }
+    static const char fmt[7] = {'d', 'l', 'd', 'd', 'd', 'l', 'l'};
+    const int at[7] = {0, 1, 2, 8, 9, 11, 12};
+    Py_buffer views[7];
+    PyObject *result = NULL;
+    if (typed_buffers(args, 7, at, fmt, NULL, views) < 0) return NULL;
+    const double t = PyFloat_AsDouble(args[3]), patience = PyFloat_AsDouble(args[4]),
+                 complaint_after = PyFloat_AsDouble(args[6]), slope = PyFloat_AsDouble(args[10]);
+    int64_t start_late = PyLong_AsLongLong(args[5]), start_complaint = PyLong_AsLongLong(args[7]);
+    if (PyErr_Occurred()) goto done;
+    const int64_t n = views[0].len / 8, n_xp = views[3].len / 8, n_src = views[5].len / 8;
+    if (views[1].len != views[0].len || views[2].len != views[0].len ||
+        views[4].len != views[3].len || views[6].len != views[5].len || n_xp < 1 ||
+        start_late < 0 || start_late > n || start_complaint < 0 || start_complaint > n) {
+        PyErr_SetString(PyExc_ValueError, "overdue: inconsistent lengths");
+        goto done;
+    }
+    const double *arrival = views[0].buf, *done_at = views[2].buf, *xp = views[3].buf,
+                 *fp = views[4].buf;
+    const int64_t *source = views[1].buf;
+    const int64_t first = start_late < start_complaint ? start_late : start_complaint;
+    for (int64_t i = first; i < n; i++)
+        if (source[i] < 0 || source[i] >= n_src) {
+            PyErr_SetString(PyExc_ValueError, "overdue: a source out of range");
+            goto done;
+        }
+    start_late = past_due(arrival, source, done_at, n, start_late, t, patience, xp, fp, n_xp,
+                          slope, views[5].buf);
+    if (!isnan(complaint_after))
+        start_complaint = past_due(arrival, source, done_at, n, start_complaint, t,
+                                   complaint_after, xp, fp, n_xp, slope, views[6].buf);
+    result = Py_BuildValue("(LL)", (long long)start_late, (long long)start_complaint);
+done:
+    release(views, 7);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"flow", (PyCFunction)(void (*)(void))py_flow, METH_FASTCALL,
      "Draw hours [t0, t1) of every member (see opssim.sim.kernel.flow)."},
@@ -722,6 +787,8 @@ static PyMethodDef methods[] = {
      "key_from of each key and each part (see opssim.sim.keyed.key_grid)."},
     {"users_at", (PyCFunction)(void (*)(void))py_users_at, METH_FASTCALL,
      "Users at a stage hour by hour, as tickets per hour (see opssim.sim.kernel.users_at)."},
+    {"overdue", (PyCFunction)(void (*)(void))py_overdue, METH_FASTCALL,
+     "Tickets past their deadlines, by source (see opssim.sim.kernel.overdue)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods, NULL, NULL, NULL, NULL};

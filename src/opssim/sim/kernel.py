@@ -114,3 +114,17 @@ def users_at(entered: np.ndarray, moves: np.ndarray, drops: np.ndarray, s: int, 
     <opssim.sim.work.support.SupportWork._rate_there>`)."""
     assert _kernel is not None, "the compiled kernel was not built"
     return _kernel.users_at(entered, moves, drops, s, t0, there, per_week, lam)
+
+
+def overdue(arrival: np.ndarray, source: np.ndarray, done: np.ndarray, t: float,
+            patience: float, start_late: int, complaint_after: float, start_complaint: int,
+            xp: np.ndarray, fp: np.ndarray, slope: float, late: np.ndarray,
+            complaints: np.ndarray) -> tuple[int, int]:
+    """:meth:`TicketQueue.overdue <opssim.sim.tickets.TicketQueue.overdue>` in one call: of
+    the tickets from ``start_late`` (``start_complaint``) whose ``patience``
+    (``complaint_after``; NaN: none) ran out by ``t``, those not done by their deadline on the
+    work clock (``xp``/``fp`` from a breakpoint at or before the first deadline, ``slope``
+    after) are added to ``late`` (``complaints``) by source; returns the two new starts."""
+    assert _kernel is not None, "the compiled kernel was not built"
+    return _kernel.overdue(arrival, source, done, t, patience, start_late, complaint_after,
+                           start_complaint, xp, fp, slope, late, complaints)

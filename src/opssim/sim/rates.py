@@ -5,8 +5,6 @@ is recorded from its hour on, and the draw of any stretch of hours reads the rat
 each hour (:meth:`Rates.inputs`). No event has to draw users first.
 """
 
-import itertools
-
 import numpy as np
 
 from opssim.scenario import Scenario
@@ -115,14 +113,13 @@ class Rates:
             changes.pop(0)
         now = [c for c in changes if c[0] < t1]
         hours = t1 - t0
-        if len(now) == 1:  # most stretches: one set of rates throughout
-            rate = now[0][1][:, None].repeat(hours, axis=1)
-            convert = now[0][2][:, :, None].repeat(hours, axis=2)
-        else:
-            starts = [max(c[0], t0) - t0 for c in now] + [hours]
-            lengths = [b - a for a, b in itertools.pairwise(starts)]
-            rate = np.stack([c[1] for c in now], axis=1).repeat(lengths, axis=1)
-            convert = np.stack([c[2] for c in now], axis=2).repeat(lengths, axis=2)
+        rate = np.empty((len(self.segments), hours))
+        convert = np.empty((*now[0][2].shape, hours))
+        # The first set of rates holds from t0 (the one in force), each next from its hour.
+        starts = [0, *(c[0] - t0 for c in now[1:]), hours]
+        for (_, r, p), a, b in zip(now, starts, starts[1:], strict=False):
+            rate[:, a:b] = r[:, None]
+            convert[:, :, a:b] = p[:, :, None]
         rate[self._ground] *= self._ground_cover[t0:t1]
         arrivals = np.zeros((n_stages, len(self.segments), hours), dtype=np.int64)
         # One stream per source, so a change in one source's rate (more copy reach, say)

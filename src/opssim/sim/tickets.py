@@ -182,6 +182,8 @@ class TicketQueue:
     def overdue(self, t: float) -> Overdue:
         """Tickets whose patience (and complaint deadline) ran out by ``t`` unanswered; each
         ticket is counted once over the run."""
+        if kernel.AVAILABLE:
+            return self._overdue_compiled(float(t))
         late, self._late_checked = self._past(t, self.patience, self._late_checked)
         complaints = np.zeros(self.n_sources, dtype=np.int64)
         if self.complaint_after is not None:
@@ -190,16 +192,29 @@ class TicketQueue:
             )
         return Overdue(late, complaints)
 
+    def _overdue_compiled(self, t: float) -> Overdue:
+        """:meth:`overdue` as one kernel call (the same counts as :meth:`_past`'s)."""
+        n = self._n
+        late = np.zeros(self.n_sources, dtype=np.int64)
+        complaints = np.zeros(self.n_sources, dtype=np.int64)
+        after = math.nan if self.complaint_after is None else self.complaint_after
+        firsts = [float(self._arrival[start]) + wait
+                  for start, wait in ((self._late_checked, self.patience),
+                                      (self._complaint_checked, after))
+                  if start < n and wait == wait]  # tickets to check (a NaN wait: none)
+        if firsts:
+            self._late_checked, self._complaint_checked = kernel.overdue(
+                self._arrival[:n], self._source[:n], self._done[:n], t, self.patience,
+                self._late_checked, after, self._complaint_checked,
+                *self._clock_from(min(firsts)), self._slope, late, complaints)
+        return Overdue(late, complaints)
+
     def _past(self, t: float, wait: float, start: int) -> tuple[np.ndarray, int]:
         end = int(self._arrival[:self._n].searchsorted(t - wait, side="right"))
         if end <= start:
             return np.zeros(self.n_sources, dtype=np.int64), start
         arrival, source, done = (
             self._arrival[start:end], self._source[start:end], self._done[start:end])
-        if kernel.AVAILABLE:
-            return kernel.late(arrival, source, done, wait,
-                               *self._clock_from(float(arrival[0] + wait)),
-                               self._slope, self.n_sources), end
         missed = done > self.work_at(arrival + wait)
         counts = np.bincount(source[missed], minlength=self.n_sources)
         return counts.astype(np.int64), end

@@ -65,7 +65,7 @@ class SupportWork(Work[SupportDuty]):
         q = self.queue
         return {"support": SupportView(
             waiting=q.waiting(now),
-            arrived=int(np.searchsorted(q.arrival, now)),
+            arrived=int(q.arrival.searchsorted(now)),
             answered=q.answered(now),
             late=self.late,
             users_lost=self.lost,
@@ -152,7 +152,7 @@ class SupportWork(Work[SupportDuty]):
             self.late += sum(late)
             self.lost += lost
             e.log(TicketsLate(t, sum(late), lost))
-        count = int(due.complaints.sum())
+        count = sum(due.complaints.tolist())
         if count:
             self.complaints += count
             e.state.complaints(t, count, self.spec.reputation_per_complaint)
