@@ -469,46 +469,6 @@ done:
     return result;
 }
 
-/* late(arrival, source, done, wait, xp, fp, slope, counts): of these tickets (a slice of the
- * queue), those not done by the work clock at arrival + wait, counted by source into counts
- * (TicketQueue._past: the same deadlines as work_at). */
-static PyObject *py_late(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    (void)self;
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "late takes 8 arguments");
-        return NULL;
-    }
-    static const char fmt[6] = {'d', 'l', 'd', 'd', 'd', 'l'};
-    const int at[6] = {0, 1, 2, 4, 5, 7};
-    Py_buffer views[6];
-    PyObject *result = NULL;
-    if (typed_buffers(args, 6, at, fmt, NULL, views) < 0) return NULL;
-    const double wait = PyFloat_AsDouble(args[3]), slope = PyFloat_AsDouble(args[6]);
-    if (PyErr_Occurred()) goto done;
-    const int64_t n = views[0].len / 8, n_xp = views[3].len / 8, n_src = views[5].len / 8;
-    if (views[1].len != views[0].len || views[2].len != views[0].len ||
-        views[4].len != views[3].len || n_xp < 1) {
-        PyErr_SetString(PyExc_ValueError, "late: inconsistent lengths");
-        goto done;
-    }
-    const double *arrival = views[0].buf, *done_at = views[2].buf, *xp = views[3].buf,
-                 *fp = views[4].buf;
-    const int64_t *source = views[1].buf;
-    int64_t *counts = views[5].buf;
-    for (int64_t i = 0; i < n; i++)
-        if (source[i] < 0 || source[i] >= n_src) {
-            PyErr_SetString(PyExc_ValueError, "late: a source out of range");
-            goto done;
-        }
-    for (int64_t i = 0; i < n; i++)
-        if (done_at[i] > work_clock(arrival[i] + wait, xp, fp, n_xp, slope)) counts[source[i]]++;
-    result = Py_None;
-    Py_INCREF(result);
-done:
-    release(views, 6);
-    return result;
-}
-
 /* ---- The random streams' seed words (opssim.sim.streams) and keys (opssim.sim.keyed) ----
  * The Python versions there stay as the reference (and the path without this module). */
 
@@ -775,8 +735,6 @@ static PyMethodDef methods[] = {
      "The nonzero pending cells of a stage from an hour (see opssim.sim.kernel.pending)."},
     {"take", (PyCFunction)(void (*)(void))py_take, METH_FASTCALL,
      "Take users back from pending cells (see opssim.sim.kernel.take)."},
-    {"late", (PyCFunction)(void (*)(void))py_late, METH_FASTCALL,
-     "Tickets not done by a deadline, by source (see opssim.sim.kernel.late)."},
     {"arrive", (PyCFunction)(void (*)(void))py_arrive, METH_FASTCALL,
      "Tickets in time order and their completions (see opssim.sim.kernel.arrive)."},
     {"seed_words", (PyCFunction)(void (*)(void))py_seed_words, METH_FASTCALL,

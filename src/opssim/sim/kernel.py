@@ -95,16 +95,6 @@ def arrive(t0: int, counts: np.ndarray, sources: np.ndarray, places: np.ndarray,
                           source, done)
 
 
-def late(arrival: np.ndarray, source: np.ndarray, done: np.ndarray, wait: float,
-         xp: np.ndarray, fp: np.ndarray, slope: float, n_sources: int) -> np.ndarray:
-    """Of these tickets, those not done by the work clock at ``arrival + wait``, counted by
-    source (``xp``/``fp``: the clock's breakpoints from one at or before the first deadline)."""
-    assert _kernel is not None, "the compiled kernel was not built"
-    counts = np.zeros(n_sources, dtype=np.int64)
-    _kernel.late(arrival, source, done, wait, xp, fp, slope, counts)
-    return counts
-
-
 def users_at(entered: np.ndarray, moves: np.ndarray, drops: np.ndarray, s: int, t0: int,
              there: int, per_week: float, lam: np.ndarray) -> int:
     """The users at stage ``s`` hour by hour from ``t0`` (``there`` then), from one funnel's
