@@ -9,6 +9,7 @@ and between two such events the users' moves are drawn in bulk with numpy
 import copy
 import math
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,12 @@ def churn_hours(sc: Scenario) -> list[float | None]:
         rate = -math.log1p(-churn.per_week) if churn.per_week < 1 else math.inf
         out[sc.stage_index(churn.stage)] = HOURS_PER_WEEK / rate
     return out
+
+
+#: A snapshot's fields of the duties a scenario may lack, as shown without them.
+NOT_SHOWN: Mapping[str, Any] = MappingProxyType({
+    "support": SupportView(0, 0, 0, 0, 0, 0), "pieces_live": 0, "event_live": False,
+    "event_progress": 0.0, "partners_active": 0})
 
 
 class Derived:
@@ -357,6 +364,11 @@ class Engine:
 
     def truth(self) -> Snapshot:
         """The exact state at the current hour."""
+        return self._state(observed=False)
+
+    def _state(self, observed: bool) -> Snapshot:
+        """The exact state at the current hour, said to be ``observed`` (as the player sees
+        it when the dashboard has no noise)."""
         now = int(self.now)
         self.draw_to(now)
         reached, moved, dropped = self.counts(0, now)
@@ -365,9 +377,7 @@ class Engine:
             for s, sid in enumerate(self.stage_ids)
         )
         # What the duties show: each declares its own fields; absent duties show nothing.
-        shown: dict[str, Any] = {"support": SupportView(0, 0, 0, 0, 0, 0), "pieces_live": 0,
-                                 "event_live": False, "event_progress": 0.0,
-                                 "partners_active": 0}
+        shown = dict(NOT_SHOWN)
         for work in self.works.values():
             shown |= work.view(now)
         return Snapshot(
@@ -390,13 +400,16 @@ class Engine:
             blame_count=self.blame_count,
             finished=self.finished,
             outcome=self.outcome,
-            observed=False,
+            observed=observed,
             noise=0.0,
         )
 
     def snapshot(self) -> Snapshot:
         """What the player sees now: :meth:`truth` with the dashboard's noise applied."""
-        return observe(self.truth(), self.noise(), self.streams, int(self.now) // HOURS_PER_DAY)
+        noise = self.noise()
+        if noise <= 0:  # the true figures, as observe() would return them
+            return self._state(observed=True)
+        return observe(self.truth(), noise, self.streams, int(self.now) // HOURS_PER_DAY)
 
     # -- processes ------------------------------------------------------------------------
 
