@@ -491,11 +491,12 @@ class Engine:
     # -- helpers --------------------------------------------------------------------------
 
     def _build_allocation(self, hours: Mapping[str, float]) -> Allocation:
-        locked = [d for d in hours if d in self.scenario.company.locked and hours[d]]
+        company = self.scenario.company
+        locked = [d for d in hours if d in company.locked and hours[d]]
         if locked:
             raise AllocationError(f"duty {locked[0]!r} is locked: colleagues do it")
-        hours = {d: h for d, h in hours.items() if d not in self.scenario.company.locked}
-        return Allocation.build(hours, self.scenario.duty_ids, self.scenario.specialist.max_hours)
+        hours = {d: h for d, h in hours.items() if d not in company.locked}
+        return Allocation.build(hours, self._duty_ids, self.scenario.specialist.max_hours)
 
     def _kpis(self, now: int) -> Iterator[KpiView]:
         for kpi in self.derived.kpis:
