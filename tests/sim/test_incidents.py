@@ -11,7 +11,14 @@ from opssim.scenario import Scenario
 from opssim.scenario.schema import Incident
 from opssim.sim import HOURS_PER_WEEK, Engine
 from opssim.sim.clock import HOURS_PER_DAY
-from opssim.sim.incidents import ASK, default_choice
+from opssim.sim.incidents import (
+    ASK,
+    Incidents,
+    backlog_holds,
+    cheap_holds,
+    default_choice,
+    pace_holds,
+)
 from opssim.sim.record import Recording, replay, restore, state_checksum
 
 
@@ -191,3 +198,63 @@ def test_no_incidents_no_checks(small: Scenario) -> None:
     """A scenario without cards schedules nothing for them (its runs are as before)."""
     e = Engine(small, seed=0)
     assert not any(a.owner == "incidents" for a in e.agenda.pending.values())
+
+
+def _eager_check(self: Incidents, day: int) -> None:
+    """The check as it was: every condition of every card read (drawing the funnel up to
+    now), then the day's numbers."""
+    e = self.engine
+    if e.finished:
+        return
+    cache: dict[str, object] = {}
+    able = [i for i, c in enumerate(self.cards)
+            if self.fired[i] < c.max_per_run
+            and e.hour - self.last[i] >= c.cooldown_days * HOURS_PER_DAY
+            and cheap_holds(c.when, e, e.hour) and backlog_holds(c.when, e, cache)
+            and pace_holds(c.when, e, cache)]
+    u, pick = e.streams.fresh("incidents", day).random(2)
+    if not able:
+        return
+    weights = np.array([self.cards[i].weight for i in able])
+    total = float(weights.sum())
+    if u >= 1.0 - math.exp(-total / max(1, self.checks_per_week)):
+        return
+    i = able[min(len(able) - 1, int(np.searchsorted(np.cumsum(weights) / total, pick,
+                                                    side="right")))]
+    self.fired[i] += 1
+    self.last[i] = e.hour
+    self.waiting = i
+    if self.chooser is not None:
+        self.answer(self._ask(self.cards[i]))
+
+
+@pytest.mark.parametrize("fixture", ["starter", "with_incidents"])
+def test_reading_only_what_could_matter_fires_the_same_cards(
+        fixture: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check reads a pace or the backlog only when the day's number could make a card
+    # fire: the same cards fire and the same runs follow, with no more draws of the funnel.
+    sc = request.getfixturevalue(fixture)
+    flow = Engine._flow
+    chunks = [0]
+
+    def counted(engine: Engine, t0: int, t1: int) -> None:
+        chunks[0] += 1
+        flow(engine, t0, t1)
+
+    monkeypatch.setattr(Engine, "_flow", counted)
+    runs, draws = [], []
+    for check in (Incidents._check, _eager_check):
+        monkeypatch.setattr(Incidents, "_check", check)
+        chunks[0] = 0
+        runs.append([])
+        for seed in range(3):
+            e = Engine(sc, seed=seed, attribution=False)
+            e.incidents.chooser = alternate  # type: ignore[assignment]
+            for w in range(sc.weeks):
+                e.set_allocation(sc.plan_hours(w + 1))
+                e.advance_to((w + 1) * HOURS_PER_WEEK)
+            runs[-1].append((state_checksum(e), e.incidents.history))
+        draws.append(chunks[0])
+    assert runs[0] == runs[1]
+    assert sum(len(history) for _, history in runs[0]) >= 3  # cards did fire
+    assert draws[0] <= draws[1]

@@ -105,10 +105,12 @@ def _object(x: Any, memo: Memo) -> Any:
     t = type(x)
     y = t.__new__(t)
     memo[id(x)] = y
-    d = y.__dict__
+    d = x.__dict__.copy()  # the shared items as they are; the others replaced by copies
     get = _COPIERS.get
-    for k, v in x.__dict__.items():
-        d[k] = v if get(type(v)) is _share else clone(v, memo)
+    for k, v in d.items():
+        if get(type(v)) is not _share:
+            d[k] = clone(v, memo)
+    y.__dict__.update(d)
     return y
 
 

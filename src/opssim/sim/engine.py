@@ -8,6 +8,7 @@ and between two such events the users' moves are drawn in bulk with numpy
 
 import math
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,12 @@ def churn_hours(sc: Scenario) -> list[float | None]:
         rate = -math.log1p(-churn.per_week) if churn.per_week < 1 else math.inf
         out[sc.stage_index(churn.stage)] = HOURS_PER_WEEK / rate
     return out
+
+
+#: A snapshot's fields of the duties a scenario may lack, as shown without them.
+NOT_SHOWN: Mapping[str, Any] = MappingProxyType({
+    "support": SupportView(0, 0, 0, 0, 0, 0), "pieces_live": 0, "event_live": False,
+    "event_progress": 0.0, "partners_active": 0})
 
 
 class Derived:
@@ -361,6 +368,11 @@ class Engine:
 
     def truth(self) -> Snapshot:
         """The exact state at the current hour."""
+        return self._state(observed=False)
+
+    def _state(self, observed: bool) -> Snapshot:
+        """The exact state at the current hour, said to be ``observed`` (as the player sees
+        it when the dashboard has no noise)."""
         now = int(self.now)
         self.draw_to(now)
         reached, moved, dropped = self.counts(0, now)
@@ -369,9 +381,7 @@ class Engine:
             for s, sid in enumerate(self.stage_ids)
         )
         # What the duties show: each declares its own fields; absent duties show nothing.
-        shown: dict[str, Any] = {"support": SupportView(0, 0, 0, 0, 0, 0), "pieces_live": 0,
-                                 "event_live": False, "event_progress": 0.0,
-                                 "partners_active": 0}
+        shown = dict(NOT_SHOWN)
         for work in self.works.values():
             shown |= work.view(now)
         return Snapshot(
@@ -394,13 +404,16 @@ class Engine:
             blame_count=self.blame_count,
             finished=self.finished,
             outcome=self.outcome,
-            observed=False,
+            observed=observed,
             noise=0.0,
         )
 
     def snapshot(self) -> Snapshot:
         """What the player sees now: :meth:`truth` with the dashboard's noise applied."""
-        return observe(self.truth(), self.noise(), self.streams, int(self.now) // HOURS_PER_DAY)
+        noise = self.noise()
+        if noise <= 0:  # the true figures, as observe() would return them
+            return self._state(observed=True)
+        return observe(self.truth(), noise, self.streams, int(self.now) // HOURS_PER_DAY)
 
     # -- processes ------------------------------------------------------------------------
 
@@ -482,11 +495,12 @@ class Engine:
     # -- helpers --------------------------------------------------------------------------
 
     def _build_allocation(self, hours: Mapping[str, float]) -> Allocation:
-        locked = [d for d in hours if d in self.scenario.company.locked and hours[d]]
+        company = self.scenario.company
+        locked = [d for d in hours if d in company.locked and hours[d]]
         if locked:
             raise AllocationError(f"duty {locked[0]!r} is locked: colleagues do it")
-        hours = {d: h for d, h in hours.items() if d not in self.scenario.company.locked}
-        return Allocation.build(hours, self.scenario.duty_ids, self.scenario.specialist.max_hours)
+        hours = {d: h for d, h in hours.items() if d not in company.locked}
+        return Allocation.build(hours, self._duty_ids, self.scenario.specialist.max_hours)
 
     def _kpis(self, now: int) -> Iterator[KpiView]:
         for kpi in self.derived.kpis:

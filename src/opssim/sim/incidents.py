@@ -113,8 +113,8 @@ class Incidents:
         e = self.engine
         if e.finished:
             return
-        cards = self.cards
-        maybe = [i for i, c in enumerate(cards) if self._may_fire(i, c)]
+        cards, hour = self.cards, e.hour
+        maybe = [i for i, c in enumerate(cards) if self._may_fire(i, c, hour)]
         if not maybe:
             return  # nothing to decide: the day's numbers would be read by nobody
         u, pick = e.streams.fresh("incidents", day).random(2)
@@ -148,14 +148,14 @@ class Incidents:
             raise ValueError(f"incident {card.id!r}: no choice {k}")
         return k
 
-    def _may_fire(self, i: int, card: Incident) -> bool:
-        """Whether card ``i`` passes its count, its cooldown and the cheap conditions."""
-        e = self.engine
+    def _may_fire(self, i: int, card: Incident, hour: int) -> bool:
+        """Whether card ``i`` passes its count, its cooldown and the cheap conditions at
+        ``hour`` (now)."""
         if self.fired[i] >= card.max_per_run:
             return False
-        if e.hour - self.last[i] < card.cooldown_days * HOURS_PER_DAY:
+        if hour - self.last[i] < card.cooldown_days * HOURS_PER_DAY:
             return False
-        return cheap_holds(card.when, e)
+        return cheap_holds(card.when, self.engine, hour)
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -248,11 +248,11 @@ def take_hours(engine: "Engine", hours: float) -> None:
     engine.blocks = tuple(out)
 
 
-def cheap_holds(when: When, engine: "Engine") -> bool:
-    """Whether the conditions of ``when`` that read no funnel hold now: the weeks, fatigue,
-    reputation, a live event and a stalled department."""
+def cheap_holds(when: When, engine: "Engine", hour: int) -> bool:
+    """Whether the conditions of ``when`` that read no funnel hold at ``hour`` (now): the
+    weeks, fatigue, reputation, a live event and a stalled department."""
     e = engine
-    week = e.hour // HOURS_PER_WEEK + 1
+    week = hour // HOURS_PER_WEEK + 1
     if when.weeks is not None and not when.weeks[0] <= week <= when.weeks[1]:
         return False
     if when.fatigue_at_least is not None and e.specialist.fatigue < when.fatigue_at_least:
@@ -266,7 +266,7 @@ def cheap_holds(when: When, engine: "Engine") -> bool:
         if bool(getattr(events, "live", False)) != when.event_live:
             return False
     stalled = when.department_stalled
-    return stalled is None or e.departments.stalled_until.get(stalled, -1) > e.hour
+    return stalled is None or e.departments.stalled_until.get(stalled, -1) > hour
 
 
 def backlog_holds(when: When, engine: "Engine", cache: dict[str, object]) -> bool:

@@ -41,7 +41,9 @@ class Tally:
         row = self.sums[k]
         c = self.done[k]
         if c < drawn:
-            np.cumsum(hist[:, :, c:drawn].sum(axis=1), axis=1, out=row[:, c + 1:drawn + 1])
-            row[:, c + 1:drawn + 1] += row[:, c:c + 1]
+            new = row[:, c + 1:drawn + 1]  # the ufuncs themselves: a read is often all
+            np.add.accumulate(np.add.reduce(hist[:, :, c:drawn], axis=1, dtype=np.int64),
+                              axis=1, out=new)
+            new += row[:, c:c + 1]
             self.done[k] = drawn
         return row

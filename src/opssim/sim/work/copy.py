@@ -32,6 +32,8 @@ class CopyWork(Work[CopyDuty]):
         return {"pieces_live": len(self.live_quality)}
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
+        if not blocks:  # a day off: nothing written
+            return
         done, self.progress = finishing(self.progress, blocks, self.spec.hours_per_piece)
         for t in done:  # at the hour in which the piece is finished
             self.engine.agenda.schedule(int(t) - self.engine.hour, "copy", "_written")

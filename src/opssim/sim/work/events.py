@@ -33,6 +33,8 @@ class EventsWork(Work[EventsDuty]):
         return {"event_live": self.live, "event_progress": self.planning_share}
 
     def work_day(self, day: int, blocks: Sequence[Block]) -> None:
+        if not blocks and not self.to_collect:  # a day off with no data waiting
+            return
         e = self.engine
         hours = worked(blocks)
         while self.to_collect and self.to_collect[0][0] <= e.hour:
