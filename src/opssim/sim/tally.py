@@ -30,7 +30,7 @@ class Tally:
         twin = Tally.__new__(Tally)
         memo[id(self)] = twin
         hi = max(self.done) + 1
-        twin.sums = np.empty_like(self.sums)
+        twin.sums = np.zeros(self.sums.shape, self.sums.dtype)  # unsummed hours: zeros, as here
         twin.sums[:, :, :hi] = self.sums[:, :, :hi]
         twin.done = copy.copy(self.done)
         return twin
