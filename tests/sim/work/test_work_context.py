@@ -73,3 +73,17 @@ def test_every_duty_declares_what_it_shows(starter: Scenario) -> None:
     assert support.view(0)["support"].waiting == 0
     assert Work(run, None).view(0) == {}  # type: ignore[arg-type]
     assert Work(run, None).speedup() == Work(run, None).noise() == 0.0  # type: ignore[arg-type]
+
+
+def test_support_without_ticket_sources_shows_what_its_queue_holds(starter: Scenario) -> None:
+    """With no ticket source nor storm, the view (a shortcut) says what the queue would."""
+    quiet = starter.model_copy(update={"calendar": []})
+    run = StandIn(quiet)
+    support = SupportWork(run, quiet.duties.support.model_copy(update={"tickets": []}))  # type: ignore[arg-type]
+    assert not support.sources
+    q = support.queue
+    for now in (0, 100, 2000):
+        view = support.view(now)["support"]
+        assert (view.waiting, view.arrived, view.answered) == (
+            q.waiting(now), int(q.arrival.searchsorted(now)), q.answered(now))
+        assert view.late == view.users_lost == view.complaints == 0

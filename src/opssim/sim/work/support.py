@@ -62,6 +62,9 @@ class SupportWork(Work[SupportDuty]):
         self.complaints = 0
 
     def view(self, now: int) -> dict[str, SupportView]:
+        if not self.sources:  # no ticket ever: nothing waits, arrives or is answered
+            return {"support": SupportView(waiting=0, arrived=0, answered=0, late=0, users_lost=0,
+                                            complaints=0)}
         q = self.queue
         return {"support": SupportView(
             waiting=q.waiting(now),
